@@ -1,0 +1,490 @@
+"""Index calculus: differentiation through a definitions graph, Σ·δ collapse, folding, normal forms.
+
+SymPy differentiates index notation correctly (``diff(Sum(e^{z_k}), z[j])`` gives
+``Sum(e^{z_k} δ_jk)``) but stops there: ``doit`` turns the sum into a ``Piecewise`` on ``j <= K``
+even for declared integer indices.  The rules here finish the job under the context's
+index ranges, without ever calling ``doit`` on a symbolic-K sum:
+
+* :func:`total_diff` – ∂expr/∂x by the ML convention (x may be an intermediate node).
+* :func:`collapse` – Σ_k f(k)·δ_{k e} → f(e) when e lies in the summation range; linear sums
+  are split and constant factors pulled out.
+* :func:`fold` – rewrite leaves back into a defined node (e^{βz_i}/Σ e^{βz_k} → y_i).
+* :func:`normal_form` – a canonical rational form whose vanishing proves an identity for all K.
+
+>>> from sympy import IndexedBase, Sum, exp
+>>> from symderiv.notation import index, K
+>>> z = IndexedBase('z'); j, k = index('j'), index('k')
+>>> collapse(total_diff(Sum(z[k]**2, (k, 1, K)), z[j], Context()), Context())
+2*z[j]
+"""
+from __future__ import annotations
+
+from functools import reduce
+from typing import Iterable
+
+import sympy
+from sympy import (Add, Dummy, Expr, Indexed, IndexedBase, KroneckerDelta, Mul, Pow, Sum,
+                   Symbol, exp, log)
+
+from .notation import (Context, NotationError, Partial, SymderivError, _bottom_up, base_name,
+                       fresh_index, index, rename_bound, substitute)
+
+__all__ = [
+    "CalculusError", "expand_definitions", "total_diff", "evaluate_partials", "collapse",
+    "fold", "normal_form", "apply_conditions", "split_exp", "canonical_sums",
+    "free_indices", "is_zero",
+]
+
+
+class CalculusError(NotImplementedError, SymderivError):
+    """A construct the index calculus does not handle (named in the message)."""
+
+
+# ---------------------------------------------------------------------------------------
+# walking expressions without entering opaque derivative nodes
+def _map(expr, fn, *, into_partials=False):
+    """Rebuild *expr* bottom-up applying *fn*; Partial nodes are left alone unless asked."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    if isinstance(expr, Partial) and not into_partials:
+        return fn(expr)
+    if not expr.args or isinstance(expr, (Indexed, IndexedBase, Symbol)):
+        return fn(expr)
+    args = [_map(a, fn, into_partials=into_partials) for a in expr.args]
+    if any(a is not b for a, b in zip(args, expr.args)):
+        if isinstance(expr, (Sum, sympy.Product)):
+            expr = type(expr)(args[0], *expr.limits)
+        else:
+            expr = expr.func(*args)
+    return fn(expr)
+
+
+def bound_symbols(expr) -> set:
+    out = set()
+    for s in expr.atoms(Sum, sympy.Product):
+        out |= {lim[0] for lim in s.limits}
+    return out
+
+
+def free_indices(expr) -> set:
+    """Integer symbols free in *expr* (its indices, and the size if it is one)."""
+    return {s for s in expr.free_symbols if s.is_integer and isinstance(s, Symbol)}
+
+
+# ---------------------------------------------------------------------------------------
+# definitions
+def expand_definitions(expr: Expr, ctx: Context, keep: Iterable[str] = ()) -> Expr:
+    """Replace every defined node by its definition, recursively, except names in *keep*.
+
+    Opaque derivatives of generic quantities (∂L/∂y_j with L undefined) are not entered.
+    """
+    keep = set(keep)
+
+    def fn(e):
+        if isinstance(e, Indexed) and base_name(e) not in keep:
+            d = ctx.definition(base_name(e))
+            if d is not None:
+                return expand_definitions(d.instantiate(e.indices), ctx, keep)
+        elif isinstance(e, Symbol) and str(e) not in keep:
+            d = ctx.definition(str(e))
+            if d is not None and not d.indices:
+                return expand_definitions(d.rhs, ctx, keep)
+        elif isinstance(e, IndexedBase):
+            d = ctx.definition(str(e.label))
+            if d is not None and str(e.label) not in keep:
+                raise CalculusError(
+                    f"{e.label} is used as a whole vector; write it with an index "
+                    f"(e.g. {e.label}_i) so its definition can be applied")
+        return e
+
+    return _map(expr, fn)
+
+
+def _ancestors(ctx: Context, name: str) -> set[str]:
+    """Everything *name* depends on, transitively, through definitions and generics."""
+    g = ctx.graph()
+    out, todo = set(), [name]
+    while todo:
+        for dep in g.get(todo.pop(), ()):
+            if dep not in out:
+                out.add(dep)
+                todo.append(dep)
+    return out
+
+
+def depends(ctx: Context, name: str, on: str) -> bool:
+    return on in _ancestors(ctx, name)
+
+
+# ---------------------------------------------------------------------------------------
+# differentiation
+def total_diff(expr: Expr, x, ctx: Context) -> Expr:
+    """∂expr/∂x where x is a symbol or an indexed entry, by the ML convention.
+
+    Definitions are expanded except for x's own node and what it is built from (so ∂L/∂y_j
+    treats y as independent variables even though y is defined from z).  Generic quantities
+    (an undefined L of y) are differentiated by the chain rule, leaving ∂L/∂y_m opaque:
+    ∂L/∂z_j = Σ_m ∂L/∂y_m · ∂y_m/∂z_j.
+    """
+    expr = evaluate_partials(expr, ctx)
+    xname = base_name(x)
+    keep = ({xname} | _ancestors(ctx, xname)) if ctx.definition(xname) or \
+        ctx.depends_on(xname) else set()
+    body = expand_definitions(expr, ctx, keep=keep)
+    for p in body.atoms(Partial):
+        g = base_name(p.f)
+        if depends(ctx, g, xname) and base_name(p.x) != xname:
+            raise CalculusError(
+                f"differentiating {p} with respect to {x} needs second derivatives of the "
+                f"generic {g}, which symderiv does not model")
+    generics = [s for s in body.free_symbols if ctx.depends_on(str(s))]
+    generics += [b for b in {e.base for e in body.atoms(Indexed)} if ctx.depends_on(str(b.label))]
+    if isinstance(x, IndexedBase):
+        _vector_diff_error(x)
+    body = rename_bound(body, set(x.free_symbols))
+    result = sympy.diff(body, x)  # generic symbols are constants to SymPy; chained below
+    for g in generics:
+        if isinstance(g, IndexedBase):
+            raise CalculusError(f"generic indexed quantity {g} is not supported")
+        if g == x:
+            continue
+        outer = sympy.diff(body, g)
+        if outer == 0:
+            continue
+        result += outer * _generic_diff(g, x, ctx)
+    return result
+
+
+def _vector_diff_error(x):
+    raise CalculusError(
+        f"∂/∂{x} with respect to a whole vector or matrix: write the claim per entry "
+        f"(e.g. ∂L/∂{x}_j) so it can be checked")
+
+
+def _generic_diff(g: Symbol, x, ctx: Context) -> Expr:
+    """d g / d x for a generic g of vectors: opaque partials, chained through definitions."""
+    xname = base_name(x)
+    total = sympy.S.Zero
+    for dep in ctx.depends_on(str(g)):
+        if dep == xname:
+            total += Partial(g, x)
+            continue
+        if not (dep == xname or depends(ctx, dep, xname)):
+            continue
+        d = ctx.definition(dep)
+        if d is None or len(d.indices) != 1:
+            raise CalculusError(
+                f"chain rule through {dep}: only vectors with one index are supported")
+        m = fresh_index(index("m"), (x.free_symbols if hasattr(x, "free_symbols") else set())
+                        | {Symbol(dep)})
+        ym = IndexedBase(dep)[m]
+        inner = total_diff(ym, x, ctx)
+        total += Sum(Partial(g, ym) * inner, (m, ctx.lower, ctx.upper))
+    return total
+
+
+def evaluate_partials(expr: Expr, ctx: Context) -> Expr:
+    """Replace every Partial node by its value (opaque only for generic ∂L/∂y_j)."""
+    def fn(e):
+        if isinstance(e, Partial):
+            g = e.f
+            if isinstance(g, Symbol) and ctx.depends_on(str(g)) and \
+                    base_name(e.x) in ctx.depends_on(str(g)):
+                return e  # ∂L/∂y_j for a generic L of y: a primitive quantity
+            return total_diff(g, e.x, ctx)
+        return e
+    return _map(expr, fn, into_partials=False)
+
+
+# ---------------------------------------------------------------------------------------
+# Σ and δ
+def _in_range(e: Expr, lo: Expr, hi: Expr, ctx: Context) -> bool:
+    """Is e certainly within [lo, hi]?  Free index symbols range over ctx's range."""
+    if e.is_Integer:
+        lo_ok = (lo - e).is_nonpositive
+        hi_ok = (hi - e).is_nonnegative
+        if lo_ok is None:
+            lo_ok = sympy.simplify(lo - e).is_nonpositive
+        if hi_ok is None:
+            hi_ok = (hi - e).subs(ctx.size, ctx.size).is_nonnegative
+        return bool(lo_ok) and bool(hi_ok)
+    if isinstance(e, Symbol) and e.is_integer:
+        # an index: it ranges over [ctx.lower, ctx.upper]
+        return bool((lo - ctx.lower).is_nonpositive) and bool((hi - ctx.upper).is_nonnegative)
+    return False
+
+
+def _split_factors(term: Expr, var: Symbol):
+    """term = c * f with c free of var."""
+    c, f = [], []
+    for a in Mul.make_args(term):
+        (f if a.has(var) else c).append(a)
+    return Mul(*c), Mul(*f)
+
+
+def collapse(expr: Expr, ctx: Context) -> Expr:
+    """Collapse Σ_k f(k)·δ_{k,e} → f(e) (e in range), split linear sums, pull constants out.
+
+    Sums whose bound variable does not occur become (hi - lo + 1)·f.
+    """
+    def fn(e):
+        if not isinstance(e, Sum):
+            return e
+        if len(e.limits) > 1:
+            inner = Sum(e.function, *e.limits[:-1])
+            return fn(Sum(fn(inner), e.limits[-1]))
+        (v, lo, hi), = e.limits
+        body = sympy.expand(e.function)
+        out = []
+        for term in Add.make_args(body):
+            c, f = _split_factors(term, v)
+            out.append(c * _collapse_one(f, v, lo, hi, ctx))
+        return Add(*out)
+    return _map(expr, fn)
+
+
+def _collapse_one(f: Expr, v, lo, hi, ctx) -> Expr:
+    if not f.has(v):
+        return (hi - lo + 1) * f
+    for a in Mul.make_args(f):
+        base, power = (a.base, a.exp) if isinstance(a, Pow) else (a, sympy.S.One)
+        if isinstance(base, KroneckerDelta) and power.is_positive and power.is_integer:
+            p, q = base.args
+            other = q if p == v else p if q == v else None
+            if other is None or other.has(v):
+                continue
+            if _in_range(other, lo, hi, ctx):
+                rest = f / a
+                return substitute(rest, {v: other})
+            if other.is_Integer and (sympy.simplify(other - lo).is_negative or
+                                     sympy.simplify(hi - other).is_negative):
+                return sympy.S.Zero
+    return Sum(f, (v, lo, hi))
+
+
+def delta_normalize(expr: Expr, ctx: Context) -> Expr:
+    """In each term with δ_{ab} (a, b free indices) substitute b → a in the rest of the term."""
+    terms = []
+    for term in Add.make_args(sympy.expand(expr)):
+        for _ in range(8):
+            deltas = [a for a in Mul.make_args(term)
+                      if isinstance(a.base if isinstance(a, Pow) else a, KroneckerDelta)]
+            if not deltas:
+                break
+            d = deltas[0]
+            d0 = d.base if isinstance(d, Pow) else d
+            p, q = sorted(d0.args, key=sympy.default_sort_key)
+            rest = Mul(*[a for a in Mul.make_args(term) if a is not d])
+            if isinstance(q, Symbol):
+                new_rest = substitute(rest, {q: p})
+            elif isinstance(p, Symbol):
+                new_rest = substitute(rest, {p: q})
+            else:
+                break
+            if new_rest == rest:
+                term = d0 * rest
+                break
+            term = d0 * new_rest
+        terms.append(term)
+    return Add(*terms)
+
+
+# ---------------------------------------------------------------------------------------
+# exp splitting and canonical sums
+def split_exp(expr: Expr) -> Expr:
+    """exp(a + b) → exp(a)·exp(b); exp(n·x) → exp(x)^n for integers n; exp(log u) → u."""
+    def fn(e):
+        if isinstance(e, exp):
+            arg = sympy.expand(e.args[0])
+            factors = []
+            for t in Add.make_args(arg):
+                c, rest = t.as_coeff_Mul()
+                if isinstance(rest, log):
+                    factors.append(rest.args[0] ** c)
+                elif c.is_Integer and c != 1 and rest != 1:
+                    factors.append(exp(rest, evaluate=False) ** c)
+                elif rest == 1:
+                    factors.append(sympy.exp(c))
+                else:
+                    factors.append(exp(t, evaluate=False))
+            return Mul(*factors)
+        return e
+    return _map(expr, fn)
+
+
+def canonical_sums(expr: Expr) -> Expr:
+    """Rename bound variables canonically (by nesting depth) so equal sums compare equal."""
+    def walk(e, depth):
+        if isinstance(e, Sum):
+            (v, lo, hi), = e.limits[-1:]
+            if len(e.limits) > 1:
+                e = Sum(Sum(e.function, *e.limits[:-1]), e.limits[-1])
+                (v, lo, hi), = e.limits
+            new = index(f"_s{depth}")
+            body = walk(e.function.xreplace({v: new}), depth + 1)
+            return Sum(body, (new, lo, hi))
+        if not e.args or isinstance(e, (Indexed, Symbol)):
+            return e
+        args = [walk(a, depth) for a in e.args]
+        return e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
+    return walk(expr, 0)
+
+
+# ---------------------------------------------------------------------------------------
+# conditions
+def apply_conditions(expr: Expr, conditions) -> Expr:
+    """Case conditions on indices: i = j substitutes, i ≠ j turns δ_ij into 0."""
+    for c in conditions:
+        if isinstance(c, sympy.Eq) and all(isinstance(a, Symbol) and a.is_integer
+                                           for a in c.args):
+            a, b = sorted(c.args, key=sympy.default_sort_key)
+            expr = substitute(expr, {b: a})
+        elif isinstance(c, sympy.Ne) and all(isinstance(a, Symbol) and a.is_integer
+                                             for a in c.args):
+            p, q = c.args
+            expr = expr.xreplace({KroneckerDelta(p, q): 0, KroneckerDelta(q, p): 0})
+    return expr
+
+
+def index_conditions(conditions) -> tuple:
+    return tuple(c for c in conditions if isinstance(c, (sympy.Eq, sympy.Ne)) and
+                 all(isinstance(a, Symbol) and a.is_integer for a in c.args))
+
+
+def value_conditions(conditions) -> tuple:
+    """Conditions on values (e.g. Σ_k t_k = 1), as expressions that vanish."""
+    out = []
+    for c in conditions:
+        if c in index_conditions((c,)):
+            continue
+        if isinstance(c, sympy.Eq):
+            out.append(c.lhs - c.rhs)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------
+# normal form
+def normal_form(expr: Expr, ctx: Context) -> Expr:
+    """A canonical rational expression equal to *expr* for every K (under ctx's conditions).
+
+    Partials are evaluated, definitions expanded to the leaves, exponentials split, sums
+    collapsed and split, bound variables renamed canonically, δ's normalised, and the result
+    brought over a common denominator and cancelled.  ``normal_form(e) == 0`` proves e = 0.
+    """
+    e = evaluate_partials(expr, ctx)
+    e = expand_definitions(e, ctx)
+    e = apply_conditions(e, index_conditions(ctx.conditions))
+    e = split_exp(e)
+    e = collapse(e, ctx)
+    e = apply_conditions(e, index_conditions(ctx.conditions))
+    e = canonical_sums(e)
+    e = delta_normalize(e, ctx)
+    e = apply_conditions(e, index_conditions(ctx.conditions))
+    e = collapse(e, ctx)
+    e = canonical_sums(e)
+    e = sympy.cancel(sympy.together(e))
+    e = delta_normalize(sympy.numer(e), ctx) / sympy.denom(e)
+    return sympy.cancel(e)
+
+
+def reduce_by(expr: Expr, polys: tuple, ctx: Context) -> Expr:
+    """The numerator of *expr* reduced modulo the value conditions (each = 0)."""
+    if not polys:
+        return expr
+    num, _ = sympy.fraction(sympy.cancel(expr))
+    conds = [sympy.numer(normal_form(p, ctx)) for p in polys]
+    gens = sorted((num.free_symbols | set().union(*[c.free_symbols for c in conds]))
+                  - set(), key=sympy.default_sort_key)
+    atoms = set()
+    for c in [num, *conds]:
+        atoms |= {a for a in c.atoms(Sum, Indexed, exp, KroneckerDelta, Partial)}
+    gens = list(atoms) + [s for s in gens if not any(s in a.free_symbols for a in atoms)]
+    if not gens:
+        return num
+    try:
+        _, rem = sympy.reduced(sympy.expand(num), [sympy.expand(c) for c in conds],
+                               *gens, order="lex")
+    except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed) as err:
+        raise CalculusError(f"cannot use the condition: {err}") from err
+    return sympy.expand(rem)
+
+
+def is_zero(expr: Expr, ctx: Context) -> bool:
+    """True when *expr* is proved identically 0 for every K under ctx (never a guess)."""
+    nf = normal_form(expr, ctx)
+    if nf == 0:
+        return True
+    polys = value_conditions(ctx.conditions)
+    return bool(polys) and reduce_by(nf, polys, ctx) == 0
+
+
+# ---------------------------------------------------------------------------------------
+# folding back into defined nodes
+def _normaliser(d) -> tuple | None:
+    """For y[i] = N(i) / Σ_k N(k): return (N as a function of i, the sum)."""
+    if len(d.indices) != 1:
+        return None
+    (i,) = d.indices
+    num, den = sympy.fraction(d.rhs)
+    if isinstance(den, Sum) and len(den.limits) == 1:
+        (k, lo, hi), = den.limits
+        if sympy.simplify(den.function.xreplace({k: i}) - num) == 0:
+            return num, den, i
+    return None
+
+
+def fold(expr: Expr, ctx: Context, names: Iterable[str] | None = None) -> Expr:
+    """Rewrite leaves back into defined nodes: e^{βz_m}/Σ_k e^{βz_k} → y_m.
+
+    Works for any normalised definition y_i = N(i)/Σ_k N(k) (softmax with or without β,
+    any N) and, for other definitions, replaces occurrences of the right side pattern.
+    """
+    names = [d.name for d in ctx.definitions] if names is None else list(names)
+    for name in names:
+        d = ctx.definition(name)
+        if d is None:
+            continue
+        norm = _normaliser(d)
+        if norm is None:
+            expr = _fold_pattern(expr, d)
+            continue
+        num, den, i = norm
+        S = Dummy("S", positive=True)
+        (k, lo, hi), = den.limits
+        e = canonical_sums(expr)
+        e = e.xreplace({canonical_sums(den): S})
+        w = sympy.Wild("w", properties=[lambda a: a.is_integer])
+        y = IndexedBase(name)
+        pattern = split_exp(num).xreplace({i: w})
+        e = split_exp(e).replace(pattern, lambda w: y[w] * S)
+        e = collapse(e, ctx)
+        e = sympy.factor_terms(sympy.cancel(sympy.together(e)))
+        if not e.has(S):
+            expr = _resum(e, ctx)
+    return expr
+
+
+def _resum(e, ctx):
+    """Give canonical bound variables readable names again (k, m, ...)."""
+    def fn(x):
+        if isinstance(x, Sum):
+            (v, lo, hi), = x.limits
+            if str(v).startswith("_s"):
+                new = fresh_index(index("k"), x.function.free_symbols | {lo, hi})
+                return Sum(x.function.xreplace({v: new}), (new, lo, hi))
+        return x
+    return _map(e, fn)
+
+
+def _fold_pattern(expr, d):
+    """Replace instances of d's right side (indices as wildcards) by d's target."""
+    if not d.indices:
+        return expr.xreplace({d.rhs: d.target})
+    ws = [sympy.Wild(f"w{n}", properties=[lambda a: a.is_integer])
+          for n in range(len(d.indices))]
+    pattern = d.rhs.xreplace(dict(zip(d.indices, ws)))
+    base = d.target.base
+
+    def build(**kw):
+        return base[tuple(kw[f"w{n}"] for n in range(len(ws)))]
+    return expr.replace(pattern, build)

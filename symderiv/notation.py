@@ -1,0 +1,265 @@
+"""Symbols, index sets, the derivative node and the :class:`Context` of a claim.
+
+Everything the engine reasons about is written in SymPy *index notation*:
+
+* a size ``K`` (a positive integer symbol) and indices ``i, j, k`` (integer symbols)
+  ranging over ``1..K`` unless the context says otherwise;
+* vectors and matrices are :class:`sympy.IndexedBase` objects (``z[i]``, ``W[a, b]``);
+* ``∂A/∂B`` is the unevaluated node :class:`Partial` (the ML convention: B may be an
+  intermediate node of the definitions graph);
+* a context holds the definitions (``y[i] = ...``), the generic quantities (an undefined
+  loss ``L`` of ``y``), the index ranges and the case conditions (``i = j``, ``Σ t = 1``).
+
+>>> i, j = index('i'), index('j')
+>>> z = IndexedBase('z')
+>>> Partial(z[i], z[j])
+Partial(z[i], z[j])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
+
+import sympy
+from sympy import Expr, Indexed, IndexedBase, Symbol
+
+__all__ = [
+    "K", "beta", "index", "size", "Partial", "Definition", "Context",
+    "SymderivError", "NotationError", "base_name", "substitute",
+]
+
+
+class SymderivError(Exception):
+    """Root of every error symderiv raises on purpose."""
+
+
+class NotationError(ValueError, SymderivError):
+    """A definition, index range or condition is malformed or inconsistent."""
+
+
+def index(name: str) -> Symbol:
+    """The index symbol called *name* (an integer symbol; the same object every time)."""
+    return Symbol(name, integer=True)
+
+
+def size(name: str = "K") -> Symbol:
+    """A size symbol: a positive integer."""
+    return Symbol(name, integer=True, positive=True)
+
+
+K = size("K")
+beta = Symbol("beta", real=True)
+
+
+class Partial(Expr):
+    """``∂f/∂x`` held unevaluated: *x* is a symbol or an indexed entry ``y[j]``.
+
+    It is what the LaTeX reader produces for ``\\frac{\\partial f}{\\partial x}``; the calculus
+    evaluates it through the context's definitions (:func:`symderiv.calculus.total_diff`).
+    """
+
+    is_commutative = True
+
+    def __new__(cls, f, x):
+        f = sympy.sympify(f)  # safe: f is already a SymPy object built by our code
+        x = sympy.sympify(x)  # safe: idem
+        if not isinstance(x, (Symbol, Indexed, IndexedBase)):
+            raise NotationError(
+                f"cannot differentiate with respect to {x} ({type(x).__name__}); "
+                "expected a variable such as z_j, W_{ab} or beta")
+        return Expr.__new__(cls, f, x)
+
+    @property
+    def f(self) -> Expr:
+        return self.args[0]
+
+    @property
+    def x(self):
+        return self.args[1]
+
+    def _latex(self, printer):
+        return r"\frac{\partial %s}{\partial %s}" % (
+            printer._print(self.f) if not self.f.is_Add else
+            r"\left(%s\right)" % printer._print(self.f),
+            printer._print(self.x))
+
+    def _sympystr(self, printer):
+        return "Partial(%s, %s)" % (printer._print(self.f), printer._print(self.x))
+
+    def _eval_derivative(self, s):
+        # d/ds of an opaque derivative is zero unless s occurs in it; the calculus never
+        # relies on this (it evaluates Partial nodes first), but keep SymPy honest.
+        if s in self.free_symbols or self.has(s):
+            return sympy.Derivative(self, s, evaluate=False)
+        return sympy.S.Zero
+
+
+def base_name(x) -> str:
+    """The name of a symbol or of the base of an indexed entry."""
+    if isinstance(x, Indexed):
+        return str(x.base.label)
+    if isinstance(x, IndexedBase):
+        return str(x.label)
+    return str(x)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``target = rhs`` where target is ``y[i]`` (indices *indices*) or a plain symbol ``L``."""
+
+    target: Expr
+    rhs: Expr
+
+    def __post_init__(self):
+        if isinstance(self.target, Indexed):
+            idx = self.target.indices
+            if not all(isinstance(a, Symbol) for a in idx) or len(set(idx)) != len(idx):
+                raise NotationError(
+                    f"definition of {self.target}: its indices must be distinct index "
+                    "letters, e.g. y_i = ... or W_{ab} = ...")
+        elif not isinstance(self.target, Symbol):
+            raise NotationError(
+                f"cannot define {self.target}: the left side of a definition must be a name "
+                "such as L, or an indexed name such as y_i")
+        if (any(base_name(a) == self.name for a in self.rhs.atoms(Indexed))
+                or (isinstance(self.target, Symbol) and self.target in self.rhs.free_symbols)):
+            raise NotationError(f"definition of {self.name} refers to itself")
+
+    @property
+    def name(self) -> str:
+        return base_name(self.target)
+
+    @property
+    def indices(self) -> tuple:
+        return tuple(self.target.indices) if isinstance(self.target, Indexed) else ()
+
+    def instantiate(self, args: Iterable = ()) -> Expr:
+        """The right side with the definition's indices replaced by *args*.
+
+        Bound summation variables that would capture a free symbol of *args* are renamed.
+        """
+        args = tuple(args)
+        if len(args) != len(self.indices):
+            raise NotationError(
+                f"{self.name} is defined with {len(self.indices)} indices, used with {len(args)}")
+        rhs = self.rhs
+        return substitute(rhs, dict(zip(self.indices, args)))
+
+
+def rename_bound(expr: Expr, avoid: set) -> Expr:
+    """Rename bound variables of Sums/Products in *expr* that clash with *avoid*."""
+    def fix(e):
+        if isinstance(e, (sympy.Sum, sympy.Product)):
+            body, limits = e.function, list(e.limits)
+            for n, (v, lo, hi) in enumerate(limits):
+                if v in avoid:
+                    new = fresh_index(v, avoid | body.free_symbols | {lo, hi})
+                    body = body.xreplace({v: new})
+                    limits[n] = (new, lo, hi)
+            return type(e)(body, *limits)
+        return e
+    return _bottom_up(expr, fix)
+
+
+def substitute(expr: Expr, mapping: Mapping) -> Expr:
+    """``expr.xreplace(mapping)`` for index symbols, without capturing by bound variables."""
+    if not mapping:
+        return expr
+    avoid = set(mapping)
+    for v in mapping.values():
+        avoid |= sympy.sympify(v).free_symbols  # safe: SymPy objects from our code
+    return rename_bound(expr, avoid).xreplace(dict(mapping))
+
+
+def _bottom_up(expr, fn):
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return fn(expr) if isinstance(expr, sympy.Basic) else expr
+    new_args = [_bottom_up(a, fn) for a in expr.args]
+    if any(a is not b for a, b in zip(new_args, expr.args)):
+        if isinstance(expr, (sympy.Sum, sympy.Product)):
+            expr = type(expr)(new_args[0], *expr.limits)
+        else:
+            expr = expr.func(*new_args)
+    return fn(expr)
+
+
+def fresh_index(like: Symbol, avoid: set) -> Symbol:
+    """An index symbol named after *like* that is not in *avoid*."""
+    names = {str(s) for s in avoid}
+    base = str(like).rstrip("0123456789'") or "m"
+    for candidate in [base + str(n) for n in range(1, 1000)]:
+        if candidate not in names:
+            return index(candidate)
+    raise NotationError("ran out of fresh index names")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a claim is read against.
+
+    definitions
+        ``y[i] = ...``, ``L = ...`` — a graph L ← y ← z that ∂ follows (ML convention).
+    generic
+        undefined quantities and what they depend on, e.g. ``{"L": ("y",)}``.
+    size, lower
+        indices range over ``lower .. size`` (``1..K`` by default; ``0..n`` for some texts).
+    conditions
+        case conditions and assumptions: ``Eq(i, j)``, ``Ne(i, j)``, ``Eq(Sum(t[k], ...), 1)``.
+    """
+
+    definitions: tuple[Definition, ...] = ()
+    generic: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    size: Symbol = K
+    lower: int = 1
+    conditions: tuple = ()
+    values: tuple[tuple[str, tuple], ...] = ()
+
+    def __post_init__(self):
+        names = [d.name for d in self.definitions]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise NotationError(f"{', '.join(sorted(dup))} defined more than once")
+
+    # -- lookups -----------------------------------------------------------------
+    def definition(self, name: str) -> Definition | None:
+        for d in self.definitions:
+            if d.name == name:
+                return d
+        return None
+
+    def depends_on(self, name: str) -> tuple[str, ...]:
+        """Bases a generic quantity depends on (empty when *name* is not generic)."""
+        return dict(self.generic).get(name, ())
+
+    @property
+    def upper(self) -> Expr:
+        """The upper end of the index range: K, or K - 1 when indices start at 0."""
+        return self.size + (self.lower - 1)
+
+    def with_(self, **changes) -> "Context":
+        return replace(self, **changes)
+
+    def define(self, target, rhs) -> "Context":
+        return replace(self, definitions=self.definitions + (Definition(target, rhs),))
+
+    def assume(self, *conds) -> "Context":
+        return replace(self, conditions=self.conditions + tuple(conds))
+
+    def declare_generic(self, name: str, on: Iterable[str]) -> "Context":
+        return replace(self, generic=self.generic + ((name, tuple(on)),))
+
+    def graph(self) -> Mapping[str, set[str]]:
+        """name → names its definition (or generic declaration) uses directly."""
+        g: dict[str, set[str]] = {}
+        for d in self.definitions:
+            used = {base_name(a) for a in d.rhs.atoms(Indexed)}
+            used |= {str(s) for s in d.rhs.free_symbols if not isinstance(s, Indexed)}
+            g[d.name] = used - {d.name}
+        for name, on in self.generic:
+            g.setdefault(name, set()).update(on)
+        return g
+
+
+def default_context() -> Context:
+    """An empty context over 1..K."""
+    return Context()
