@@ -179,7 +179,8 @@ def _generic_diff(g: Symbol, x, ctx: Context) -> Expr:
                         | {Symbol(dep)})
         ym = IndexedBase(dep)[m]
         inner = total_diff(ym, x, ctx)
-        total += Sum(Partial(g, ym) * inner, (m, ctx.lower, ctx.upper))
+        lo, hi = ctx.range_of(d.indices[0])
+        total += Sum(Partial(g, ym) * inner, (m, lo, hi))
     return total
 
 
@@ -209,8 +210,9 @@ def _in_range(e: Expr, lo: Expr, hi: Expr, ctx: Context) -> bool:
             hi_ok = (hi - e).subs(ctx.size, ctx.size).is_nonnegative
         return bool(lo_ok) and bool(hi_ok)
     if isinstance(e, Symbol) and e.is_integer:
-        # an index: it ranges over [ctx.lower, ctx.upper]
-        return bool((lo - ctx.lower).is_nonpositive) and bool((hi - ctx.upper).is_nonnegative)
+        # an index: it ranges over its declared range (default [ctx.lower, ctx.upper])
+        elo, ehi = ctx.range_of(e)
+        return bool((lo - elo).is_nonpositive) and bool((hi - ehi).is_nonnegative)
     return False
 
 

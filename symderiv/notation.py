@@ -212,7 +212,7 @@ class Context:
     size: Symbol = K
     lower: int = 1
     conditions: tuple = ()
-    values: tuple[tuple[str, tuple], ...] = ()
+    ranges: tuple[tuple[str, tuple], ...] = ()
 
     def __post_init__(self):
         names = [d.name for d in self.definitions]
@@ -230,6 +230,13 @@ class Context:
     def depends_on(self, name: str) -> tuple[str, ...]:
         """Bases a generic quantity depends on (empty when *name* is not generic)."""
         return dict(self.generic).get(name, ())
+
+    def range_of(self, idx) -> tuple:
+        """(lo, hi) of an index symbol: its declared range, else the default range."""
+        return dict(self.ranges).get(str(idx), (self.lower, self.upper))
+
+    def with_range(self, idx: str, lo, hi) -> "Context":
+        return replace(self, ranges=self.ranges + ((str(idx), (sympy.sympify(lo), sympy.sympify(hi))),))  # safe: numbers/symbols from our code
 
     @property
     def upper(self) -> Expr:

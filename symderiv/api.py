@@ -1,0 +1,174 @@
+"""The two verbs behind the CLI, the reports and the pytest plugin: read, then check.
+
+>>> v = check(r"\\frac{\\partial y_i}{\\partial z_j} = \\beta y_i (\\delta_{ij} - y_j)",
+...           given=[r"y_i = \\frac{e^{\\beta z_i}}{\\sum_{k=1}^{K} e^{\\beta z_k}}"])
+>>> v.status
+'proved'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
+
+import sympy
+from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
+
+from .calculus import CalculusError, _ancestors
+from .latex import LatexError, Notation, read_expr, read_formula, to_latex
+from .notation import Context, NotationError, Partial, SymderivError, base_name
+from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
+from .verify import DEFAULT_SIZES, Verdict, decide
+
+__all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What was asked: a LaTeX claim with its notation (unevaluated); ``check`` decides it."""
+
+    latex: str
+    given: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+    notation: Notation = Notation()
+    sizes: tuple[int, ...] = DEFAULT_SIZES
+
+    def check(self, timeout: float | None = DEFAULT_TIMEOUT) -> Verdict:
+        return check(self.latex, self.given, self.where, notation=self.notation,
+                     sizes=self.sizes, timeout=timeout)
+
+
+_NEQ = (r"\neq", r"\ne ", "!=", "≠")
+
+
+def read_condition(text: str, notation: Notation = Notation()):
+    """``i = j``, ``i \\neq j``, ``\\sum_k t_k = 1`` → a SymPy Eq/Ne."""
+    for op in _NEQ:
+        if op in text:
+            a, b = text.split(op, 1)
+            return Ne(read_expr(a, notation), read_expr(b, notation))
+    f = read_formula(text, notation)
+    if len(f.parts) != 2:
+        raise LatexError(f"a condition must be one equation or inequation, got {text!r}",
+                         hint="write e.g. 'i = j', 'i \\neq j' or '\\sum_k t_k = 1'")
+    return Eq(*f.parts)
+
+
+def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
+                  notation: Notation = Notation(), claim_exprs: Sequence = ()) -> Context:
+    """Definitions from ``--given``, conditions from ``--where``, generics from the claim."""
+    from .notation import size as size_symbol
+    ctx = Context(size=size_symbol(notation.size), lower=notation.lower)
+    for text in given:
+        f = read_formula(text, notation)
+        if len(f.parts) != 2:
+            raise NotationError(f"a definition is 'name = expression', got {text!r}")
+        target, rhs = f.parts
+        if isinstance(target, sympy.core.function.AppliedUndef):
+            target = Symbol(str(target.func))
+        ctx = ctx.define(target, rhs)
+        ctx = ctx.assume(*f.conditions) if f.conditions else ctx
+    conds = [read_condition(w, notation) for w in where]
+    ctx = ctx.assume(*conds)
+    return with_generics(ctx, claim_exprs)
+
+
+def with_generics(ctx: Context, exprs: Sequence) -> Context:
+    """An undefined name L differentiated as ∂L/∂y_j becomes a generic function of y."""
+    deps: dict[str, set[str]] = {}
+    for e in exprs:
+        if not isinstance(e, sympy.Basic):
+            continue
+        for p in e.atoms(Partial):
+            f = p.f
+            if isinstance(f, sympy.core.function.AppliedUndef):
+                f = Symbol(str(f.func))
+            if isinstance(f, Symbol) and ctx.definition(str(f)) is None \
+                    and not ctx.depends_on(str(f)):
+                deps.setdefault(str(f), set()).add(base_name(p.x))
+    for name, bases in deps.items():
+        # drop bases reached through another one (z is reached through y)
+        keep = {b for b in bases
+                if not any(b in _ancestors(ctx, o) for o in bases if o != b)}
+        ctx = ctx.declare_generic(name, sorted(keep))
+    return ctx
+
+
+def _applied_to_symbols(e):
+    """E(A, T) for an undefined E → the symbol E (the ML habit of naming a loss's inputs)."""
+    if not isinstance(e, sympy.Basic):
+        return e
+    return e.replace(lambda a: isinstance(a, sympy.core.function.AppliedUndef),
+                     lambda a: Symbol(str(a.func)))
+
+
+def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
+                 claim: str = "") -> Verdict:
+    """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
+    parts = [_applied_to_symbols(p) for p in parts]
+    ctx = with_generics(ctx, parts)
+    if conditions:
+        ctx = ctx.assume(*conditions)
+    read_as = " = ".join(to_latex(p) for p in parts)
+    if len(parts) < 2:
+        return Verdict("unknown", "none", claim=claim, read_as=read_as,
+                       reason="not an equation: nothing to check")
+    links = []
+    for a, b in zip(parts, parts[1:]):
+        v = _decide(a, b, ctx, sizes)
+        links.append(replace(v, read_as=f"{to_latex(a)} = {to_latex(b)}"))
+    if len(links) == 1:
+        return replace(links[0], claim=claim, read_as=read_as)
+    concl = _decide(parts[0], parts[-1], ctx, sizes)
+    broken = [n for n, v in enumerate(links, 1) if v.status == "refuted"]
+    undecided = [n for n, v in enumerate(links, 1) if v.status == "unknown"]
+    where = f"{to_latex(parts[0])} = {to_latex(parts[-1])}"
+    if broken:
+        first = links[broken[0] - 1]
+        holds = {"proved": "still holds", "verified": "still holds (verified)",
+                 "refuted": "does not hold", "unknown": "is undecided"}[concl.status]
+        return Verdict("refuted", f"chain of {len(links)} links, each judged",
+                       conditions=first.conditions, counterexample=first.counterexample,
+                       reason=f"link {', '.join(map(str, broken))} breaks; the conclusion "
+                              f"{where} {holds}",
+                       links=tuple(links), claim=claim, read_as=read_as)
+    if undecided:
+        return Verdict("unknown", f"chain of {len(links)} links, each judged",
+                       reason=f"link {', '.join(map(str, undecided))} undecided: "
+                              + "; ".join(links[n - 1].reason or "" for n in undecided),
+                       links=tuple(links), claim=claim, read_as=read_as)
+    status = "proved" if all(v.status == "proved" for v in links) else "verified"
+    conds = tuple(dict.fromkeys(c for v in links for c in v.conditions))
+    return Verdict(status, f"chain of {len(links)} links, each judged", conditions=conds,
+                   links=tuple(links), claim=claim, read_as=read_as)
+
+
+def _decide(a, b, ctx, sizes) -> Verdict:
+    try:
+        return decide(a, b, ctx, sizes=sizes)
+    except CalculusError as err:
+        return Verdict("unknown", "none", reason=f"unsupported: {err}")
+
+
+def _check_in_worker(claim, given, where, notation, sizes) -> Verdict:
+    f = read_formula(claim, notation)
+    ctx = build_context(given, where, notation, claim_exprs=f.parts)
+    v = check_parsed(f.parts, ctx, conditions=f.conditions, sizes=sizes, claim=claim)
+    return v
+
+
+def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
+          notation: Notation | None = None, sizes: Iterable[int] = DEFAULT_SIZES,
+          timeout: float | None = DEFAULT_TIMEOUT) -> Verdict:
+    """Read a LaTeX claim (``a = b`` or a chain ``a = b = c``) and decide it.
+
+    Raises :class:`~symderiv.latex.LatexError` / :class:`~symderiv.notation.NotationError` on
+    bad input; a check that exceeds *timeout* seconds gives ``unknown`` (reason: time budget).
+    """
+    args = (claim, tuple(given), tuple(where), notation or Notation(), tuple(sizes))
+    try:
+        return run_bounded(_check_in_worker, args, timeout=timeout)
+    except TimeBudgetExceeded as err:
+        return Verdict("unknown", "time budget", claim=claim,
+                       reason=f"time budget: {err}; raise it with --timeout / timeout=")
+    except WorkerError as err:
+        return Verdict("unknown", "none", claim=claim, reason=f"internal error: {err}")

@@ -1,0 +1,157 @@
+"""The ``symderiv`` command: a thin layer over the library.
+
+Domain errors become one-line messages (exit 3); unknown commands or options print the
+usage and exit 2; tracebacks never reach the user.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .notation import SymderivError
+
+EXIT_BAD_INPUT = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line of error, then the usage; exit 2
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _fmt(p, choices=("text", "json"), default="text"):
+    p.add_argument("--format", choices=choices, default=default, help=f"output format ({default})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="symderiv", description=(
+        "Derive and verify gradient formulas (softmax, losses, layers) for every size K."))
+    parser.add_argument("--version", action="version", version=f"symderiv {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("derive", help="print a derivation step by step", description=(
+        "Print a derivation step by step, each step checked.  "
+        "Example: symderiv derive softmax-jacobian --format md"))
+    p.add_argument("name", help="derivation name (see 'symderiv prove')")
+    _fmt(p, ("text", "md", "tex", "json"))
+
+    p = sub.add_parser("prove", help="list or prove the built-in theorems", description=(
+        "Without NAME, list the built-in theorems; with NAME, prove it and print its steps "
+        "and verdict.  Example: symderiv prove cross-entropy --format md"))
+    p.add_argument("name", nargs="?")
+    _fmt(p, ("text", "md", "tex", "json"))
+
+    p = sub.add_parser("check", help="check a LaTeX claim", description=(
+        "Check a LaTeX claim 'lhs = rhs' (or a chain a = b = c).  Example: "
+        "symderiv check '\\frac{\\partial y_i}{\\partial z_j} = \\beta y_i(\\delta_{ij} - y_j)' "
+        "--given 'y_i = \\frac{e^{\\beta z_i}}{\\sum_{k=1}^{K} e^{\\beta z_k}}'.  "
+        "Exit status: 0 proved/verified, 1 refuted, 2 unknown, 3 bad input."))
+    p.add_argument("claim")
+    p.add_argument("--given", action="append", default=[], metavar="DEF",
+                   help="a definition 'name = latex' (repeatable)")
+    p.add_argument("--where", action="append", default=[], metavar="COND",
+                   help="a case condition or assumption, e.g. 'i = j' (repeatable)")
+    p.add_argument("--timeout", type=float, default=10.0, help="time budget in seconds (10)")
+    p.add_argument("--size", type=int, action="append", default=[], metavar="K",
+                   help="also check exactly at this K (repeatable)")
+    _fmt(p)
+
+    p = sub.add_parser("report", help="regenerate the reports on the bundled posts", description=(
+        "Regenerate reports/<slug>.md, .tex, .json and reports/index.md from the claim files "
+        "in reports/claims/.  With --posts DIR, also audit raw posts in DIR.  "
+        "Example: symderiv report"))
+    p.add_argument("--claims", type=Path, default=None, help="claim files folder")
+    p.add_argument("--out", type=Path, default=None, help="output folder (reports/)")
+    p.add_argument("--posts", type=Path, default=None, help="also audit the raw posts in DIR")
+    p.add_argument("--pdf", action="store_true", help="also compile each .tex with latexmk")
+    p.add_argument("--timeout", type=float, default=10.0, help="time budget per formula (10 s)")
+
+    p = sub.add_parser("audit", help="list and check the formulas of one document",
+                       description="Extract every formula of FILE and check those it can read. "
+                                   "Example: symderiv audit post.md --given 'y_i = ...'")
+    p.add_argument("file", type=Path)
+    p.add_argument("--given", action="append", default=[], metavar="DEF")
+    p.add_argument("--where", action="append", default=[], metavar="COND")
+    p.add_argument("--timeout", type=float, default=10.0)
+    _fmt(p, ("text", "md", "json"))
+    return parser
+
+
+def _cmd_derive(args) -> int:
+    from .derivations import derive
+    from .report.derivation import render_derivation
+    print(render_derivation(derive(args.name), args.format), end="")
+    return 0
+
+
+def _cmd_prove(args) -> int:
+    from .derivations import THEOREMS, derive
+    from .report.derivation import render_derivation
+    if not args.name:
+        for name, fn in THEOREMS.items():
+            doc = (fn.__doc__ or "").strip().splitlines()
+            print(f"{name:22s} {doc[0] if doc else ''}")
+        return 0
+    d = derive(args.name)
+    v = d.verdict()
+    if args.format == "json":
+        out = json.loads(render_derivation(d, "json"))
+        out["verdict"] = v.to_json()
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(render_derivation(d, args.format), end="")
+        print(f"\nverdict: {v.status} — {v.method}")
+    return v.exit_code
+
+
+def _cmd_check(args) -> int:
+    from .api import check
+    from .verify import DEFAULT_SIZES
+    sizes = tuple(dict.fromkeys(DEFAULT_SIZES + tuple(args.size)))
+    v = check(args.claim, args.given, args.where, timeout=args.timeout, sizes=sizes)
+    if args.format == "json":
+        print(json.dumps(v.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(v)
+    return v.exit_code
+
+
+def _cmd_report(args) -> int:
+    from .report.build import run_reports
+    return run_reports(claims=args.claims, out=args.out, posts=args.posts, pdf=args.pdf,
+                       timeout=args.timeout)
+
+
+def _cmd_audit(args) -> int:
+    from .report.build import audit_file
+    return audit_file(args.file, given=args.given, where=args.where, fmt=args.format,
+                      timeout=args.timeout)
+
+
+COMMANDS = {"derive": _cmd_derive, "prove": _cmd_prove, "check": _cmd_check,
+            "report": _cmd_report, "audit": _cmd_audit}
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except (SymderivError, ValueError, OSError) as err:
+        msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+        print(f"symderiv {args.command}: {msg}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("symderiv: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

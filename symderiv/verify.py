@@ -1,0 +1,535 @@
+"""Deciding ``lhs = rhs``: the :class:`Verdict` and the layered decision procedure.
+
+1. *symbolic, for all K* – :func:`symderiv.calculus.normal_form` of lhs − rhs is 0 (possibly
+   after reducing by the stated value conditions such as Σ_k t_k = 1) → ``proved``.
+2. *exact, for concrete K* – both sides evaluated in GF(2^61 − 1) at random points for
+   K = 1 … 8 (and any K asked for); all agree → ``verified`` with a Schwartz–Zippel bound.
+3. *refutation* – a disagreement triggers a search for a readable counterexample (K = 2
+   first, z_m = ln u_m with small integers u_m, β = 1, small integer data) which is then
+   re-evaluated by an independent route (explicit sums, SymPy's own ``diff``, exact
+   arithmetic) before ``refuted`` is reported.
+4. anything else → ``unknown`` with the reason.
+
+>>> from sympy import IndexedBase, KroneckerDelta
+>>> from symderiv.models import softmax
+>>> from symderiv.notation import Partial, beta, index
+>>> y, z = IndexedBase('y'), IndexedBase('z'); i, j = index('i'), index('j')
+>>> decide(Partial(y[i], z[j]), beta*y[i]*(KroneckerDelta(i, j) - y[j]), softmax()).status
+'proved'
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+import sympy
+from sympy import Expr, Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
+
+from . import calculus
+from .calculus import CalculusError, expand_definitions, index_conditions, value_conditions
+from .exact import PRIME, Evaluator, Unsupported, degree_bound
+from .notation import Context, Partial, SymderivError, base_name, beta, substitute
+
+__all__ = ["Verdict", "Counterexample", "decide", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
+
+STATUSES = ("proved", "verified", "refuted", "unknown")
+EXIT_CODES = {"proved": 0, "verified": 0, "refuted": 1, "unknown": 2}
+DEFAULT_SIZES = tuple(range(1, 9))
+POINTS_PER_CASE = 2
+
+
+def _tex(e) -> str:
+    return sympy.latex(e)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A concrete point where the two sides differ, re-checked exactly."""
+
+    K: int
+    indices: tuple[tuple[str, int], ...]
+    values: tuple[tuple[str, str], ...]
+    lhs: str
+    rhs: str
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"K": self.K, "indices": dict(self.indices), "values": dict(self.values),
+                "lhs": self.lhs, "rhs": self.rhs, **({"note": self.note} if self.note else {})}
+
+    def __str__(self) -> str:
+        idx = ", ".join(f"{k} = {v}" for k, v in self.indices)
+        vals = "; ".join(f"{k} = {v}" for k, v in self.values)
+        return (f"K = {self.K}" + (f", {idx}" if idx else "") + (f"; {vals}" if vals else "")
+                + f": left side = {self.lhs}, right side = {self.rhs}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: one type for the CLI, the reports, the API and pytest."""
+
+    status: str
+    method: str
+    conditions: tuple[str, ...] = ()
+    counterexample: Counterexample | None = None
+    reason: str | None = None
+    links: tuple["Verdict", ...] = ()
+    claim: str = ""
+    read_as: str = ""
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
+        if self.status == "refuted" and self.counterexample is None and not self.links:
+            raise ValueError("a refuted verdict needs a counterexample")
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("proved", "verified")
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+    def to_json(self) -> dict:
+        return {
+            "claim": self.claim, "read_as": self.read_as, "verdict": self.status,
+            "method": self.method, "conditions": list(self.conditions),
+            "counterexample": self.counterexample.to_json() if self.counterexample else None,
+            "reason": self.reason, "links": [v.to_json() for v in self.links],
+        }
+
+    def __str__(self) -> str:
+        lines = [f"{self.status.upper()}: {self.claim or self.read_as}"]
+        if self.read_as:
+            lines.append(f"  read as: {self.read_as}")
+        lines.append(f"  method: {self.method}")
+        if self.conditions:
+            lines.append(f"  conditions: {'; '.join(self.conditions)}")
+        if self.counterexample:
+            lines.append(f"  counterexample: {self.counterexample}")
+        if self.reason:
+            lines.append(f"  reason: {self.reason}")
+        for n, link in enumerate(self.links, 1):
+            lines.append(f"  link {n}: " + str(link).replace("\n", "\n  "))
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        out = f"**{self.status}** — ${self.read_as}$\n\n*method:* {self.method}"
+        if self.conditions:
+            out += "\n\n*conditions:* " + "; ".join(self.conditions)
+        if self.counterexample:
+            out += f"\n\n*counterexample:* {self.counterexample}"
+        if self.reason:
+            out += f"\n\n*reason:* {self.reason}"
+        return out
+
+    def _repr_latex_(self) -> str:
+        return rf"$\text{{{self.status}}}:\ {self.read_as}$"
+
+
+# ---------------------------------------------------------------------------------------
+def _cond_str(c) -> str:
+    if isinstance(c, sympy.Eq):
+        return f"{_tex(c.lhs)} = {_tex(c.rhs)}"
+    if isinstance(c, sympy.Ne):
+        return rf"{_tex(c.lhs)} \neq {_tex(c.rhs)}"
+    return _tex(c)
+
+
+def _sizes_of(expr: Expr, ctx: Context) -> list[Symbol]:
+    syms = {s for s in expr.free_symbols if s.is_integer and s.is_positive}
+    syms.add(ctx.size)
+    return sorted(syms, key=lambda s: (s != ctx.size, str(s)))
+
+
+def _free_idx(expr: Expr, ctx: Context) -> list[Symbol]:
+    return sorted((s for s in expr.free_symbols if s.is_integer and not s.is_positive),
+                  key=str)
+
+
+def prepare(expr: Expr, ctx: Context) -> Expr:
+    """Partials evaluated, definitions expanded, exponentials split; no Σ/δ rules."""
+    e = calculus.evaluate_partials(expr, ctx)
+    e = expand_definitions(e, ctx)
+    e = calculus.apply_conditions(e, index_conditions(ctx.conditions))
+    return calculus.split_exp(e)
+
+
+def _assignments(idx: list, n: int, ctx: Context, sizes: dict, limit: int, rng) -> list:
+    """Index assignments to try at size n (all of them when few), honouring i ≠ j."""
+    ranges = []
+    for i in idx:
+        lo, hi = ctx.range_of(i)
+        lo, hi = _at_sizes(lo, sizes), _at_sizes(hi, sizes)
+        ranges.append(range(lo, hi + 1))
+    ne = [(c.args[0], c.args[1]) for c in index_conditions(ctx.conditions)
+          if isinstance(c, sympy.Ne)]
+
+    def ok(a):
+        env = dict(zip(idx, a))
+        return all(env.get(p, p) != env.get(q, q) for p, q in ne)
+    total = 1
+    for r in ranges:
+        total *= len(r)
+    if total <= limit:
+        return [a for a in itertools.product(*ranges) if ok(a)]
+    out = set()
+    if all(len(r) for r in ranges):
+        out.add(tuple(r[0] for r in ranges))
+        out.add(tuple(r[-1] for r in ranges))
+        out.add(tuple(r[min(n, len(r) - 1)] for n, r in enumerate(ranges)))
+    while len(out) < limit:
+        out.add(tuple(rng.choice(r) for r in ranges))
+    return sorted(a for a in out if ok(a))
+
+
+def _at_sizes(e, sizes: dict) -> int:
+    e = sympy.sympify(e)  # safe: a number or a SymPy expression from a context
+    return int(e.xreplace({s: sympy.Integer(sizes[str(s)]) for s in e.free_symbols
+                           if str(s) in sizes}))
+
+
+def _size_values(size_syms: list, n: int) -> dict:
+    return {str(s): n + k for k, s in enumerate(size_syms)}
+
+
+def _impose(ev: Evaluator, polys: list, env: dict) -> bool:
+    """Adjust one leaf per value condition so the condition holds exactly (affine leaves)."""
+    for p in polys:
+        ev.accessed.clear()
+        ev._memo.clear()
+        v0 = ev.value(p, env)
+        keys = [k for k in dict.fromkeys(reversed(ev.accessed)) if k[0] != "sym"]
+        for key in keys:
+            old = ev.leaves[key]
+            ev.set_leaf(key, Fraction(0) if ev.mode == "real" else 0)
+            a = ev.value(p, env)
+            ev.set_leaf(key, Fraction(1) if ev.mode == "real" else 1)
+            b = ev.value(p, env)
+            slope = b - a
+            if int(slope) == 0 if ev.mode == "free" else slope == 0:
+                ev.leaves[key] = old
+                ev._memo.clear()
+                continue
+            ev.leaves[key] = -a / slope
+            ev._memo.clear()
+            ok = ev.value(p, env)
+            if (int(ok) == 0) if ev.mode == "free" else ok == 0:
+                break
+            ev.leaves[key] = old
+            ev._memo.clear()
+        else:
+            del v0
+            return False
+    return True
+
+
+@dataclass
+class _Exact:
+    agree: bool
+    sizes: tuple
+    cases: int
+    degree: int
+    disagreement: tuple | None = None   # (n, assignment)
+
+
+def exact_check(lhs: Expr, rhs: Expr, ctx: Context, sizes: Iterable[int],
+                seed: int = 0, limit: int = 64) -> _Exact:
+    """Evaluate lhs − rhs at random points of GF(p) for each size (free mode)."""
+    diff = prepare(lhs - rhs, ctx)
+    polys = [prepare(p, ctx) for p in value_conditions(ctx.conditions)]
+    idx = _free_idx(diff, ctx)
+    size_syms = _sizes_of(diff, ctx)
+    rng = random.Random(seed)
+    cases, deg = 0, 0
+    sizes = tuple(sizes)
+    for n in sizes:
+        sv = _size_values(size_syms, n)
+        deg = max(deg, degree_bound(diff, n, sv))
+        for a in _assignments(idx, n, ctx, sv, limit, rng):
+            env = dict(zip(idx, a))
+            for point in range(POINTS_PER_CASE):
+                for attempt in range(4):
+                    ev = Evaluator(n, "free", sizes=sv, seed=rng.randrange(2 ** 32))
+                    try:
+                        if polys and not _impose(ev, polys, env):
+                            raise Unsupported("a stated condition is not affine in any leaf")
+                        val = ev.value(diff, env)
+                        break
+                    except ZeroDivisionError:
+                        continue
+                else:
+                    raise Unsupported("every random point hit a pole")
+                cases += 1
+                if int(val) != 0:
+                    return _Exact(False, sizes, cases, deg, (n, env))
+    return _Exact(True, sizes, cases, deg)
+
+
+# ---------------------------------------------------------------------------------------
+# counterexamples
+def _explicit(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
+    """The claim side at a concrete size, by SymPy alone: explicit sums, SymPy's diff."""
+    sub = {s: sympy.Integer(v) for s, v in n_sizes.items()}
+    defs = tuple(type(d)(d.target, d.rhs.xreplace(sub).doit()) for d in ctx.definitions)
+    cctx = ctx.with_(definitions=defs)
+    e = calculus.apply_conditions(expr, index_conditions(ctx.conditions))
+    e = substitute(e.xreplace(sub), {k: sympy.Integer(v) for k, v in env.items()})
+    e = calculus.evaluate_partials(e.doit() if not e.has(Partial) else e, cctx)
+    e = expand_definitions(e, cctx).doit()
+    return e
+
+
+def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
+    """Both sides at the point by the independent route; None unless they differ exactly."""
+    try:
+        a = _explicit(lhs, ctx, n_sizes, env)
+        b = _explicit(rhs, ctx, n_sizes, env)
+    except (CalculusError, TypeError, ValueError):
+        return None
+    values = _point(ev)
+    a = sympy.simplify(_partial_values(a, ev).xreplace(values))
+    b = sympy.simplify(_partial_values(b, ev).xreplace(values))
+    if a.free_symbols or b.free_symbols or a.has(Partial) or b.has(Partial):
+        return None
+    d = sympy.simplify(a - b)
+    if d.is_Rational and d != 0:
+        return a, b
+    if d.is_zero is False and d.is_number:
+        return a, b
+    return None
+
+
+_U_CHOICES = ((1, 1, 1, 1, 1, 1, 1, 1), (1, 2, 3, 4, 5, 6, 7, 8), (2, 1, 1, 1, 1, 1, 1, 1))
+_DATA_CHOICES = ((0, 1, 0, 0, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0, 0, 0), (1, 2, 3, 4, 5, 6, 7, 8),
+                 (1, 1, 1, 1, 1, 1, 1, 1), (2, -1, 3, 1, 0, 2, 1, 1))
+
+
+def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
+                        tries: int = 44) -> Counterexample | None:
+    """A readable point where the sides differ, confirmed by :func:`_recheck`."""
+    diff = prepare(lhs - rhs, ctx)
+    polys = [prepare(p, ctx) for p in value_conditions(ctx.conditions)]
+    idx = _free_idx(diff, ctx)
+    size_syms = _sizes_of(diff, ctx)
+    rng = random.Random(seed)
+    for n in sizes:
+        sv = _size_values(size_syms, n)
+        for a in _assignments(idx, n, ctx, sv, 16, rng):
+            env = dict(zip(idx, a))
+            for t in range(tries):
+                pattern, b = None, 1 + (t % 2) if t % 5 else 3
+                n_patterns = len(_U_CHOICES) * len(_DATA_CHOICES)
+                if t // 2 < n_patterns:
+                    p = t // 2
+                    pattern = (_U_CHOICES[p % len(_U_CHOICES)], _DATA_CHOICES[p // len(_U_CHOICES)])
+                    b = 1 + t % 2
+                ev = Evaluator(n, "real", sizes=sv, seed=seed + t, pattern=pattern,
+                               symbols={"beta": b})
+                try:
+                    if polys and not _impose(ev, polys, env):
+                        return None
+                    ev.accessed.clear()
+                    val = ev.value(diff, env)
+                except (ZeroDivisionError, Unsupported):
+                    continue
+                if val == 0:
+                    continue
+                if _mixed_leaves(ev):
+                    continue
+                checked = _recheck(lhs, rhs, ctx, {s: sv[str(s)] for s in size_syms},
+                                   env, ev)
+                if checked is None:
+                    continue
+                return Counterexample(
+                    K=n, indices=tuple((str(k), v) for k, v in env.items()),
+                    values=_show_values(ev),
+                    lhs=_tex(checked[0]), rhs=_tex(checked[1]))
+    return None
+
+
+def _mixed_leaves(ev) -> bool:
+    """In real mode a leaf used both as z_m = ln u_m and as a plain value is inconsistent."""
+    us = {k[1:] for k in ev.leaves if k and k[0] == "u"}
+    return any(k in us for k in ev.leaves)
+
+
+def _point(ev) -> dict:
+    """The evaluator's point as SymPy values: z_m = ln u_m, data, scalars, opaque ∂L/∂y_m."""
+    def q(v):
+        return sympy.Rational(v.numerator, v.denominator)
+    out = {}
+    for key, v in ev.leaves.items():
+        if key[0] == "u":
+            out[IndexedBase(key[1])[key[2]]] = sympy.log(q(v))
+        elif "/" not in key[0]:
+            out[IndexedBase(key[0])[key[1]]] = q(v)
+    for name, v in ev.symbols.items():
+        sym = beta if name == "beta" else Symbol(name)
+        out[sym] = q(Fraction(v))
+    return out
+
+
+def _partial_values(e: Expr, ev) -> Expr:
+    """Replace opaque ∂L/∂y_m nodes by the evaluator's values for them."""
+    rep = {}
+    for p in e.atoms(Partial):
+        key = (str(sympy.latex(p.f)) + "/" + base_name(p.x),
+               tuple(int(i) for i in getattr(p.x, "indices", ())))
+        if key in ev.leaves:
+            v = Fraction(ev.leaves[key])
+            rep[p] = sympy.Rational(v.numerator, v.denominator)
+    return e.xreplace(rep)
+
+
+def _show_values(ev) -> tuple:
+    groups: dict = {}
+    for key, v in sorted(ev.leaves.items(), key=lambda kv: repr(kv[0])):
+        if key[0] == "u":
+            name, idx = key[1], key[2]
+            shown = "0" if v == 1 else f"ln {v}"
+            groups.setdefault(name, []).append((idx, shown))
+        elif "/" in key[0]:
+            groups.setdefault(r"\partial " + key[0].replace("/", r"/\partial "), []).append(
+                (key[1], str(v)))
+        else:
+            groups.setdefault(key[0], []).append((key[1], str(v)))
+    out = []
+    for name, items in groups.items():
+        items.sort()
+        if all(len(i) == 1 for i, _ in items):
+            out.append((name, "(" + ", ".join(s for _, s in items) + ")"))
+        else:
+            out.append((name, ", ".join(f"{name}{list(i)} = {s}" for i, s in items)))
+    for name, v in sorted(ev.symbols.items()):
+        out.append((name, str(v)))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------
+def _missing_condition(lhs, rhs, ctx) -> str | None:
+    """A simple condition (Σ_k v_k = 1 for a data vector v) under which the claim holds."""
+    diff = lhs - rhs
+    defined = {d.name for d in ctx.definitions}
+    bases = sorted({base_name(a) for a in prepare(diff, ctx).atoms(Indexed)} - defined)
+    for name in bases:
+        k = calculus.index("k")
+        v = IndexedBase(name)
+        lo, hi = ctx.lower, ctx.upper
+        cond = sympy.Eq(Sum(v[k], (k, lo, hi)), 1)
+        try:
+            if calculus.is_zero(diff, ctx.assume(cond)):
+                return _cond_str(cond)
+        except CalculusError:
+            continue
+    return None
+
+
+def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT_SIZES,
+           seed: int = 0, symbolic: bool = True, exact: bool = True) -> Verdict:
+    """Decide ``lhs = rhs`` under *ctx*; see the module docstring for the layers."""
+    conds = tuple(_cond_str(c) for c in ctx.conditions)
+    notes = []
+    shape = _shape_mismatch(lhs, rhs)
+    if shape:
+        return shape
+    if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
+        return _decide_matrix(lhs, rhs, ctx, sizes=sizes, seed=seed)
+    if symbolic:
+        try:
+            nf = calculus.normal_form(lhs - rhs, ctx)
+            if nf == 0:
+                return Verdict("proved", "symbolic: index-calculus normal form of lhs − rhs is 0 "
+                               "for every K (Σ·δ collapse, common denominator)",
+                               conditions=tuple(_cond_str(c) for c in
+                                                index_conditions(ctx.conditions)))
+            polys = value_conditions(ctx.conditions)
+            if polys and calculus.reduce_by(nf, polys, ctx) == 0:
+                return Verdict("proved", "symbolic: index-calculus normal form of lhs − rhs "
+                               "reduces to 0 modulo the stated conditions, for every K",
+                               conditions=conds)
+        except CalculusError as err:
+            notes.append(f"symbolic route: {err}")
+    if not exact:
+        return Verdict("unknown", "symbolic", conditions=conds,
+                       reason="; ".join(notes) or "the normal form is not 0")
+    sizes = tuple(sizes)
+    try:
+        res = exact_check(lhs, rhs, ctx, sizes, seed=seed)
+    except (Unsupported, CalculusError) as err:
+        notes.append(f"exact route: {err}")
+        return Verdict("unknown", "symbolic and exact routes both inconclusive",
+                       conditions=conds, reason="; ".join(notes))
+    if res.agree:
+        err = (res.degree / PRIME) ** POINTS_PER_CASE
+        return Verdict(
+            "verified",
+            f"exact evaluation in GF(2^61-1) for K = {_ranges(res.sizes)}: {res.cases} "
+            f"random points, all agree; Schwartz–Zippel: a false identity passes with "
+            f"probability ≤ {err:.1e} per case (degree ≤ {res.degree})",
+            conditions=conds,
+            reason="; ".join(notes) if notes else
+            "not proved for every K: the symbolic normal form did not reach 0")
+    cx = find_counterexample(lhs, rhs, ctx, sizes=tuple(dict.fromkeys(
+        (2, 1, 3, 4, res.disagreement[0]))), seed=seed)
+    if cx is None:
+        return Verdict("unknown", "exact evaluation disagrees, no confirmed counterexample",
+                       conditions=conds,
+                       reason=f"the sides differ at a random point of GF(p) for K = "
+                              f"{res.disagreement[0]}, but no readable real counterexample was "
+                              "confirmed (mixed evidence)")
+    missing = _missing_condition(lhs, rhs, ctx) if not value_conditions(ctx.conditions) \
+        else None
+    reason = "the two sides differ at the counterexample"
+    if missing:
+        reason = f"holds only under the condition {missing}, which is not stated"
+    return Verdict("refuted", "counterexample found in exact arithmetic and re-checked with "
+                   "explicit sums and SymPy's diff", conditions=conds, counterexample=cx,
+                   reason=reason)
+
+
+def _ranges(sizes) -> str:
+    s = sorted(set(sizes))
+    if s == list(range(s[0], s[-1] + 1)) and len(s) > 2:
+        return f"{s[0]}…{s[-1]}"
+    return ", ".join(map(str, s))
+
+
+def _shape_mismatch(lhs, rhs) -> Verdict | None:
+    ls = lhs.shape if isinstance(lhs, sympy.MatrixBase) else None
+    rs = rhs.shape if isinstance(rhs, sympy.MatrixBase) else None
+    if ls and rs and ls != rs:
+        return Verdict("refuted", "shape comparison",
+                       counterexample=Counterexample(0, (), (), f"shape {ls[0]}×{ls[1]}",
+                                                     f"shape {rs[0]}×{rs[1]}",
+                                                     note="the two sides have different shapes"),
+                       reason=f"a {ls[0]}×{ls[1]} matrix cannot equal a {rs[0]}×{rs[1]} one")
+    return None
+
+
+def _decide_matrix(lhs, rhs, ctx, **kw) -> Verdict:
+    if not (isinstance(lhs, sympy.MatrixBase) and isinstance(rhs, sympy.MatrixBase)):
+        return Verdict("unknown", "matrix comparison",
+                       reason="one side is a matrix and the other is not")
+    entries = []
+    for (r, c) in itertools.product(range(lhs.shape[0]), range(lhs.shape[1])):
+        v = decide(lhs[r, c], rhs[r, c], ctx, **kw)
+        entries.append(((r, c), v))
+        if v.status == "refuted":
+            cx = v.counterexample
+            return Verdict("refuted", f"entrywise: {v.method}", conditions=v.conditions,
+                           counterexample=Counterexample(
+                               cx.K, cx.indices, cx.values, cx.lhs, cx.rhs,
+                               note=f"entry ({r + 1}, {c + 1})"),
+                           reason=f"entry ({r + 1}, {c + 1}) differs: {v.reason}")
+    statuses = {v.status for _, v in entries}
+    for s in ("unknown", "verified", "proved"):
+        if s in statuses:
+            worst = next(v for _, v in entries if v.status == s)
+            return Verdict(s, f"entrywise: {worst.method}", conditions=worst.conditions,
+                           reason=worst.reason)
+    return Verdict("proved", "entrywise (empty matrices)")
