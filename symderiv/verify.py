@@ -276,12 +276,13 @@ def _explicit(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
     """The claim side at a concrete size, by SymPy alone: explicit sums, SymPy's diff."""
     sub = {s: sympy.Integer(v) for s, v in n_sizes.items()}
     defs = tuple(type(d)(d.target, d.rhs.xreplace(sub).doit()) for d in ctx.definitions)
-    cctx = ctx.with_(definitions=defs)
+    ranges = tuple((name, tuple(sympy.sympify(v).xreplace(sub) for v in rng))  # safe: SymPy
+                   for name, rng in ctx.ranges)
+    cctx = ctx.with_(definitions=defs, size=ctx.size.xreplace(sub), ranges=ranges)
     e = calculus.apply_conditions(expr, index_conditions(ctx.conditions))
     e = substitute(e.xreplace(sub), {k: sympy.Integer(v) for k, v in env.items()})
     e = calculus.evaluate_partials(e.doit() if not e.has(Partial) else e, cctx)
-    e = expand_definitions(e, cctx).doit()
-    return e
+    return expand_definitions(e.xreplace(sub), cctx).doit()
 
 
 def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
