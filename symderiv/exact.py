@@ -88,9 +88,10 @@ class Evaluator:
         self.leaves = {k: self._num(v) for k, v in (leaves or {}).items()}
         self.symbols = {k: self._num(v) if not isinstance(v, int) else v
                         for k, v in (symbols or {}).items()}
-        self.sizes = dict(sizes or {})
+        self.sizes = dict(sizes) if sizes else {"K": n}
         self.accessed: list = []
         self._memo: dict = {}
+        self._compiled: dict = {}    # node → closure (see _c)
 
     # -- values ------------------------------------------------------------------
     def _num(self, q):
@@ -119,139 +120,212 @@ class Evaluator:
     # -- evaluation --------------------------------------------------------------
     def value(self, expr, env=None):
         """The exact value of *expr*; *env* maps index symbols to integers."""
-        return self._ev(expr, dict(env or {}))
+        return self._c(expr)(dict(env or {}))
 
-    def _int(self, expr, env) -> int:
-        if expr.is_Integer:
-            return int(expr)
-        if isinstance(expr, Symbol):
-            if expr in env:
-                return env[expr]
-            if str(expr) in self.sizes:
-                return self.sizes[str(expr)]
-        if isinstance(expr, (Add, Mul)):
-            vals = [self._int(a, env) for a in expr.args]
-            out = 0 if isinstance(expr, Add) else 1
-            for v in vals:
-                out = out + v if isinstance(expr, Add) else out * v
-            return out
-        raise Unsupported(f"index expression {expr} has no integer value here")
+    def _sym(self, name):
+        if name not in self.symbols:
+            self.symbols[name] = self._draw()
+        self.accessed.append(("sym", name))
+        return self.symbols[name]
 
-    def _key(self, expr, env):
-        """Hashable structural key of an exponential's argument with indices evaluated."""
-        if isinstance(expr, Indexed):
-            return (base_name(expr), tuple(self._int(i, env) for i in expr.indices))
-        if isinstance(expr, Symbol):
-            return ("sym", str(expr), env.get(expr))
-        if expr.is_Number:
-            return ("num", str(expr))
-        if isinstance(expr, (Mul, Add)):
-            return (type(expr).__name__,
-                    tuple(sorted((self._key(a, env) for a in expr.args), key=repr)))
-        if isinstance(expr, Pow):
-            return ("pow", self._key(expr.base, env), self._key(expr.exp, env))
-        raise Unsupported(f"cannot evaluate e^({expr}) exactly")
+    def _c(self, e):
+        """*e* compiled once into a closure env → value (memoised per node)."""
+        f = self._compiled.get(e)
+        if f is None:
+            f = self._compiled[e] = self._build(e)
+        return f
 
-    def _ev(self, e, env):
-        if e.is_Number:
-            if e.is_Rational:
-                return self._num(Fraction(int(e.p), int(e.q)))
-            raise Unsupported(f"the number {e} is not rational")
+    def _ci(self, e):
+        """An integer-valued index expression compiled into env → int."""
+        if e.is_Integer:
+            v = int(e)
+            return lambda env: v
         if isinstance(e, Symbol):
-            if e in env:
-                return self._num(env[e])
-            name = str(e)
-            if name in self.sizes:
-                return self._num(self.sizes[name])
-            if name not in self.symbols:
-                self.symbols[name] = self._draw()
-            self.accessed.append(("sym", name))
-            return self.symbols[name]
+            if str(e) in self.sizes and not (e.is_integer and not e.is_positive):
+                v = self.sizes[str(e)]
+                return lambda env: env.get(e, v)
+
+            def look(env, e=e):
+                try:
+                    return env[e]
+                except KeyError:
+                    raise Unsupported(f"index {e} has no value here") from None
+            return look
+        if isinstance(e, (Add, Mul)):
+            fs = [self._ci(a) for a in e.args]
+            if isinstance(e, Add):
+                return lambda env: sum(f(env) for f in fs)
+
+            def prod(env):
+                out = 1
+                for f in fs:
+                    out *= f(env)
+                return out
+            return prod
+        raise Unsupported(f"index expression {e} has no integer value here")
+
+    def _ck(self, e):
+        """A structural key of an exponential's argument, indices evaluated."""
         if isinstance(e, Indexed):
-            return self.leaf((base_name(e), tuple(self._int(i, env) for i in e.indices)))
+            name, idx = e.base.label.name, [self._ci(i) for i in e.indices]
+            return lambda env: (name, tuple(f(env) for f in idx))
+        if isinstance(e, Symbol):
+            name = e.name
+            return lambda env: ("sym", name, env.get(e))
+        if e.is_Number:
+            k = ("num", str(e))
+            return lambda env: k
+        if isinstance(e, (Mul, Add)):
+            tag, fs = type(e).__name__, [self._ck(a) for a in e.args]
+            return lambda env: (tag, tuple(sorted((f(env) for f in fs), key=repr)))
+        if isinstance(e, Pow):
+            fb, fe = self._ck(e.base), self._ck(e.exp)
+            return lambda env: ("pow", fb(env), fe(env))
+        raise Unsupported(f"cannot evaluate e^({e}) exactly")
+
+    def _build(self, e):
+        if e.is_Number:
+            if not e.is_Rational:
+                raise Unsupported(f"the number {e} is not rational")
+            v = self._num(Fraction(int(e.p), int(e.q)))
+            return lambda env: v
+        if isinstance(e, Symbol):
+            if e.is_integer:
+                fi = self._ci(e)
+                return lambda env: self._num(fi(env))
+            name = e.name
+            return lambda env: self._sym(name)
+        if isinstance(e, Indexed):
+            name, idx = e.base.label.name, [self._ci(i) for i in e.indices]
+            return lambda env: self.leaf((name, tuple(f(env) for f in idx)))
         if isinstance(e, Partial):
-            return self.leaf((str(sympy.latex(e.f)) + "/" + base_name(e.x),
-                              tuple(self._int(i, env) for i in getattr(e.x, "indices", ()))))
+            name = str(sympy.latex(e.f)) + "/" + base_name(e.x)
+            idx = [self._ci(i) for i in getattr(e.x, "indices", ())]
+            return lambda env: self.leaf((name, tuple(f(env) for f in idx)))
         if isinstance(e, Add):
-            out = self._num(0)
-            for a in e.args:
-                out = out + self._ev(a, env)
-            return out
+            fs = [self._c(a) for a in e.args]
+
+            def add(env):
+                out = fs[0](env)
+                for f in fs[1:]:
+                    out = out + f(env)
+                return out
+            return add
         if isinstance(e, Mul):
-            out = self._num(1)
-            for a in e.args:
-                v = self._ev(a, env)
-                if _is_zero(v):
-                    return v
-                out = out * v
-            return out
+            fs = [self._c(a) for a in e.args]
+
+            def mul(env):
+                out = fs[0](env)
+                for f in fs[1:]:
+                    if _is_zero(out):
+                        return out
+                    out = out * f(env)
+                return out
+            return mul
         if isinstance(e, Pow):
             if not e.exp.is_Integer:
                 raise Unsupported(f"non-integer power {e}")
-            b = self._ev(e.base, env)
-            p = int(e.exp)
-            if p < 0:
+            fb, p = self._c(e.base), int(e.exp)
+            one = self._num(1)
+            if p >= 0:
+                return lambda env: fb(env) ** p
+
+            def inv(env):
+                b = fb(env)
                 if _is_zero(b):
                     raise ZeroDivisionError(f"{e.base} is 0 at this point")
-                return (self._num(1) / b) ** (-p)
-            return b ** p
+                return (one / b) ** (-p)
+            return inv
         if isinstance(e, KroneckerDelta):
-            a, b = (self._int(x, env) for x in e.args)
-            return self._num(1 if a == b else 0)
+            fa, fb = (self._ci(x) for x in e.args)
+            one, zero = self._num(1), self._num(0)
+            return lambda env: one if fa(env) == fb(env) else zero
         if isinstance(e, Sum):
-            return self._sum(e, env)
+            return self._build_sum(e)
         if isinstance(e, exp):
-            return self._exp(e.args[0], env)
+            return self._build_exp(e.args[0])
         raise Unsupported(f"{type(e).__name__} ({e}) cannot be evaluated exactly")
 
-    def _sum(self, e, env):
-        free = sorted((s for s in e.free_symbols if s in env), key=str)
-        key = (e, tuple(env[s] for s in free))
-        if key in self._memo:
-            return self._memo[key]
+    def _build_sum(self, e):
         body, limits = e.function, e.limits
         if len(limits) > 1:
             body, limits = Sum(body, *limits[:-1]), limits[-1:]
         (v, lo, hi), = limits
-        lo_i, hi_i = self._int(lo, env), self._int(hi, env)
-        out = self._num(0)
-        inner = dict(env)
-        for val in range(lo_i, hi_i + 1):
-            inner[v] = val
-            out = out + self._ev(body, inner)
-        self._memo[key] = out
-        return out
+        flo, fhi = self._ci(lo), self._ci(hi)
+        zero = self._num(0)
+        terms = []
+        for term in Add.make_args(body):
+            delta = None
+            for a in Mul.make_args(term):
+                if isinstance(a, KroneckerDelta) and v in a.args:
+                    other = a.args[1] if a.args[0] == v else a.args[0]
+                    if not other.has(v):
+                        delta = (a, other)
+                        break
+            if delta is None:
+                terms.append((None, self._c(term)))
+            else:
+                # Σ_v f(v) δ(v, e) has one non-zero term, v = e (if e lies in the range)
+                rest = Mul(*[a for a in Mul.make_args(term) if a is not delta[0]])
+                terms.append((self._ci(delta[1]), self._c(rest)))
+        free = sorted(e.free_symbols, key=str)
+        memo = self._memo
 
-    def _exp(self, arg, env):
+        def total(env):
+            key = (e, tuple(env.get(s) for s in free))
+            if key in memo:
+                return memo[key]
+            lo_i, hi_i = flo(env), fhi(env)
+            out = zero
+            inner = dict(env)
+            for at, f in terms:
+                if at is None:
+                    for val in range(lo_i, hi_i + 1):
+                        inner[v] = val
+                        out = out + f(inner)
+                else:
+                    val = at(env)
+                    if lo_i <= val <= hi_i:
+                        inner[v] = val
+                        out = out + f(inner)
+            memo[key] = out
+            return out
+        return total
+
+    def _build_exp(self, arg):
         coeff, rest = sympy.expand(arg).as_coeff_Mul()
+        one = self._num(1)
         if rest == 1:
             if coeff == 0:
-                return self._num(1)
+                return lambda env: one
             raise Unsupported(f"e^{coeff} is not rational")
+        factors = Mul.make_args(rest)
         if self.mode == "free":
             if not coeff.is_Integer:
                 raise Unsupported(f"e^({arg}): fractional multiple of an exponent")
-            atom = self.leaf(("exp",) + self._key(rest, env), positive=True)
-            c = int(coeff)
-            return atom ** c if c >= 0 else (self._num(1) / atom) ** (-c)
+            fk, c = self._ck(rest), int(coeff)
+
+            def ex(env):
+                atom = self.leaf(("exp",) + fk(env), positive=True)
+                return atom ** c if c >= 0 else (one / atom) ** (-c)
+            return ex
         # real mode: arg = c · (scalars) · z_m with z_m = ln u_m
-        logs = [a for a in Mul.make_args(rest) if isinstance(a, Indexed)]
+        logs = [a for a in factors if isinstance(a, Indexed)]
         if len(logs) != 1:
             raise Unsupported(f"e^({arg}) is not of the form e^(c·z_m)")
-        scal = coeff
-        for a in Mul.make_args(rest):
-            if a is logs[0]:
-                continue
-            scal = scal * sympy.Rational(self._ev_rational(a, env))
-        if not scal.is_Integer:
-            raise Unsupported(f"e^({arg}) is irrational at this point")
-        u = self.leaf(("u",) + self._key(logs[0], env), positive=True)
-        p = int(scal)
-        return u ** p if p >= 0 else Fraction(1) / u ** (-p)
+        fk = self._ck(logs[0])
+        scal = [self._c(a) for a in factors if a is not logs[0]]
 
-    def _ev_rational(self, a, env):
-        v = self._ev(a, env)
-        return Fraction(v)
+        def ex_real(env):
+            p = Fraction(coeff.p, coeff.q)
+            for f in scal:
+                p *= Fraction(f(env))
+            if p.denominator != 1:
+                raise Unsupported(f"e^({arg}) is irrational at this point")
+            u = self.leaf(("u",) + fk(env), positive=True)
+            p = int(p)
+            return u ** p if p >= 0 else Fraction(1) / u ** (-p)
+        return ex_real
 
 
 def degree_bound(expr, n: int, sizes=None) -> int:

@@ -238,8 +238,12 @@ class _Exact:
 
 
 def exact_check(lhs: Expr, rhs: Expr, ctx: Context, sizes: Iterable[int],
-                seed: int = 0, limit: int = 64) -> _Exact:
-    """Evaluate lhs − rhs at random points of GF(p) for each size (free mode)."""
+                seed: int = 0, limit: int = 64, large_limit: int = 3) -> _Exact:
+    """Evaluate lhs − rhs at random points of GF(p) for each size (free mode).
+
+    Every index assignment is tried when there are at most *limit* of them; above K = 16,
+    *large_limit* assignments (first, last and random indices) keep a check O(K).
+    """
     diff = prepare(lhs - rhs, ctx)
     polys = [prepare(p, ctx) for p in value_conditions(ctx.conditions)]
     idx = _free_idx(diff, ctx)
@@ -250,7 +254,7 @@ def exact_check(lhs: Expr, rhs: Expr, ctx: Context, sizes: Iterable[int],
     for n in sizes:
         sv = _size_values(size_syms, n)
         deg = max(deg, degree_bound(diff, n, sv))
-        for a in _assignments(idx, n, ctx, sv, limit, rng):
+        for a in _assignments(idx, n, ctx, sv, limit if n <= 16 else large_limit, rng):
             env = dict(zip(idx, a))
             for point in range(POINTS_PER_CASE):
                 for attempt in range(4):

@@ -1,0 +1,200 @@
+"""``symderiv report`` and ``symderiv audit``: check every formula, write every format.
+
+Each formula is checked in its own bounded worker (two at a time), so one slow formula ends
+as ``unknown`` (time budget) instead of stopping the report.  All files of a run are
+rendered first and then moved into place (``os.replace``), so an error or an interrupt never
+leaves a half-written report.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import sympy
+
+from .. import calculus
+from ..api import build_context, check_parsed
+from ..calculus import CalculusError
+from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
+from ..notation import NotationError, SymderivError
+from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
+from ..verify import Verdict
+from .markdown import render_index, render_markdown
+from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file
+from .tex import render_tex
+
+__all__ = ["run_reports", "check_formula", "build_report", "audit_file", "write_atomically",
+           "PROJECT", "default_paths"]
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def default_paths() -> tuple[Path, Path, Path]:
+    """(claims folder, output folder, posts folder) of the bundled reports."""
+    return (PROJECT / "reports" / "claims", PROJECT / "reports",
+            PROJECT.parent / "shared" / "posts")
+
+
+# ---------------------------------------------------------------------------------------
+def correct_form(lhs, ctx) -> str | None:
+    """The engine's own value of a claim's left side (derivative evaluated, folded)."""
+    try:
+        if isinstance(lhs, sympy.MatrixBase):
+            return None
+        e = calculus.evaluate_partials(lhs, ctx)
+        e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
+        e = calculus.collapse(sympy.expand(e), ctx)
+        e = calculus.fold(e, ctx)
+        e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
+        e = sympy.factor_terms(e)
+        if e == lhs:
+            return None
+        return f"{to_latex(lhs)} = {to_latex(e)}"
+    except (CalculusError, SymderivError, TypeError, ValueError):
+        return None
+
+
+def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
+    """Read and decide one formula of a claim file (runs inside a bounded worker)."""
+    if spec.kind == "code":
+        return FormulaResult(spec, Verdict(
+            "unknown", "none", claim=spec.latex,
+            reason="code is not checked: symderiv has no code-check capability yet"))
+    try:
+        f = read_formula(spec.latex, cf.notation)
+        parts = tuple(f.parts)
+        if spec.lhs:
+            parts = (read_expr(spec.lhs, cf.notation),) + parts
+        ctx = build_context(cf.given + spec.given, cf.where + spec.where, cf.notation,
+                            claim_exprs=parts)
+    except (LatexError, NotationError) as err:
+        return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
+                                           reason=f"unparsed: {err}"))
+    v = check_parsed(parts, ctx, conditions=f.conditions, claim=spec.latex)
+    correct = broken = None
+    if v.status == "refuted":
+        cctx = ctx.assume(*f.conditions) if f.conditions else ctx
+        if v.links:
+            bad = [n for n, link in enumerate(v.links) if link.status == "refuted"]
+            n = bad[0]
+            broken = (f"link {n + 1}: {to_latex(parts[n])} = {to_latex(parts[n + 1])}")
+            correct = correct_form(parts[n], cctx) or correct_form(parts[0], cctx)
+        else:
+            correct = correct_form(parts[0], cctx)
+    return FormulaResult(spec, v, correct_form=correct, broken_step=broken)
+
+
+def _bounded(spec: FormulaSpec, cf: ClaimFile, timeout: float) -> FormulaResult:
+    try:
+        return run_bounded(check_formula, (spec, cf), timeout=timeout)
+    except TimeBudgetExceeded as err:
+        return FormulaResult(spec, Verdict("unknown", "time budget", claim=spec.latex,
+                                           reason=f"time budget: {err}"))
+    except (WorkerError, SymderivError) as err:
+        return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
+                                           reason=f"could not check: {str(err).splitlines()[0]}"))
+
+
+def build_report(cf: ClaimFile, timeout: float = 10.0, jobs: int = 2) -> PostReport:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(lambda s: _bounded(s, cf, timeout), cf.formulas))
+    return PostReport(cf, tuple(results))
+
+
+# ---------------------------------------------------------------------------------------
+def render_json(rep: PostReport) -> str:
+    return json.dumps([r.to_json(rep.claims.post) for r in rep.results], indent=2,
+                      ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write_atomically(files: dict[Path, str]) -> None:
+    """Write every file to a temporary sibling first, then move them all into place."""
+    staged = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            staged.append((tmp, path))
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
+def compile_pdf(tex: Path, timeout: float = 120.0) -> Path:
+    """latexmk -pdf with shell escape off and reading restricted (openin_any=p)."""
+    import shutil
+    import subprocess
+    if shutil.which("latexmk") is None:
+        raise SymderivError("latexmk is not installed (Debian: apt-get install latexmk "
+                            "texlive-latex-recommended texlive-latex-extra)")
+    env = dict(os.environ, openin_any="p", openout_any="p", shell_escape="f")
+    proc = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
+         "-pdflatex=pdflatex -no-shell-escape %O %S", tex.name],
+        cwd=tex.parent, env=env, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stdout.splitlines()[-15:])
+        raise SymderivError(f"latexmk failed on {tex.name}:\n{tail}")
+    return tex.with_suffix(".pdf")
+
+
+def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path | None = None,
+                pdf: bool = False, timeout: float = 10.0, quiet: bool = False) -> int:
+    """Regenerate the reports of every claim file; returns the exit status."""
+    d_claims, d_out, d_posts = default_paths()
+    claims, out = claims or d_claims, out or d_out
+    files = sorted(Path(claims).glob("*.toml"))
+    if not files:
+        raise SymderivError(f"no claim files (*.toml) in {claims}")
+    reports = [build_report(load_claim_file(p), timeout=timeout) for p in files]
+    rendered: dict[Path, str] = {}
+    for rep in reports:
+        slug = rep.claims.slug
+        rendered[out / f"{slug}.md"] = render_markdown(rep)
+        rendered[out / f"{slug}.tex"] = render_tex(rep)
+        rendered[out / f"{slug}.json"] = render_json(rep)
+    rendered[out / "index.md"] = render_index(reports)
+    if posts is not None:
+        from .audit import audit_posts
+        rendered.update(audit_posts(Path(posts), reports, out / "audit", timeout=timeout))
+    write_atomically(rendered)
+    if pdf:
+        for rep in reports:
+            compile_pdf(out / f"{rep.claims.slug}.tex")
+    if not quiet:
+        for rep in reports:
+            c = rep.counts()
+            print(f"{rep.claims.slug}: {len(rep.results)} formulas — " +
+                  ", ".join(f"{v} {k}" for k, v in c.items()))
+        print(f"wrote {len(rendered)} files under {out}")
+    return 0
+
+
+def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float = 10.0,
+               notation: Notation | None = None) -> int:
+    """Extract every formula of one document and check it with the notation given."""
+    from .audit import audit_document
+    results = audit_document(Path(path), tuple(given), tuple(where), notation or Notation(),
+                             timeout=timeout)
+    if fmt == "json":
+        print(json.dumps([r.to_json(str(path)) for r in results], indent=2,
+                         ensure_ascii=False))
+    else:
+        for r in results:
+            v = r.verdict
+            line = f"line {r.spec.line}: {v.status:8s} {r.spec.latex[:70]}"
+            if v.reason and v.status == "unknown":
+                line += f"  ({v.reason.splitlines()[0][:80]})"
+            print(line)
+    worst = max((r.verdict.exit_code for r in results), default=0)
+    return worst

@@ -1,0 +1,159 @@
+"""The data model every report renderer shares, and the claim-file reader.
+
+A claim file (TOML, one per post) holds formulas and notation only, never verdicts::
+
+    post = "000_6e1cb4f8268cf0b9.txt"     # under the posts folder
+    slug = "000-softmax-output-layer"
+    title = "..."
+    [notation]                           # symderiv.latex.Notation fields
+    labels = ["O"]
+    [context]
+    given = ['y_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}']
+    where = []
+    notes = ["how the post's notation was read, and why"]
+    [[formula]]
+    line = 12                            # 1-based line of the post
+    latex = '...'                        # verbatim, exactly as in the post
+    lhs = '...'                          # optional: the left side a bare right side continues
+    given = []  where = []               # optional extra notation for this formula
+    reading = "..."                      # optional: the reading chosen where ambiguous
+    kind = "claim"                       # claim | definition | code | example
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..latex import Notation
+from ..notation import NotationError
+from ..verify import Verdict
+
+__all__ = ["ClaimFile", "FormulaSpec", "FormulaResult", "PostReport", "load_claim_file"]
+
+KINDS = ("claim", "definition", "code", "example")
+
+
+@dataclass(frozen=True)
+class FormulaSpec:
+    id: str
+    line: int
+    latex: str
+    kind: str = "claim"
+    lhs: str | None = None
+    given: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+    reading: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimFile:
+    path: Path
+    post: str
+    slug: str
+    title: str
+    notation: Notation
+    given: tuple[str, ...]
+    where: tuple[str, ...]
+    notes: tuple[str, ...]
+    formulas: tuple[FormulaSpec, ...]
+
+
+@dataclass(frozen=True)
+class FormulaResult:
+    spec: FormulaSpec
+    verdict: Verdict
+    correct_form: str | None = None
+    broken_step: str | None = None
+
+    def to_json(self, post: str) -> dict:
+        out = self.verdict.to_json()
+        out.update({
+            "id": self.spec.id, "kind": self.spec.kind, "latex": self.spec.latex,
+            "location": {"file": post, "line": self.spec.line},
+            "reading": self.spec.reading, "correct_form": self.correct_form,
+            "broken_step": self.broken_step,
+        })
+        return out
+
+
+@dataclass(frozen=True)
+class PostReport:
+    claims: ClaimFile
+    results: tuple[FormulaResult, ...]
+    notes: tuple[str, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in ("proved", "verified", "refuted", "unknown")}
+        for r in self.results:
+            out[r.verdict.status] += 1
+        return out
+
+    def slips(self) -> list[FormulaResult]:
+        return [r for r in self.results if r.verdict.status == "refuted"]
+
+    def relied_conditions(self) -> list[tuple[FormulaResult, str]]:
+        """Conditions a formula needs but the post does not state (found by the engine)."""
+        out = []
+        for r in self.results:
+            reason = r.verdict.reason or ""
+            if "holds only under" in reason:
+                out.append((r, reason))
+            for link in r.verdict.links:
+                if link.reason and "holds only under" in link.reason:
+                    out.append((r, link.reason))
+        return out
+
+
+def _strs(v, what, path) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
+        raise NotationError(f"{path.name}: {what} must be a list of strings")
+    return tuple(v)
+
+
+def load_claim_file(path: Path) -> ClaimFile:
+    """Read and validate a claim file (errors name the file and the entry)."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise NotationError(f"{Path(path).name}: not a valid claim file: {err}") from None
+    path = Path(path)
+    for key in ("post", "slug", "title"):
+        if not isinstance(data.get(key), str):
+            raise NotationError(f"{path.name}: '{key}' (a string) is required")
+    if "verdict" in str(list(data.get("formula", [{}])[0].keys()) if data.get("formula") else ""):
+        raise NotationError(f"{path.name}: claim files hold formulas, never verdicts")
+    nota = data.get("notation", {})
+    try:
+        notation = Notation(**{k: tuple(v) if isinstance(v, list) else v
+                               for k, v in nota.items()})
+    except TypeError as err:
+        raise NotationError(f"{path.name}: [notation]: {err}") from None
+    ctx = data.get("context", {})
+    formulas = []
+    seen = set()
+    for n, f in enumerate(data.get("formula", []), 1):
+        if "verdict" in f or "status" in f:
+            raise NotationError(f"{path.name}: formula {n}: claim files hold no verdicts")
+        for key in ("line", "latex"):
+            if key not in f:
+                raise NotationError(f"{path.name}: formula {n} has no '{key}'")
+        kind = f.get("kind", "claim")
+        if kind not in KINDS:
+            raise NotationError(f"{path.name}: formula {n}: kind must be one of {KINDS}")
+        fid = str(f.get("id", f"L{f['line']}-{n}"))
+        if fid in seen:
+            raise NotationError(f"{path.name}: formula id {fid!r} used twice")
+        seen.add(fid)
+        formulas.append(FormulaSpec(
+            id=fid, line=int(f["line"]), latex=f["latex"], kind=kind, lhs=f.get("lhs"),
+            given=_strs(f.get("given"), "given", path), where=_strs(f.get("where"), "where", path),
+            reading=f.get("reading")))
+    return ClaimFile(path=path, post=data["post"], slug=data["slug"], title=data["title"],
+                     notation=notation, given=_strs(ctx.get("given"), "given", path),
+                     where=_strs(ctx.get("where"), "where", path),
+                     notes=_strs(ctx.get("notes"), "notes", path), formulas=tuple(formulas))
