@@ -180,10 +180,10 @@ def extract_formulas(text: str) -> list[Found]:
             if text[q] == "\n" and _blank_line_follows(text, q):
                 break
             if text[q] == "$" and not _escaped(text, q):
-                if text.startswith("$$", q):
-                    break
                 if _can_close(text, q):
                     close = q
+                    break
+                if text.startswith("$$", q):
                     break
                 if _can_open(text, q):
                     restart = q

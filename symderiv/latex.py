@@ -1465,6 +1465,8 @@ class _Reader:
     def environment(self, p, b):
         t = self.toks[p]
         q = self.match[p]
+        if t.text in ("cases", "dcases"):
+            return self.cases(p, q), q + 1
         if t.text not in _MATRIX_ENVS:
             if t.text in _ALIGN_ENVS:
                 raise self.err(f"an {t.text} environment inside a formula", p,
@@ -1497,6 +1499,37 @@ class _Reader:
             raise self.err("the rows of the matrix have different lengths", p,
                            "give every row the same number of entries")
         return ImmutableMatrix(grid), q + 1
+
+    def cases(self, p, q):
+        r"""``\begin{cases} a & i = j \\ b & \text{otherwise} \end{cases}`` → Piecewise."""
+        rows = [x for x in self.split_at(p + 1, q, lambda r: self.is_cmd(r, {"\\"}))
+                if self.strip(*x)[0] < self.strip(*x)[1]]
+        branches = []
+        for n, (x, y) in enumerate(rows):
+            cells = self.split_at(x, y, lambda r: self.is_char(r, "&"))
+            if len(cells) != 2:
+                raise self.err("each case needs a value, '&' and a condition", x,
+                               "write \\begin{cases} a & i = j \\\\ b & i \\neq j \\end{cases}")
+            value = self.expr(*cells[0], "case value")
+            c1, c2 = self.strip(*cells[1])
+            words = {self.toks[r].text.strip().lower() for r in range(c1, c2)
+                     if self.toks[r].kind in ("word", "text")}
+            kinds = {self.toks[r].kind for r in range(c1, c2)}
+            if c1 < c2 and kinds <= {"word", "text", "ws"} and words & {
+                    "otherwise", "else", "sonst", "o.w."}:
+                cond = sympy.true
+            else:
+                cond = _condition(self, c1, c2, allow_eq=True)
+                if cond is None:
+                    raise self.err(f"cannot read the condition {self.src(c1, c2)!r}", c1,
+                                   "write a condition such as i = j, i \\neq j or \\text{otherwise}")
+            branches.append((value, cond))
+        if not branches:
+            raise self.err("an empty cases environment", p, "write the cases")
+        try:
+            return sympy.Piecewise(*branches)
+        except (TypeError, ValueError) as e:
+            raise self.err(f"cannot build the cases: {e}", p, "check the conditions") from None
 
     def ellipsis_matrix(self, grid, at):
         """A matrix written with ``\\dots``: read as one entry formula (a FunctionMatrix).
@@ -2069,7 +2102,7 @@ def split_display(latex) -> list[str]:
             m = _ENV_RE.match(text, p)
             if m:
                 env = m.group(2)
-                if env in _ALIGN_ENVS or env.rstrip("*") in ("array",) and matrix == 0:
+                if env in _ALIGN_ENVS:
                     buf.append(" ")
                     p = m.end()
                     continue

@@ -30,6 +30,7 @@ from sympy import Expr, Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
 
 from . import calculus
 from .calculus import CalculusError, expand_definitions, index_conditions, value_conditions
+from .latex import to_latex
 from .exact import PRIME, Evaluator, Unsupported, degree_bound
 from .notation import Context, Partial, SymderivError, base_name, beta, substitute
 
@@ -42,7 +43,7 @@ POINTS_PER_CASE = 2
 
 
 def _tex(e) -> str:
-    return sympy.latex(e)
+    return to_latex(e)
 
 
 @dataclass(frozen=True)
@@ -410,8 +411,10 @@ def _show_values(ev) -> tuple:
             out.append((name, "(" + ", ".join(s for _, s in items) + ")"))
         else:
             out.append((name, ", ".join(f"{name}{list(i)} = {s}" for i, s in items)))
+    used = {k[1] for k in ev.accessed if k[0] == "sym"}
     for name, v in sorted(ev.symbols.items()):
-        out.append((name, str(v)))
+        if name in used:
+            out.append(("β" if name == "beta" else name, str(v)))
     return tuple(out)
 
 

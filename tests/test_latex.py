@@ -170,6 +170,11 @@ READINGS = [
      r"-Z^{O}_{n}Z^{O}_{0}&-Z^{O}_{n}Z^{O}_{1}&...&Z^{O}_{n}(1-Z^{O}_{n})\end{pmatrix}", P000,
      FunctionMatrix(n_ + 1, n_ + 1, Lambda((i, j), Piecewise(
          (ZO[i] * (1 - ZO[i]), Eq(i, j)), (-ZO[i] * ZO[j], True))))),
+    # -- cases ----------------------------------------------------------------------------------
+    (r"\begin{cases} y_i(1-y_i) & \text{if } i = j \\ -y_i y_j & i \neq j \end{cases}", D,
+     Piecewise((y[i] * (1 - y[i]), Eq(i, j)), (-y[i] * y[j], True))),
+    (r"\begin{cases} 1 & i = j \\ 0 & \text{otherwise} \end{cases}", D,
+     Piecewise((1, Eq(i, j)), (0, True))),
     # -- whole formulas from the posts (one expression each) ----------------------------------------
     (r"\frac{\partial L}{\partial z_k} = y_k \left( \frac{\partial L}{\partial y_k} - "
      r"\sum_{j=1}^K \frac{\partial L}{\partial y_j} y_j \right)", D, None),  # post 001 (formula)
@@ -390,6 +395,9 @@ def test_split_display():
         r"a = \begin{pmatrix}1&2\\3&4\end{pmatrix}"]
     assert split_display(r"\begin{aligned} a &= b \\ &= c \end{aligned}") == ["a = b", "= c"]
     assert split_display("y = x") == ["y = x"]
+    assert split_display(r"\begin{align} a &= \begin{cases} 1 & i = j \\ 0 & \text{otherwise}"
+                         r"\end{cases} \\ b &= c \end{align}") == [
+        r"a = \begin{cases} 1 & i = j \\ 0 & \text{otherwise}\end{cases}", "b = c"]
 
 
 # -- to_latex ---------------------------------------------------------------------------------
@@ -400,7 +408,8 @@ def test_split_display():
     (FunctionMatrix(n_ + 1, n_ + 1, Lambda((i, j), Piecewise(
         (ZO[i] * (1 - ZO[i]), Eq(i, j)), (-ZO[i] * ZO[j], True)))), P000),
     (Partial(y[i] + z[j], z[j]) * AO[i] ** 2, O), (beta * Symbol("alpha") * Symbol("lr"), D),
-    (z[i + 1] - z[0] + W[i, 2], D),
+    (z[i + 1] - z[0] + W[i, 2], D), (Piecewise((y[i], Eq(i, j)), (-y[i] * y[j], True)), D),
+    (Product(y[k], (k, 1, K)), D),
 ])
 def test_to_latex_round_trip(expr, notation):
     assert read_expr(to_latex(expr), notation) == expr
