@@ -17,7 +17,9 @@ from .calculus import CalculusError, _ancestors
 from .latex import LatexError, Notation, read_expr, read_formula, to_latex
 from .notation import Context, NotationError, Partial, SymderivError, base_name
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
-from .verify import DEFAULT_SIZES, Verdict, decide
+from .vectors import (ShapeError, evaluate_entries, has_vectors, instantiate_defs, materialize,
+                      shape_of)
+from .verify import DEFAULT_SIZES, Counterexample, Verdict, decide
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -54,12 +56,22 @@ def read_condition(text: str, notation: Notation = Notation()):
 
 
 def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
-                  notation: Notation = Notation(), claim_exprs: Sequence = ()) -> Context:
-    """Definitions from ``--given``, conditions from ``--where``, generics from the claim."""
+                  notation: Notation = Notation(), claim_exprs: Sequence = (),
+                  size: int | None = None) -> Context:
+    """Definitions from ``--given``, conditions from ``--where``, generics from the claim.
+
+    *size* fixes K to a number (a worked example); sums up to K then have that many terms.
+    """
     from .notation import size as size_symbol
     ctx = Context(size=size_symbol(notation.size), lower=notation.lower)
     for text in given:
         f = read_formula(text, notation)
+        for decl in f.declarations:
+            for name in getattr(decl, "names", ()):
+                if getattr(decl, "shape", ()):
+                    ctx = ctx.declare_shape(name, decl.shape)
+        if not f.parts and f.declarations:
+            continue
         if len(f.parts) != 2:
             raise NotationError(f"a definition is 'name = expression', got {text!r}")
         target, rhs = f.parts
@@ -69,7 +81,18 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
         ctx = ctx.assume(*f.conditions) if f.conditions else ctx
     conds = [read_condition(w, notation) for w in where]
     ctx = ctx.assume(*conds)
+    if size is not None:
+        ctx = _fix_size(ctx, int(size))
     return with_generics(ctx, claim_exprs)
+
+
+def _fix_size(ctx: Context, n: int) -> Context:
+    if n < 1:
+        raise NotationError(f"a size must be a positive integer, got {n}")
+    sub = {ctx.size: sympy.Integer(n)}
+    defs = tuple(type(d)(d.target, d.rhs.xreplace(sub)) for d in ctx.definitions)
+    conds = tuple(c.xreplace(sub) for c in ctx.conditions)
+    return ctx.with_(definitions=defs, conditions=conds, size=sympy.Integer(n))
 
 
 def with_generics(ctx: Context, exprs: Sequence) -> Context:
@@ -112,16 +135,21 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
     if len(parts) < 2:
         return Verdict("unknown", "none", claim=claim, read_as=read_as,
                        reason="not an equation: nothing to check")
+    shown = list(parts)  # as read, for the links' read_as
+    if any(has_vectors(p) for p in parts):
+        parts, early = _vector_parts(parts, ctx, claim, read_as)
+        if early is not None:
+            return early
     links = []
-    for a, b in zip(parts, parts[1:]):
+    for (a, b), (sa, sb) in zip(zip(parts, parts[1:]), zip(shown, shown[1:])):
         v = _decide(a, b, ctx, sizes)
-        links.append(replace(v, read_as=f"{to_latex(a)} = {to_latex(b)}"))
+        links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=read_as)
     concl = _decide(parts[0], parts[-1], ctx, sizes)
     broken = [n for n, v in enumerate(links, 1) if v.status == "refuted"]
     undecided = [n for n, v in enumerate(links, 1) if v.status == "unknown"]
-    where = f"{to_latex(parts[0])} = {to_latex(parts[-1])}"
+    where = f"{to_latex(shown[0])} = {to_latex(shown[-1])}"
     if broken:
         first = links[broken[0] - 1]
         holds = {"proved": "still holds", "verified": "still holds (verified)",
@@ -142,6 +170,51 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
                    links=tuple(links), claim=claim, read_as=read_as)
 
 
+def _vector_parts(parts, ctx, claim, read_as):
+    """Vector notation: explicit arrays at a concrete size, else a shape check."""
+    if ctx.size.is_Integer:
+        n = int(ctx.size)
+        try:
+            vctx = instantiate_defs(ctx, n)
+            return [evaluate_entries(materialize(p, vctx, n), vctx) for p in parts], None
+        except (ShapeError, CalculusError) as err:
+            return parts, Verdict("unknown", "vector notation at the stated size", claim=claim,
+                                  read_as=read_as, reason=f"unsupported: {err}")
+    shapes = dict(ctx.shapes)
+    found = []
+    for p in parts:
+        try:
+            found.append(shape_of(p, shapes))
+        except ShapeError as err:
+            return parts, _shape_refuted(ctx, claim, read_as, f"{to_latex(p)}: {err}")
+    for a, b in zip(found, found[1:]):
+        if a != b:
+            return parts, _shape_refuted(ctx, claim, read_as,
+                                         f"the sides have shapes {_fmt(a)} and {_fmt(b)}")
+    return parts, Verdict("unknown", "shape check", claim=claim, read_as=read_as,
+                          reason="vector notation at a symbolic size: the shapes agree "
+                                 f"({_fmt(found[0])}); write the claim per entry (with indices) "
+                                 "to have it proved")
+
+
+def _fmt(s) -> str:
+    return "scalar" if s == () else f"{to_latex(s[0])}×{to_latex(s[1])}"
+
+
+def _shape_refuted(ctx, claim, read_as, what) -> Verdict:
+    """A shape mismatch, re-checked at concrete sizes (2, 3, ... for the size symbols)."""
+    sizes = sorted({s for _, sh in ctx.shapes for d in sh for s in sympy.sympify(d).free_symbols},
+                   key=str)
+    concrete = {s: 2 + n for n, s in enumerate(sizes)}
+    shown = ", ".join(f"{s} = {v}" for s, v in concrete.items())
+    return Verdict("refuted", "shape algebra from the declarations", claim=claim, read_as=read_as,
+                   counterexample=Counterexample(
+                       0, (), (("sizes", shown),) if shown else (),
+                       what, "no common shape",
+                       note="the shapes do not fit at these sizes"),
+                   reason=f"shapes do not fit: {what}")
+
+
 def _decide(a, b, ctx, sizes) -> Verdict:
     try:
         return decide(a, b, ctx, sizes=sizes)
@@ -149,22 +222,22 @@ def _decide(a, b, ctx, sizes) -> Verdict:
         return Verdict("unknown", "none", reason=f"unsupported: {err}")
 
 
-def _check_in_worker(claim, given, where, notation, sizes) -> Verdict:
+def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
     f = read_formula(claim, notation)
-    ctx = build_context(given, where, notation, claim_exprs=f.parts)
+    ctx = build_context(given, where, notation, claim_exprs=f.parts, size=size)
     v = check_parsed(f.parts, ctx, conditions=f.conditions, sizes=sizes, claim=claim)
     return v
 
 
 def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
           notation: Notation | None = None, sizes: Iterable[int] = DEFAULT_SIZES,
-          timeout: float | None = DEFAULT_TIMEOUT) -> Verdict:
+          timeout: float | None = DEFAULT_TIMEOUT, size: int | None = None) -> Verdict:
     """Read a LaTeX claim (``a = b`` or a chain ``a = b = c``) and decide it.
 
     Raises :class:`~symderiv.latex.LatexError` / :class:`~symderiv.notation.NotationError` on
     bad input; a check that exceeds *timeout* seconds gives ``unknown`` (reason: time budget).
     """
-    args = (claim, tuple(given), tuple(where), notation or Notation(), tuple(sizes))
+    args = (claim, tuple(given), tuple(where), notation or Notation(), tuple(sizes), size)
     try:
         return run_bounded(_check_in_worker, args, timeout=timeout)
     except TimeBudgetExceeded as err:

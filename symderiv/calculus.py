@@ -83,6 +83,15 @@ def expand_definitions(expr: Expr, ctx: Context, keep: Iterable[str] = ()) -> Ex
     def fn(e):
         if isinstance(e, Indexed) and base_name(e) not in keep:
             d = ctx.definition(base_name(e))
+            if d is not None and isinstance(d.rhs, sympy.MatrixBase):
+                # a vector given by its value: entry i (counted from ctx.lower)
+                if len(e.indices) == 1 and e.indices[0].is_Integer:
+                    pos = int(e.indices[0]) - int(ctx.lower)
+                    values = list(d.rhs)
+                    if not 0 <= pos < len(values):
+                        raise CalculusError(f"{e} is outside the {len(values)} given values")
+                    return values[pos]
+                return e
             if d is not None:
                 return expand_definitions(d.instantiate(e.indices), ctx, keep)
         elif isinstance(e, Symbol) and str(e) not in keep:
@@ -91,7 +100,8 @@ def expand_definitions(expr: Expr, ctx: Context, keep: Iterable[str] = ()) -> Ex
                 return expand_definitions(d.rhs, ctx, keep)
         elif isinstance(e, IndexedBase):
             d = ctx.definition(str(e.label))
-            if d is not None and str(e.label) not in keep:
+            if d is not None and str(e.label) not in keep and \
+                    not isinstance(d.rhs, sympy.MatrixBase):
                 raise CalculusError(
                     f"{e.label} is used as a whole vector; write it with an index "
                     f"(e.g. {e.label}_i) so its definition can be applied")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy
@@ -1194,10 +1194,10 @@ class _Reader:
                                f"write {base}(x)")
             elif base in self.vectors:
                 obj = IndexedBase(base)
-            elif label is not None or suffix or prime or len(name) > 1 and not name.isalpha():
+            elif base != name or not name.isalpha():     # labelled, primed, accented...
                 obj = Symbol(base)
             else:
-                obj = self.scalar(name) if base == name else Symbol(base)
+                obj = self.scalar(name)
         if power is not None:
             obj = self._pow(obj, self.expr(power[0], power[1], "exponent"), power[2])
         return obj, p
@@ -1420,11 +1420,9 @@ class _Reader:
                 sup = self.strip(a1, b1)
             else:
                 break
-        lo_default, hi_default = self.nt.default_range()
-        marker = sympy.Dummy("sumvar")
-        info: dict = {"op": op, "at": p}
-        var, lo = None, lo_default
-        hi = hi_default
+        lo, hi = self.nt.default_range()
+        info: dict = {"op": op, "at": p, "kind": "bare"}
+        var = None
         if sup is not None and sup[0] < sup[1]:
             hi = self.expr(*sup, "upper limit")
         if sub is not None and sub[0] < sub[1]:
@@ -1433,24 +1431,23 @@ class _Reader:
             if v2 - v1 != 1 or self.toks[v1].kind not in ("letter", "greek"):
                 raise self.err(f"cannot read the summation index {self.src(*sub)!r}", sub[0],
                                "write \\sum_{k=1}^{K} or \\sum_k")
-            var = self.index_sym(self.toks[v1].text)
-            if len(pieces) == 2:
-                l1, l2 = self.strip(*pieces[1])
-                lo = self.expr(l1, l2, "lower limit")
-                if (isinstance(lo, Symbol) and lo.is_integer and lo != var
-                        and (sup is None or sup[0] >= sup[1])):
-                    info.update(kind="i=k", var=var, alt=lo, lo=lo, hi=hi,
-                                written=self.src(p, q))
-            elif len(pieces) > 2:
+            if len(pieces) > 2:
                 raise self.err("two '=' in the range of a sum", sub[0],
                                "write \\sum_{k=1}^{K}")
-        if var is None:
-            info.update(kind="bare")
-        elif "kind" not in info:
+            var = self.index_sym(self.toks[v1].text)
+            info = None
+            if len(pieces) == 2:
+                lo = self.expr(*self.strip(*pieces[1]), "lower limit")
+                if (isinstance(lo, Symbol) and lo.is_integer and lo != var
+                        and (sup is None or sup[0] >= sup[1])):
+                    # \sum_{i=k}^{}: a sum from i = k, or (post 002) a sum over k; decided
+                    # in finish() by what the summand uses
+                    info = {"op": op, "at": p, "kind": "i=k", "var": var, "alt": lo,
+                            "written": self.src(p, q)}
+        if info is None:
             marker = var
         else:
-            pass
-        if marker is not var:
+            marker = sympy.Dummy("sumvar")
             self.markers.append((marker, info))
         out.append(r" \%s_{" % ("sum" if op == "sum" else "prod"))
         out.append(self.ph(marker))
@@ -1667,6 +1664,8 @@ def _pattern_matrix(grid):
         raise _PatternError("more than one row or column of dots")
     rows = [r for r in range(nrows) if r not in erows]
     cols = [c for c in range(ncols) if c not in ecols]
+    if not rows or not cols:
+        raise _PatternError("no entry is written")
 
     def values_of(cells, what, k):
         common = None

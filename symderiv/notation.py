@@ -117,6 +117,12 @@ class Definition:
                 raise NotationError(
                     f"definition of {self.target}: its indices must be distinct index "
                     "letters, e.g. y_i = ... or W_{ab} = ...")
+        elif isinstance(self.target, IndexedBase):
+            if not isinstance(self.rhs, sympy.MatrixBase):
+                raise NotationError(
+                    f"{self.target} is defined as a whole vector: give its value as a vector "
+                    f"(e.g. (1.75, 1.75)), or define it per entry ({self.target}_i = ...)")
+            return
         elif not isinstance(self.target, Symbol):
             raise NotationError(
                 f"cannot define {self.target}: the left side of a definition must be a name "
@@ -213,6 +219,7 @@ class Context:
     lower: int = 1
     conditions: tuple = ()
     ranges: tuple[tuple[str, tuple], ...] = ()
+    shapes: tuple[tuple[str, tuple], ...] = ()
 
     def __post_init__(self):
         names = [d.name for d in self.definitions]
@@ -242,6 +249,13 @@ class Context:
     def upper(self) -> Expr:
         """The upper end of the index range: K, or K - 1 when indices start at 0."""
         return self.size + (self.lower - 1)
+
+    def declare_shape(self, name: str, shape: tuple) -> "Context":
+        """``name ∈ ℝ^shape``: (n,) is a column (n, 1); (m, n) a matrix."""
+        shape = tuple(shape)
+        if len(shape) == 1:
+            shape = (shape[0], sympy.S.One)
+        return replace(self, shapes=self.shapes + ((name, shape),))
 
     def with_(self, **changes) -> "Context":
         return replace(self, **changes)

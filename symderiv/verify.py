@@ -64,8 +64,9 @@ class Counterexample:
     def __str__(self) -> str:
         idx = ", ".join(f"{k} = {v}" for k, v in self.indices)
         vals = "; ".join(f"{k} = {v}" for k, v in self.values)
-        return (f"K = {self.K}" + (f", {idx}" if idx else "") + (f"; {vals}" if vals else "")
-                + f": left side = {self.lhs}, right side = {self.rhs}")
+        head = "; ".join(p for p in (f"K = {self.K}" if self.K else "", idx, vals, self.note)
+                         if p)
+        return f"{head}: left side = {self.lhs}, right side = {self.rhs}"
 
 
 @dataclass(frozen=True)
@@ -358,6 +359,82 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
     return None
 
 
+_SIMPLE_U = ((1, 2, 3, 4), (2, 1, 1, 1), (1, 1, 1, 1))
+_SIMPLE_D = ((1, 0, 0, 0), (0, 1, 0, 0), (1, 2, 3, 4), (2, -1, 1, 3))
+
+
+def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample | None:
+    """Counterexamples by SymPy alone, for claims the exact evaluator cannot take (logs).
+
+    Both sides are written out at a concrete K (explicit sums, SymPy's diff); leaves get
+    simple values (z_m = ln u_m, small integers); SymPy must show the difference non-zero.
+    """
+    diff = prepare(lhs - rhs, ctx)
+    idx = _free_idx(diff, ctx)
+    size_syms = _sizes_of(diff, ctx)
+    rng = random.Random(0)
+    for n in sizes:
+        sv = _size_values(size_syms, n)
+        for a in _assignments(idx, n, ctx, sv, 8, rng):
+            env = dict(zip(idx, a))
+            try:
+                ea = _explicit(lhs, ctx, {s: sv[str(s)] for s in size_syms}, env)
+                eb = _explicit(rhs, ctx, {s: sv[str(s)] for s in size_syms}, env)
+            except (CalculusError, TypeError, ValueError):
+                return None
+            exps = {e.args[0].as_coeff_Mul()[1] for e in (ea - eb).atoms(sympy.exp)}
+            for us in _SIMPLE_U:
+                for ds in _SIMPLE_D:
+                    values, shown = _simple_point(ea - eb, exps, us, ds)
+                    va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
+                    vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
+                    if va.free_symbols or vb.free_symbols:
+                        continue
+                    d = sympy.simplify(va - vb)
+                    if d.is_number and d.is_zero is False:
+                        return Counterexample(
+                            K=n, indices=tuple((str(k), v) for k, v in env.items()),
+                            values=shown, lhs=_tex(va), rhs=_tex(vb))
+    return None
+
+
+def _simple_point(e, exp_args, us, ds):
+    """Values for the leaves of an explicit expression, and how to show them."""
+    values, shown = {}, {}
+    logs = set()
+    for arg in exp_args:
+        logs |= {a for a in arg.atoms(Indexed)}
+    nu = nd = 0
+    for leaf in sorted(e.atoms(Indexed), key=sympy.default_sort_key):
+        name = base_name(leaf)
+        if leaf in logs:
+            u = us[nu % len(us)]
+            nu += 1
+            values[leaf] = sympy.log(u)
+            shown.setdefault(name, []).append("0" if u == 1 else f"ln {u}")
+        else:
+            v = ds[nd % len(ds)]
+            nd += 1
+            values[leaf] = sympy.Integer(v)
+            shown.setdefault(name, []).append(str(v))
+    for p in sorted(e.atoms(Partial), key=sympy.default_sort_key):
+        v = ds[nd % len(ds)]
+        nd += 1
+        values[p] = sympy.Integer(v)
+        shown.setdefault(sympy.latex(p), []).append(str(v))
+    labels = {a.base.label for a in e.atoms(Indexed)}
+    for sym in sorted(e.free_symbols - set(values) - labels, key=str):
+        if isinstance(sym, Symbol) and not sym.is_integer:
+            values[sym] = sympy.Integer(1)
+            shown.setdefault("β" if sym.name == "beta" else sym.name, []).append("1")
+    return values, tuple((k, "(" + ", ".join(v) + ")" if len(v) > 1 else v[0])
+                         for k, v in shown.items())
+
+
+def _subs_partials(e, values):
+    return e.xreplace({p: v for p, v in values.items() if isinstance(p, Partial)})
+
+
 def _mixed_leaves(ev) -> bool:
     """In real mode a leaf used both as z_m = ln u_m and as a plain value is inconsistent."""
     us = {k[1:] for k in ev.leaves if k and k[0] == "u"}
@@ -447,6 +524,8 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
         return shape
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         return _decide_matrix(lhs, rhs, ctx, sizes=sizes, seed=seed)
+    if _is_constant(lhs) and _is_constant(rhs):
+        return _decide_constant(lhs, rhs)
     if symbolic:
         try:
             nf = calculus.normal_form(lhs - rhs, ctx)
@@ -470,6 +549,12 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
         res = exact_check(lhs, rhs, ctx, sizes, seed=seed)
     except (Unsupported, CalculusError) as err:
         notes.append(f"exact route: {err}")
+        cx = None if value_conditions(ctx.conditions) else explicit_search(lhs, rhs, ctx)
+        if cx is not None:
+            return Verdict("refuted", "counterexample found and checked in exact arithmetic "
+                           "(explicit sums, SymPy's diff, exact constants)", conditions=conds,
+                           counterexample=cx, reason="the two sides differ at the "
+                           "counterexample")
         return Verdict("unknown", "symbolic and exact routes both inconclusive",
                        conditions=conds, reason="; ".join(notes))
     if res.agree:
@@ -498,6 +583,26 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     return Verdict("refuted", "counterexample found in exact arithmetic and re-checked with "
                    "explicit sums and SymPy's diff", conditions=conds, counterexample=cx,
                    reason=reason)
+
+
+def _is_constant(e) -> bool:
+    return isinstance(e, sympy.Basic) and not e.free_symbols and not e.atoms(Partial)
+
+
+def _decide_constant(lhs, rhs) -> Verdict:
+    """Numbers (a worked example at its stated values): exact arithmetic decides."""
+    d = sympy.simplify(lhs - rhs)
+    if d == 0:
+        return Verdict("proved", "exact arithmetic at the stated values")
+    a, b = sympy.simplify(lhs), sympy.simplify(rhs)
+    if d.is_Rational or (d.is_number and d.is_zero is False):
+        shown = f"{_tex(a)}" + ("" if a.is_Rational else f" \\approx {sympy.N(a, 6)}")
+        return Verdict("refuted", "exact arithmetic at the stated values",
+                       counterexample=Counterexample(0, (), (), _tex(a), _tex(b),
+                                                     note="at the values stated in the text"),
+                       reason=f"the two sides differ by {_tex(d)}")
+    return Verdict("unknown", "exact arithmetic at the stated values",
+                   reason=f"could not decide whether {_tex(d)} is zero")
 
 
 def _ranges(sizes) -> str:

@@ -467,3 +467,56 @@ def test_round_trip_property(expr):
     text = to_latex(expr)
     back = read_expr(text, RT)
     assert back == expr or sympy.simplify(back - expr) == 0, f"{text!r}: {back!r} != {expr!r}"
+
+
+# -- hypothesis: any text gives a Formula or a LatexError, quickly ----------------------------
+_PIECES = [r"\frac", r"\partial", r"\sum", "_", "^", "{", "}", "(", ")", "x", "y", "i", "k", "K",
+           "d", "e", "exp", r"\log", "=", ":=", ":", ",", "+", "-", "*", "/", "0.5", "2",
+           r"\delta", r"\beta", r"\left(", r"\right)", r"\begin{pmatrix}", r"\end{pmatrix}", "&",
+           r"\\", r"\dots", r"\neq", r"\leq", r"\in", "R", "'", "|", " ", r"\text{if}", "A^{O}",
+           "E(", r"\begin{cases}", r"\end{cases}", "1_{i=j}", "f(x)", "$", "==", r"\input"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=20).map("".join))
+def test_any_text_reads_or_fails_cleanly(text):
+    start = time.perf_counter()
+    try:
+        f = read_formula(text, O)
+        for part in f.parts:
+            to_latex(part)
+    except LatexError as e:
+        assert "\n" not in str(e)
+    assert time.perf_counter() - start < 1.0
+
+
+# -- the bundled posts: what is read, and why the rest is not ---------------------------------
+def _coverage_module():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "scripts" / "latex_coverage.py"
+    spec = importlib.util.spec_from_file_location("latex_coverage", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_posts_coverage():
+    from symderiv.extract import extract_formulas
+    cov = _coverage_module()
+    if not cov.DEFAULT_POSTS.is_dir():
+        pytest.skip("the posts are not beside the project")
+    unread = {}
+    for path in sorted(cov.DEFAULT_POSTS.glob("*.txt")):
+        for found in extract_formulas(path.read_text(encoding="utf-8")):
+            if found.kind == "display":
+                for eq in split_display(found.latex):
+                    try:
+                        read_formula(eq, cov.notation_for(path))
+                    except LatexError as e:
+                        unread.setdefault(path.name[:3], []).append(e.reason)
+    # post 000: the answer's ellipsis matrix has two slips (Z^{1}_{1}, Z^{2}_{2})
+    assert len(unread.pop("000")) == 1
+    # post 002: \frac{d}f(x) (four times) is d divided by f in TeX
+    assert [r.startswith(r"\frac{d}") for r in unread.pop("002")] == [True] * 4
+    assert unread == {}

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sympy
+from dataclasses import replace
 
 from .. import calculus
 from ..api import build_context, check_parsed
@@ -66,16 +67,22 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             "unknown", "none", claim=spec.latex,
             reason="code is not checked: symderiv has no code-check capability yet"))
     try:
-        f = read_formula(spec.latex, cf.notation)
+        f = read_formula(spec.read or spec.latex, cf.notation)
         parts = tuple(f.parts)
         if spec.lhs:
             parts = (read_expr(spec.lhs, cf.notation),) + parts
-        ctx = build_context(cf.given + spec.given, cf.where + spec.where, cf.notation,
-                            claim_exprs=parts)
+        size = spec.size if spec.size is not None else cf.size
+        ctx = build_context(cf.given_for(spec), cf.where + spec.where + spec.assume,
+                            cf.notation, claim_exprs=parts, size=size)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
+    if len(parts) < 2 and f.declarations:
+        return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
     v = check_parsed(parts, ctx, conditions=f.conditions, claim=spec.latex)
+    if spec.assume and v.ok:
+        v = replace(v, reason=(v.reason + "; " if v.reason else "") + "relies on " +
+                    ", ".join(spec.assume) + ", which the text does not state")
     correct = broken = None
     if v.status == "refuted":
         cctx = ctx.assume(*f.conditions) if f.conditions else ctx
@@ -87,6 +94,44 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         else:
             correct = correct_form(parts[0], cctx)
     return FormulaResult(spec, v, correct_form=correct, broken_step=broken)
+
+
+def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:
+    """Declarations: index ranges agree with the reading; shapes fit the definitions."""
+    from ..api import _shape_refuted, build_context
+    from ..latex import IndexRange
+    from ..vectors import ShapeError, shape_of
+    ranges = [d for d in f.declarations if isinstance(d, IndexRange)]
+    if ranges:
+        bad = []
+        for r in ranges:
+            lo, hi = rctx.range_of(r.symbol)
+            if (r.lower is not None and sympy.simplify(r.lower - lo) != 0) or \
+                    (r.upper is not None and sympy.simplify(r.upper - hi) != 0):
+                bad.append(f"{r.name} ranges over {to_latex(r.lower)}..{to_latex(r.upper)}, "
+                           f"the reading over {to_latex(lo)}..{to_latex(hi)}")
+        names = ", ".join(r.name for r in ranges)
+        if bad:
+            return Verdict("unknown", "index ranges", claim=spec.latex, read_as=names,
+                           reason="; ".join(bad))
+        return Verdict("proved", "index ranges", claim=spec.latex,
+                       read_as=", ".join(rf"{to_latex(r.lower)} \leq {r.name} \leq "
+                                         rf"{to_latex(r.upper)}" for r in ranges),
+                       reason="the stated index ranges are the ranges every formula is read with")
+    ctx = build_context(cf.given_for(spec) + (spec.latex,), (), cf.notation)
+    shapes = dict(ctx.shapes)
+    for d in ctx.definitions:
+        try:
+            lhs_shape = shape_of(d.target, shapes)
+            rhs_shape = shape_of(d.rhs, shapes)
+        except ShapeError as err:
+            return _shape_refuted(ctx, spec.latex, "", f"{to_latex(d.target)} = "
+                                  f"{to_latex(d.rhs)}: {err}")
+        if lhs_shape and rhs_shape and lhs_shape != rhs_shape:
+            return _shape_refuted(ctx, spec.latex, "", "sides of the definition differ")
+    names = ", ".join(n for dcl in f.declarations for n in getattr(dcl, "names", ()))
+    return Verdict("proved", "shape algebra from the declarations", claim=spec.latex,
+                   read_as=names, reason="the declared shapes fit every definition given")
 
 
 def _bounded(spec: FormulaSpec, cf: ClaimFile, timeout: float) -> FormulaResult:

@@ -8,7 +8,9 @@ A claim file (TOML, one per post) holds formulas and notation only, never verdic
     [notation]                           # symderiv.latex.Notation fields
     labels = ["O"]
     [context]
-    given = ['y_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}']
+    given = ['y_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}']    # for every formula
+    sets = {linear = ['y_a = ...']}      # named sets of definitions a formula can 'use'
+    size = 2                             # optional: a worked example's concrete K
     where = []
     notes = ["how the post's notation was read, and why"]
     [[formula]]
@@ -16,8 +18,13 @@ A claim file (TOML, one per post) holds formulas and notation only, never verdic
     latex = '...'                        # verbatim, exactly as in the post
     lhs = '...'                          # optional: the left side a bare right side continues
     given = []  where = []               # optional extra notation for this formula
-    reading = "..."                      # optional: the reading chosen where ambiguous
+    assume = []                          # conditions the formula relies on, unstated in the post
+    read = '...'                         # optional: the LaTeX actually checked (index form of
+                                         #   vector notation, ...) — needs a 'reading' saying why
+    reading = "..."                      # the reading chosen where ambiguous, and why
+    size = 2                             # optional: a worked example's concrete K (also [context])
     kind = "claim"                       # claim | definition | code | example
+    use = "linear"                       # optional: a named set of definitions
 """
 from __future__ import annotations
 
@@ -43,7 +50,11 @@ class FormulaSpec:
     lhs: str | None = None
     given: tuple[str, ...] = ()
     where: tuple[str, ...] = ()
+    assume: tuple[str, ...] = ()
     reading: str | None = None
+    read: str | None = None
+    size: int | None = None
+    use: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,16 @@ class ClaimFile:
     where: tuple[str, ...]
     notes: tuple[str, ...]
     formulas: tuple[FormulaSpec, ...]
+    size: int | None = None
+    sets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def given_for(self, spec: "FormulaSpec") -> tuple[str, ...]:
+        """The definitions a formula is read with: the shared ones, its set's, its own."""
+        sets = dict(self.sets)
+        if spec.use is not None and spec.use not in sets:
+            raise NotationError(f"{self.path.name}: formula {spec.id} uses an unknown set "
+                                f"{spec.use!r} (known: {', '.join(sets) or 'none'})")
+        return self.given + (sets[spec.use] if spec.use else ()) + spec.given
 
 
 @dataclass(frozen=True)
@@ -152,8 +173,15 @@ def load_claim_file(path: Path) -> ClaimFile:
         formulas.append(FormulaSpec(
             id=fid, line=int(f["line"]), latex=f["latex"], kind=kind, lhs=f.get("lhs"),
             given=_strs(f.get("given"), "given", path), where=_strs(f.get("where"), "where", path),
-            reading=f.get("reading")))
+            assume=_strs(f.get("assume"), "assume", path), reading=f.get("reading"),
+            read=f.get("read"), size=f.get("size"), use=f.get("use")))
+        if formulas[-1].read and not formulas[-1].reading:
+            raise NotationError(f"{path.name}: formula {fid}: a 'read' override needs a "
+                                "'reading' that says why")
     return ClaimFile(path=path, post=data["post"], slug=data["slug"], title=data["title"],
                      notation=notation, given=_strs(ctx.get("given"), "given", path),
                      where=_strs(ctx.get("where"), "where", path),
-                     notes=_strs(ctx.get("notes"), "notes", path), formulas=tuple(formulas))
+                     notes=_strs(ctx.get("notes"), "notes", path), formulas=tuple(formulas),
+                     size=ctx.get("size"),
+                     sets=tuple((k, _strs(v, f"sets.{k}", path))
+                                for k, v in sorted(ctx.get("sets", {}).items())))
