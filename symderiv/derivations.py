@@ -149,8 +149,10 @@ def softmax_jacobian(ctx: Context | None = None) -> Derivation:
         ("factor", factor),
     ])
     result = steps[-1].rhs
-    cases = (Case(Eq(i, j), Partial(y[i], z[i]), factor(result.xreplace({j: i}))),
-             Case(Ne(i, j), lhs, factor(result.xreplace({KroneckerDelta(i, j): 0}))))
+    def tidy(e):
+        return factor_terms(sympy.expand(e))
+    cases = (Case(Eq(i, j), Partial(y[i], z[i]), tidy(result.xreplace({j: i}))),
+             Case(Ne(i, j), lhs, tidy(result.xreplace({KroneckerDelta(i, j): 0}))))
     wrong = (("without β", lhs, y[i] * (KroneckerDelta(i, j) - y[j]), ()),
              ("y_j for y_i in the diagonal", lhs, beta * y[j] * (KroneckerDelta(i, j) - y[i]) +
               beta * y[j] * (y[i] - y[j]), ()))
