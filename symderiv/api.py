@@ -14,10 +14,11 @@ import sympy
 from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
 
 from .calculus import CalculusError, _ancestors
-from .latex import LatexError, Notation, read_expr, read_formula, to_latex
+from .latex import IndexRange, LatexError, Notation, read_expr, read_formula, to_latex
 from .notation import Context, NotationError, Partial, SymderivError, base_name
+from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
-from .vectors import (ShapeError, evaluate_entries, has_vectors, instantiate_defs, materialize,
+from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
 from .verify import DEFAULT_SIZES, Counterexample, Verdict, decide
 
@@ -67,6 +68,11 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
     for text in given:
         f = read_formula(text, notation)
         for decl in f.declarations:
+            if isinstance(decl, IndexRange):
+                lo = decl.lower if decl.lower is not None else ctx.lower
+                hi = decl.upper if decl.upper is not None else ctx.upper
+                ctx = ctx.with_range(decl.name, lo, hi)
+                continue
             for name in getattr(decl, "names", ()):
                 if getattr(decl, "shape", ()):
                     ctx = ctx.declare_shape(name, decl.shape)
@@ -116,18 +122,73 @@ def with_generics(ctx: Context, exprs: Sequence) -> Context:
     return ctx
 
 
-def _applied_to_symbols(e):
-    """E(A, T) for an undefined E → the symbol E (the ML habit of naming a loss's inputs)."""
+def normalize_sizes(ctx: Context, parts: Sequence):
+    """A plain symbol bounding a sum or an index range (``\\sum_{c=1}^{n}``) is a size.
+
+    The reader makes only the notation's size a positive integer; every other bound ``n``,
+    ``m`` must become one too, everywhere, or it would be taken for data.
+    """
+    bounds = set()
+
+    def scan(e):
+        if isinstance(e, sympy.Basic):
+            for s in e.atoms(sympy.Sum, sympy.Product):
+                for _, lo, hi in s.limits:
+                    bounds.update(lo.free_symbols | hi.free_symbols)
+    for d in ctx.definitions:
+        scan(d.rhs)
+    for p in parts:
+        scan(p)
+    for _, (lo, hi) in ctx.ranges:
+        bounds.update(sympy.sympify(lo).free_symbols | sympy.sympify(hi).free_symbols)  # safe: SymPy
+    for _, shape in ctx.shapes:
+        for d in shape:
+            bounds.update(sympy.sympify(d).free_symbols)  # safe: SymPy objects
+    rep = {b: size_symbol(b.name) for b in bounds
+           if isinstance(b, Symbol) and not (b.is_integer and b.is_positive)
+           and not b.is_integer}
+    if not rep:
+        return ctx, list(parts)
+
+    def fix(e):
+        return e.xreplace(rep) if isinstance(e, sympy.Basic) else e
+    defs = tuple(type(d)(d.target, fix(d.rhs)) for d in ctx.definitions)
+    ranges = tuple((n, (fix(sympy.sympify(lo)), fix(sympy.sympify(hi))))  # safe: SymPy
+                   for n, (lo, hi) in ctx.ranges)
+    shapes = tuple((n, tuple(fix(sympy.sympify(d)) for d in sh)) for n, sh in ctx.shapes)  # safe
+    ctx = ctx.with_(definitions=defs, ranges=ranges, shapes=shapes,
+                    conditions=tuple(fix(c) for c in ctx.conditions))
+    return ctx, [fix(p) for p in parts]
+
+
+def _applied_to_symbols(e, ctx: Context, parts: Sequence):
+    """``E(A, T)``, ``L(y, t)``, ``g(x)`` naming a quantity → the symbol E, L, g.
+
+    ML texts write a loss with its inputs; the applied form names the quantity when the
+    name is defined, when its arguments are whole vectors, or when the bare name is used
+    elsewhere in the claim (``∂L/∂y_j``).  Otherwise ``f(x)`` stays a function of x (the
+    quotient rule ``d/dx (f(x)/g(x))``).
+    """
     if not isinstance(e, sympy.Basic):
         return e
-    return e.replace(lambda a: isinstance(a, sympy.core.function.AppliedUndef),
-                     lambda a: Symbol(str(a.func)))
+    bare = set()
+    for p in parts:
+        if isinstance(p, sympy.Basic):
+            bare |= {str(s) for s in p.free_symbols}
+
+    def names_quantity(a) -> bool:
+        name = str(a.func)
+        return (ctx.definition(name) is not None or name in bare
+                or any(isinstance(x, (IndexedBase, sympy.MatrixBase)) for x in a.args))
+    return e.replace(lambda a: isinstance(a, sympy.core.function.AppliedUndef)
+                     and names_quantity(a), lambda a: Symbol(str(a.func)))
 
 
 def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
                  claim: str = "") -> Verdict:
     """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
-    parts = [_applied_to_symbols(p) for p in parts]
+    parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
+    ctx, parts = normalize_sizes(ctx, parts)
     ctx = with_generics(ctx, parts)
     if conditions:
         ctx = ctx.assume(*conditions)
@@ -136,7 +197,9 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
         return Verdict("unknown", "none", claim=claim, read_as=read_as,
                        reason="not an equation: nothing to check")
     shown = list(parts)  # as read, for the links' read_as
-    if any(has_vectors(p) for p in parts):
+    declared = {name for name, _ in ctx.shapes}
+    if any(has_vectors(p) or (isinstance(p, sympy.Basic) and
+                              {str(s) for s in p.free_symbols} & declared) for p in parts):
         parts, early = _vector_parts(parts, ctx, claim, read_as)
         if early is not None:
             return early
@@ -185,6 +248,9 @@ def _vector_parts(parts, ctx, claim, read_as):
     for p in parts:
         try:
             found.append(shape_of(p, shapes))
+        except TensorShape as err:
+            return parts, Verdict("unknown", "shape check", claim=claim, read_as=read_as,
+                                  reason=f"{err}; write the claim per entry (with indices)")
         except ShapeError as err:
             return parts, _shape_refuted(ctx, claim, read_as, f"{to_latex(p)}: {err}")
     for a, b in zip(found, found[1:]):

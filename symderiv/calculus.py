@@ -314,7 +314,7 @@ def split_exp(expr: Expr) -> Expr:
                 if isinstance(rest, log):
                     factors.append(rest.args[0] ** c)
                 elif c.is_Integer and c != 1 and rest != 1:
-                    factors.append(exp(rest, evaluate=False) ** c)
+                    factors.append(Pow(exp(rest, evaluate=False), c, evaluate=False))
                 elif rest == 1:
                     factors.append(sympy.exp(c))
                 else:
@@ -467,13 +467,31 @@ def fold(expr: Expr, ctx: Context, names: Iterable[str] | None = None) -> Expr:
         e = e.xreplace({canonical_sums(den): S})
         w = sympy.Wild("w", properties=[lambda a: a.is_integer])
         y = IndexedBase(name)
-        pattern = split_exp(num).xreplace({i: w})
-        e = split_exp(e).replace(pattern, lambda w: y[w] * S)
+        e = _replace_numerator(e, num.xreplace({i: w}), w, lambda m: y[m] * S)
         e = collapse(e, ctx)
         e = sympy.factor_terms(sympy.cancel(sympy.together(e)))
         if not e.has(S):
             expr = _resum(e, ctx)
     return expr
+
+
+def _replace_numerator(e, pattern, w, build):
+    """Replace N(m) by build(m); for N = e^{f(i)} also e^{c f(m)} by build(m)^c (integer c).
+
+    SymPy merges e^a·e^a into e^{2a}, so a plain pattern replacement would miss powers.
+    """
+    if isinstance(pattern, exp):
+        arg_pat = pattern.args[0]
+
+        def repl(x):
+            coeff, rest = sympy.expand(x.args[0]).as_coeff_Mul()
+            for c, r in ((coeff, rest), (sympy.S.One, x.args[0])):
+                m = r.match(arg_pat)
+                if m is not None and w in m and (c.is_Integer or c == 1):
+                    return build(m[w]) ** c
+            return x
+        return e.replace(lambda x: isinstance(x, exp), repl)
+    return e.replace(pattern, lambda **kw: build(kw[w.name]))
 
 
 def _resum(e, ctx):

@@ -16,11 +16,21 @@ from sympy import Expr, Indexed, IndexedBase, Matrix, MatrixBase, Symbol
 from . import calculus
 from .notation import Context, NotationError, Partial, SymderivError, base_name
 
-__all__ = ["materialize", "has_vectors", "ShapeError", "shape_of", "vector_names"]
+__all__ = ["materialize", "has_vectors", "ShapeError", "TensorShape", "shape_of",
+           "vector_names"]
 
 
 class ShapeError(ValueError, SymderivError):
     """Shapes that cannot be combined (the message names both)."""
+
+
+class TensorShape(ShapeError):
+    """A quantity with more than two indices: matrix notation cannot hold it."""
+
+
+def to_tex(e) -> str:
+    from .latex import to_latex
+    return to_latex(e)
 
 
 def has_vectors(e) -> bool:
@@ -157,7 +167,8 @@ def shape_of(e, shapes: dict):
             return fs
         if fs[1] == 1 and xs[1] == 1:
             return (fs[0], xs[0])  # Jacobian of a column by a column
-        raise ShapeError(f"∂ of a {fs} array by a {xs} array is a higher-order tensor")
+        raise TensorShape(f"∂{to_tex(e.f)}/∂{to_tex(e.x)} has more than two indices "
+                          f"(∂ of a {_fmt(fs)} array by a {_fmt(xs)} array)")
     if isinstance(e, sympy.Add):
         found = [shape_of(a, shapes) for a in e.args]
         nonscalar = {s for s in found if s != ()}

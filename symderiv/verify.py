@@ -372,6 +372,10 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
     diff = prepare(lhs - rhs, ctx)
     idx = _free_idx(diff, ctx)
     size_syms = _sizes_of(diff, ctx)
+    for s_ in diff.atoms(Sum):
+        for _, lo, hi in s_.limits:
+            if any(not (v.is_integer) for v in (lo.free_symbols | hi.free_symbols)):
+                return None  # a bound that is not a size: no honest concrete instance
     rng = random.Random(0)
     for n in sizes:
         sv = _size_values(size_syms, n)
@@ -569,6 +573,8 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
             "not proved for every K: the symbolic normal form did not reach 0")
     cx = find_counterexample(lhs, rhs, ctx, sizes=tuple(dict.fromkeys(
         (2, 1, 3, 4, res.disagreement[0]))), seed=seed)
+    if cx is None and not value_conditions(ctx.conditions):
+        cx = explicit_search(lhs, rhs, ctx)
     if cx is None:
         return Verdict("unknown", "exact evaluation disagrees, no confirmed counterexample",
                        conditions=conds,

@@ -22,7 +22,7 @@ from .. import calculus
 from ..api import build_context, check_parsed
 from ..calculus import CalculusError
 from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
-from ..notation import NotationError, SymderivError
+from ..notation import NotationError, Partial, SymderivError
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..verify import Verdict
 from .markdown import render_index, render_markdown
@@ -47,6 +47,7 @@ def correct_form(lhs, ctx) -> str | None:
     try:
         if isinstance(lhs, sympy.MatrixBase):
             return None
+        lhs = _entrywise(lhs, ctx)
         e = calculus.evaluate_partials(lhs, ctx)
         e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
         e = calculus.collapse(sympy.expand(e), ctx)
@@ -58,6 +59,20 @@ def correct_form(lhs, ctx) -> str | None:
         return f"{to_latex(lhs)} = {to_latex(e)}"
     except (CalculusError, SymderivError, TypeError, ValueError):
         return None
+
+
+def _entrywise(e, ctx):
+    """∂L/∂W for a declared m×n matrix W → ∂L/∂W_{ac} (and ∂L/∂x → ∂L/∂x_a for vectors)."""
+    shapes = dict(ctx.shapes)
+    rep = {}
+    for p in e.atoms(Partial):
+        if isinstance(p.x, sympy.Symbol) and str(p.x) in shapes:
+            rows, cols = shapes[str(p.x)]
+            base = sympy.IndexedBase(str(p.x))
+            from ..notation import index
+            entry = base[index("a"), index("c")] if cols != 1 else base[index("a")]
+            rep[p] = Partial(p.f, entry)
+    return e.xreplace(rep)
 
 
 def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:

@@ -10,6 +10,7 @@ A claim file (TOML, one per post) holds formulas and notation only, never verdic
     [context]
     given = ['y_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}']    # for every formula
     sets = {linear = ['y_a = ...']}      # named sets of definitions a formula can 'use'
+    use = ["softmax"]                    # the sets a formula uses unless it names its own
     size = 2                             # optional: a worked example's concrete K
     where = []
     notes = ["how the post's notation was read, and why"]
@@ -54,7 +55,7 @@ class FormulaSpec:
     reading: str | None = None
     read: str | None = None
     size: int | None = None
-    use: str | None = None
+    use: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,20 @@ class ClaimFile:
     formulas: tuple[FormulaSpec, ...]
     size: int | None = None
     sets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    use: str | tuple[str, ...] | None = None   # the sets a formula uses unless it says
 
     def given_for(self, spec: "FormulaSpec") -> tuple[str, ...]:
         """The definitions a formula is read with: the shared ones, its set's, its own."""
         sets = dict(self.sets)
-        if spec.use is not None and spec.use not in sets:
-            raise NotationError(f"{self.path.name}: formula {spec.id} uses an unknown set "
-                                f"{spec.use!r} (known: {', '.join(sets) or 'none'})")
-        return self.given + (sets[spec.use] if spec.use else ()) + spec.given
+        use = spec.use if spec.use is not None else self.use
+        names = (use,) if isinstance(use, str) else tuple(use or ())
+        out = self.given
+        for name in names:
+            if name not in sets:
+                raise NotationError(f"{self.path.name}: formula {spec.id} uses an unknown set "
+                                    f"{name!r} (known: {', '.join(sets) or 'none'})")
+            out += sets[name]
+        return out + spec.given
 
 
 @dataclass(frozen=True)
@@ -174,7 +181,7 @@ def load_claim_file(path: Path) -> ClaimFile:
             id=fid, line=int(f["line"]), latex=f["latex"], kind=kind, lhs=f.get("lhs"),
             given=_strs(f.get("given"), "given", path), where=_strs(f.get("where"), "where", path),
             assume=_strs(f.get("assume"), "assume", path), reading=f.get("reading"),
-            read=f.get("read"), size=f.get("size"), use=f.get("use")))
+            read=f.get("read"), size=f.get("size"), use=_use(f.get("use"), path)))
         if formulas[-1].read and not formulas[-1].reading:
             raise NotationError(f"{path.name}: formula {fid}: a 'read' override needs a "
                                 "'reading' that says why")
@@ -184,4 +191,11 @@ def load_claim_file(path: Path) -> ClaimFile:
                      notes=_strs(ctx.get("notes"), "notes", path), formulas=tuple(formulas),
                      size=ctx.get("size"),
                      sets=tuple((k, _strs(v, f"sets.{k}", path))
-                                for k, v in sorted(ctx.get("sets", {}).items())))
+                                for k, v in sorted(ctx.get("sets", {}).items())),
+                     use=_use(ctx.get("use"), path))
+
+
+def _use(v, path):
+    if v is None or isinstance(v, str):
+        return v
+    return _strs(v, "use", path)
