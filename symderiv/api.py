@@ -63,8 +63,9 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
 
     *size* fixes K to a number (a worked example); sums up to K then have that many terms.
     """
-    from .notation import size as size_symbol
-    ctx = Context(size=size_symbol(notation.size), lower=notation.lower)
+    lo, hi = notation.default_range()
+    ctx = Context(size=size_symbol(notation.size), lower=notation.lower,
+                  top=hi if notation.upper is not None else None)
     for text in given:
         f = read_formula(text, notation)
         for decl in f.declarations:
@@ -93,12 +94,19 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
 
 
 def _fix_size(ctx: Context, n: int) -> Context:
+    """Fix the number of entries to n (a worked example): K = n, or the top index."""
     if n < 1:
         raise NotationError(f"a size must be a positive integer, got {n}")
-    sub = {ctx.size: sympy.Integer(n)}
-    defs = tuple(type(d)(d.target, d.rhs.xreplace(sub)) for d in ctx.definitions)
+    if ctx.top is not None and ctx.top.free_symbols:
+        (sym,) = ctx.top.free_symbols
+        value = sympy.solve(sympy.Eq(ctx.top - ctx.lower + 1, n), sym)  # linear in one size
+        sub = {sym: sympy.Integer(value[0])}
+    else:
+        sub = {ctx.size: sympy.Integer(n)}
+    defs = tuple(type(d)(d.target, d.rhs if isinstance(d.rhs, sympy.MatrixBase)
+                         else d.rhs.xreplace(sub)) for d in ctx.definitions)
     conds = tuple(c.xreplace(sub) for c in ctx.conditions)
-    return ctx.with_(definitions=defs, conditions=conds, size=sympy.Integer(n))
+    return ctx.with_(definitions=defs, conditions=conds, size=sympy.Integer(n), top=None)
 
 
 def with_generics(ctx: Context, exprs: Sequence) -> Context:

@@ -220,6 +220,7 @@ class Context:
     conditions: tuple = ()
     ranges: tuple[tuple[str, tuple], ...] = ()
     shapes: tuple[tuple[str, tuple], ...] = ()
+    top: Expr | None = None   # the upper end when a text says 0..n (default: lower + size - 1)
 
     def __post_init__(self):
         names = [d.name for d in self.definitions]
@@ -247,7 +248,9 @@ class Context:
 
     @property
     def upper(self) -> Expr:
-        """The upper end of the index range: K, or K - 1 when indices start at 0."""
+        """The upper end of the index range: K, or K - 1 when indices start at 0 (or *top*)."""
+        if self.top is not None:
+            return self.top
         return self.size + (self.lower - 1)
 
     def declare_shape(self, name: str, shape: tuple) -> "Context":

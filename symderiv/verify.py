@@ -56,15 +56,18 @@ class Counterexample:
     lhs: str
     rhs: str
     note: str = ""
+    size_name: str = "K"
 
     def to_json(self) -> dict:
-        return {"K": self.K, "indices": dict(self.indices), "values": dict(self.values),
-                "lhs": self.lhs, "rhs": self.rhs, **({"note": self.note} if self.note else {})}
+        return {"K": self.K, "size": self.size_name, "indices": dict(self.indices),
+                "values": dict(self.values), "lhs": self.lhs, "rhs": self.rhs,
+                **({"note": self.note} if self.note else {})}
 
     def __str__(self) -> str:
         idx = ", ".join(f"{k} = {v}" for k, v in self.indices)
         vals = "; ".join(f"{k} = {v}" for k, v in self.values)
-        head = "; ".join(p for p in (f"K = {self.K}" if self.K else "", idx, vals, self.note)
+        head = "; ".join(p for p in (f"{self.size_name} = {self.K}" if self.K else "", idx,
+                                     vals, self.note)
                          if p)
         return f"{head}: left side = {self.lhs}, right side = {self.rhs}"
 
@@ -354,8 +357,8 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
                     continue
                 return Counterexample(
                     K=n, indices=tuple((str(k), v) for k, v in env.items()),
-                    values=_show_values(ev),
-                    lhs=_tex(checked[0]), rhs=_tex(checked[1]))
+                    values=_show_values(ev), lhs=_tex(checked[0]), rhs=_tex(checked[1]),
+                    size_name=str(size_syms[0]))
     return None
 
 
@@ -398,7 +401,8 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                     if d.is_number and d.is_zero is False:
                         return Counterexample(
                             K=n, indices=tuple((str(k), v) for k, v in env.items()),
-                            values=shown, lhs=_tex(va), rhs=_tex(vb))
+                            values=shown, lhs=_tex(va), rhs=_tex(vb),
+                            size_name=str(size_syms[0]))
     return None
 
 

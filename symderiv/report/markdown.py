@@ -56,7 +56,7 @@ def _formula(n: int, r: FormulaResult, post: str) -> list[str]:
 
 
 def _cx_text(cx) -> str:
-    parts = [f"K = {cx.K}"] if cx.K else []
+    parts = [f"{cx.size_name} = {cx.K}"] if cx.K else []
     parts += [f"{k} = {v}" for k, v in cx.indices]
     parts += [f"{k} = {v}" for k, v in cx.values]
     if cx.note:

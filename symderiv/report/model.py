@@ -125,7 +125,7 @@ class PostReport:
         out = []
         for r in self.results:
             reason = r.verdict.reason or ""
-            if "holds only under" in reason:
+            if "holds only under" in reason or "relies on" in reason:
                 out.append((r, reason))
             for link in r.verdict.links:
                 if link.reason and "holds only under" in link.reason:

@@ -24,7 +24,7 @@ def _math(s: str) -> str:
 
 
 def _cx(cx) -> str:
-    items = ([f"K = {cx.K}"] if cx.K else []) + [f"{k} = {v}" for k, v in cx.indices] + \
+    items = ([f"{cx.size_name} = {cx.K}"] if cx.K else []) + [f"{k} = {v}" for k, v in cx.indices] + \
             [f"{k} = {v}" for k, v in cx.values] + ([cx.note] if cx.note else [])
     return escape_text(", ".join(items))
 
