@@ -220,15 +220,15 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
     concl = _decide(parts[0], parts[-1], ctx, sizes)
     broken = [n for n, v in enumerate(links, 1) if v.status == "refuted"]
     undecided = [n for n, v in enumerate(links, 1) if v.status == "unknown"]
-    where = f"{to_latex(shown[0])} = {to_latex(shown[-1])}"
     if broken:
         first = links[broken[0] - 1]
         holds = {"proved": "still holds", "verified": "still holds (verified)",
                  "refuted": "does not hold", "unknown": "is undecided"}[concl.status]
+        verb = "breaks" if len(broken) == 1 else "break"
         return Verdict("refuted", f"chain of {len(links)} links, each judged",
                        conditions=first.conditions, counterexample=first.counterexample,
-                       reason=f"link {', '.join(map(str, broken))} breaks; the conclusion "
-                              f"{where} {holds}",
+                       reason=f"link {', '.join(map(str, broken))} of {len(links)} {verb}; the "
+                              f"chain's conclusion (first side = last side) {holds}",
                        links=tuple(links), claim=claim, read_as=read_as)
     if undecided:
         return Verdict("unknown", f"chain of {len(links)} links, each judged",

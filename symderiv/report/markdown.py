@@ -64,6 +64,20 @@ def _cx_text(cx) -> str:
     return ", ".join(parts)
 
 
+def _short(s: str, n: int = 80) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _slip(r: FormulaResult) -> str:
+    """One line on a refuted formula: where it breaks, and the correct form if derived."""
+    v = r.verdict
+    why = _md_text(v.reason or "")
+    if r.correct_form:
+        return f"{why}; correct: $ {r.correct_form} $"
+    return why
+
+
 def render_markdown(rep: PostReport) -> str:
     cf = rep.claims
     c = rep.counts()
@@ -77,8 +91,7 @@ def render_markdown(rep: PostReport) -> str:
     if slips:
         out += ["Slips found:", ""]
         for r in slips:
-            why = r.broken_step or (r.verdict.reason or "")
-            out.append(f"- line {r.spec.line}: {_code(r.spec.latex[:90])} — {_md_text(why)}")
+            out.append(f"- line {r.spec.line}: {_code(_short(r.spec.latex))} — {_slip(r)}")
         out.append("")
     relied = rep.relied_conditions()
     if relied:
