@@ -1271,7 +1271,7 @@ class _Reader:
             arg = self.expr(q + 1, inner, f"argument of {name}")
             p = inner + 1
         else:
-            arg, p = self.operand(q, b, allow_sum=False)
+            arg, p = self.operand(q, b, allow_sum=True)
         if _is_matrix(arg):
             raise self.err(f"{name} of a matrix is not supported", start,
                            "apply the function entry by entry")
@@ -1368,7 +1368,27 @@ class _Reader:
                 raise self.err(f"cannot differentiate with respect to {var}", d1,
                                "the variable must be a name or an indexed name, e.g. z_j")
             if self.nx(n1 + 1, n2) >= n2:
-                f, q = self.operand(q, b, allow_sum=True)
+                # an operator \frac{\partial}{\partial x} applies to the rest of the term
+                # (everything up to the next top-level + or -), as in d/dx (λ/2) Σ_k w_k²
+                start = self.nx(q, b)
+                if start >= b:
+                    raise self.err("an operator has nothing to apply to", max(q - 1, 0),
+                                   "write its argument after it, e.g. \frac{d}{dx} f(x)")
+                t0 = self.toks[start]
+                after = self.nx(start + 1, b)
+                delimited = (self.is_char(start, "([{", b) or self.is_cmd(start, {"left"}, b)
+                             or (t0.kind in ("letter", "word", "greek")
+                                 and self.is_char(after, "(", b)))
+                if delimited:
+                    # an explicit argument: d/dx f(x) g(x) is f'(x) g(x) (the quotient rule)
+                    f, q = self.operand(q, b, allow_sum=True)
+                else:
+                    end = b
+                    for r in self.top_level(start, b):
+                        if self.is_char(r, "+-") and r > start:
+                            end = r
+                            break
+                    f, q = self.expr(start, end, "expression to differentiate"), end
             else:
                 f = self.expr(n1 + 1, n2, "expression to differentiate")
             return Partial(f, var), q

@@ -356,7 +356,8 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
                 if checked is None:
                     continue
                 return Counterexample(
-                    K=n, indices=tuple((str(k), v) for k, v in env.items()),
+                    K=n if _uses_size(diff, size_syms, idx) else 0,
+                    indices=tuple((str(k), v) for k, v in env.items()),
                     values=_show_values(ev), lhs=_tex(checked[0]), rhs=_tex(checked[1]),
                     size_name=str(size_syms[0]))
     return None
@@ -400,7 +401,8 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                     d = sympy.simplify(va - vb)
                     if d.is_number and d.is_zero is False:
                         return Counterexample(
-                            K=n, indices=tuple((str(k), v) for k, v in env.items()),
+                            K=n if _uses_size(diff, size_syms, idx) else 0,
+                            indices=tuple((str(k), v) for k, v in env.items()),
                             values=shown, lhs=_tex(va), rhs=_tex(vb),
                             size_name=str(size_syms[0]))
     return None
@@ -441,6 +443,11 @@ def _simple_point(e, exp_args, us, ds):
 
 def _subs_partials(e, values):
     return e.xreplace({p: v for p, v in values.items() if isinstance(p, Partial)})
+
+
+def _uses_size(diff, size_syms, idx) -> bool:
+    """Does the claim depend on the size at all (sums, indices, the size itself)?"""
+    return bool(idx) or bool(diff.atoms(Sum)) or bool(set(size_syms) & diff.free_symbols)
 
 
 def _mixed_leaves(ev) -> bool:
