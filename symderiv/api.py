@@ -16,6 +16,7 @@ from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
 from .calculus import CalculusError, _ancestors
 from .latex import IndexRange, LatexError, Notation, read_expr, read_formula, to_latex
 from .notation import Context, NotationError, Partial, SymderivError, base_name
+from .notation import as_expr
 from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
 from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
@@ -163,7 +164,7 @@ def normalize_sizes(ctx: Context, parts: Sequence):
     defs = tuple(type(d)(d.target, fix(d.rhs)) for d in ctx.definitions)
     ranges = tuple((n, (fix(sympy.sympify(lo)), fix(sympy.sympify(hi))))  # safe: SymPy
                    for n, (lo, hi) in ctx.ranges)
-    shapes = tuple((n, tuple(fix(sympy.sympify(d)) for d in sh)) for n, sh in ctx.shapes)  # safe
+    shapes = tuple((n, tuple(fix(as_expr(d)) for d in sh)) for n, sh in ctx.shapes)
     ctx = ctx.with_(definitions=defs, ranges=ranges, shapes=shapes,
                     conditions=tuple(fix(c) for c in ctx.conditions))
     return ctx, [fix(p) for p in parts]
@@ -277,7 +278,7 @@ def _fmt(s) -> str:
 
 def _shape_refuted(ctx, claim, read_as, what) -> Verdict:
     """A shape mismatch, re-checked at concrete sizes (2, 3, ... for the size symbols)."""
-    sizes = sorted({s for _, sh in ctx.shapes for d in sh for s in sympy.sympify(d).free_symbols},
+    sizes = sorted({s for _, sh in ctx.shapes for d in sh for s in as_expr(d).free_symbols},
                    key=str)
     concrete = {s: 2 + n for n, s in enumerate(sizes)}
     shown = ", ".join(f"{s} = {v}" for s, v in concrete.items())

@@ -37,6 +37,15 @@ class NotationError(ValueError, SymderivError):
     """A definition, index range or condition is malformed or inconsistent."""
 
 
+def as_expr(v) -> Expr:
+    """A number or SymPy object from our own data as a SymPy expression (never parses text)."""
+    if isinstance(v, sympy.Basic):
+        return v
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise NotationError(f"expected an integer or a SymPy expression, got {v!r}")
+    return sympy.Integer(v)
+
+
 def index(name: str) -> Symbol:
     """The index symbol called *name* (an integer symbol; the same object every time)."""
     return Symbol(name, integer=True)
