@@ -37,12 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Print a derivation step by step, each step checked.  "
         "Example: symderiv derive softmax-jacobian --format md"))
     p.add_argument("name", help="derivation name (see 'symderiv prove')")
+    p.add_argument("--timeout", type=float, default=60.0, help="time budget in seconds (60)")
     _fmt(p, ("text", "md", "tex", "json"))
 
     p = sub.add_parser("prove", help="list or prove the built-in theorems", description=(
         "Without NAME, list the built-in theorems; with NAME, prove it and print its steps "
         "and verdict.  Example: symderiv prove cross-entropy --format md"))
     p.add_argument("name", nargs="?")
+    p.add_argument("--timeout", type=float, default=60.0, help="time budget in seconds (60)")
     _fmt(p, ("text", "md", "tex", "json"))
 
     p = sub.add_parser("check", help="check a LaTeX claim", description=(
@@ -81,30 +83,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cmd_derive(args) -> int:
+def _derive_bounded(name: str, timeout: float):
     from .derivations import derive
+    from .runner import run_bounded
+    return run_bounded(derive, (name,), timeout=timeout)
+
+
+def _cmd_derive(args) -> int:
     from .report.derivation import render_derivation
-    print(render_derivation(derive(args.name), args.format), end="")
+    print(render_derivation(_derive_bounded(args.name, args.timeout), args.format), end="")
     return 0
 
 
 def _cmd_prove(args) -> int:
-    from .derivations import THEOREMS, derive
+    from .derivations import THEOREMS
     from .report.derivation import render_derivation
     if not args.name:
         for name, fn in THEOREMS.items():
             doc = (fn.__doc__ or "").strip().splitlines()
             print(f"{name:22s} {doc[0] if doc else ''}")
         return 0
-    d = derive(args.name)
-    v = d.verdict()
+    d = _derive_bounded(args.name, args.timeout)
+    from .runner import run_bounded
+    v = run_bounded(type(d).verdict, (d,), timeout=args.timeout)
+    wrong = run_bounded(type(d).wrong_verdicts, (d,), timeout=args.timeout)
     if args.format == "json":
         out = json.loads(render_derivation(d, "json"))
         out["verdict"] = v.to_json()
+        out["wrong_variants"] = [{"variant": label, **w.to_json()} for label, w in wrong]
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(render_derivation(d, args.format), end="")
         print(f"\nverdict: {v.status} — {v.method}")
+        for label, w in wrong:
+            cx = f"; counterexample: {w.counterexample}" if w.counterexample else ""
+            print(f"wrong variant '{label}': {w.status}{cx}")
     return v.exit_code
 
 

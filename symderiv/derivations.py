@@ -96,6 +96,14 @@ class Derivation:
         from dataclasses import replace
         return replace(self, verdicts=tuple(verdicts))
 
+    def wrong_verdicts(self) -> tuple[tuple[str, Verdict], ...]:
+        """The variants texts write instead (each should be refuted, with a counterexample)."""
+        out = []
+        for label, lhs, rhs, conds in self.wrong:
+            ctx = self.context.assume(*conds) if conds else self.context
+            out.append((label, decide(lhs, rhs, ctx)))
+        return tuple(out)
+
     def verdict(self, sizes=range(1, 9)) -> Verdict:
         """The theorem's verdict: proved symbolically, and verified exactly for each K."""
         ctx = self.context.assume(*self.conditions) if self.conditions else self.context
@@ -240,8 +248,10 @@ def mse(half: bool = True) -> Derivation:
     name = "mse" if half else "mse-no-half"
     title = ("Mean squared error ½Σ(y_k − t_k)² after softmax" if half else
              "Squared error Σ(y_k − t_k)² (no ½) after softmax")
+    grouped = c * beta * y[k] * ((y[k] - t[k]) - Sum((y[j] - t[j]) * y[j], (j, 1, K)))
     return _loss_theorem(
         name, title, ctx,
+        extra=(("regroup: β y_k((y_k − t_k) − Σ_j (y_j − t_j) y_j)", lambda e: grouped),),
         wrong=((f"∂L/∂y_j = {other}(y_j − t_j)", Partial(L, y[j]), other * (y[j] - t[j]), ()),),
         notes=(f"∂L/∂y_j = {c if c != 1 else ''}(y_j − t_j)".replace("= (", "= ("),))
 

@@ -144,9 +144,17 @@ def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:
                                   f"{to_latex(d.rhs)}: {err}")
         if lhs_shape and rhs_shape and lhs_shape != rhs_shape:
             return _shape_refuted(ctx, spec.latex, "", "sides of the definition differ")
-    names = ", ".join(n for dcl in f.declarations for n in getattr(dcl, "names", ()))
+    declared = [n for dcl in f.declarations for n in getattr(dcl, "names", ())]
+    used = [d for d in ctx.definitions
+            if {str(s) for s in getattr(d.rhs, "free_symbols", set())} & set(declared)]
+    if not used:
+        return Verdict("unknown", "shape algebra from the declarations", claim=spec.latex,
+                       read_as=", ".join(declared),
+                       reason="no definition uses the declared names: nothing to check the "
+                              "declaration against")
     return Verdict("proved", "shape algebra from the declarations", claim=spec.latex,
-                   read_as=names, reason="the declared shapes fit every definition given")
+                   read_as=", ".join(declared),
+                   reason="the declared shapes fit every definition that uses them")
 
 
 def _bounded(spec: FormulaSpec, cf: ClaimFile, timeout: float) -> FormulaResult:
