@@ -36,7 +36,7 @@ try:  # python-flint: word-size modular arithmetic in C (10-50x faster than Pyth
 except ImportError:  # pragma: no cover - flint is a declared dependency
     _nmod = None
 
-__all__ = ["PRIME", "Evaluator", "Unsupported", "degree_bound"]
+__all__ = ["PRIME", "Evaluator", "Unsupported", "degree_bound", "is_zero_value"]
 
 PRIME = 2 ** 61 - 1
 
@@ -64,7 +64,7 @@ def _field_num(mode: str, q) -> object:
     return num * pow(den, -1, PRIME) % PRIME
 
 
-def _is_zero(v) -> bool:
+def is_zero_value(v) -> bool:
     return int(v) == 0 if _nmod and not isinstance(v, Fraction) else v == 0
 
 
@@ -217,7 +217,7 @@ class Evaluator:
             def mul(env):
                 out = fs[0](env)
                 for f in fs[1:]:
-                    if _is_zero(out):
+                    if is_zero_value(out):
                         return out
                     out = out * f(env)
                 return out
@@ -232,7 +232,7 @@ class Evaluator:
 
             def inv(env):
                 b = fb(env)
-                if _is_zero(b):
+                if is_zero_value(b):
                     raise ZeroDivisionError(f"{e.base} is 0 at this point")
                 return (one / b) ** (-p)
             return inv

@@ -31,7 +31,7 @@ from sympy import Expr, Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
 from . import calculus
 from .calculus import CalculusError, expand_definitions, index_conditions, value_conditions
 from .latex import to_latex
-from .exact import PRIME, Evaluator, Unsupported, degree_bound
+from .exact import PRIME, Evaluator, Unsupported, is_zero_value, degree_bound
 from .notation import Context, Partial, SymderivError, base_name, beta, substitute
 
 __all__ = ["Verdict", "Counterexample", "decide", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
@@ -203,34 +203,35 @@ def _size_values(size_syms: list, n: int) -> dict:
 
 
 def _impose(ev: Evaluator, polys: list, env: dict) -> bool:
-    """Adjust one leaf per value condition so the condition holds exactly (affine leaves)."""
+    """Adjust one leaf per value condition so the condition holds exactly.
+
+    The leaf is the last one the condition reads in which it is affine (t_K for Σ_k t_k = 1);
+    the result is re-evaluated, so a non-affine condition is never taken as met.  With several
+    conditions each adjusts its own leaf; a later one could undo an earlier one, so all are
+    checked again at the end.
+    """
     for p in polys:
         ev.accessed.clear()
         ev._memo.clear()
-        v0 = ev.value(p, env)
+        ev.value(p, env)
         keys = [k for k in dict.fromkeys(reversed(ev.accessed)) if k[0] != "sym"]
         for key in keys:
             old = ev.leaves[key]
-            ev.set_leaf(key, Fraction(0) if ev.mode == "real" else 0)
+            ev.set_leaf(key, 0)
             a = ev.value(p, env)
-            ev.set_leaf(key, Fraction(1) if ev.mode == "real" else 1)
-            b = ev.value(p, env)
-            slope = b - a
-            if int(slope) == 0 if ev.mode == "free" else slope == 0:
-                ev.leaves[key] = old
+            ev.set_leaf(key, 1)
+            slope = ev.value(p, env) - a
+            if not is_zero_value(slope):
+                ev.leaves[key] = -a / slope
                 ev._memo.clear()
-                continue
-            ev.leaves[key] = -a / slope
-            ev._memo.clear()
-            ok = ev.value(p, env)
-            if (int(ok) == 0) if ev.mode == "free" else ok == 0:
-                break
+                if is_zero_value(ev.value(p, env)):
+                    break
             ev.leaves[key] = old
             ev._memo.clear()
         else:
-            del v0
             return False
-    return True
+    ev._memo.clear()
+    return all(is_zero_value(ev.value(p, env)) for p in polys)
 
 
 @dataclass
@@ -274,7 +275,7 @@ def exact_check(lhs: Expr, rhs: Expr, ctx: Context, sizes: Iterable[int],
                 else:
                     raise Unsupported("every random point hit a pole")
                 cases += 1
-                if int(val) != 0:
+                if not is_zero_value(val):
                     return _Exact(False, sizes, cases, deg, (n, env))
     return _Exact(True, sizes, cases, deg)
 
