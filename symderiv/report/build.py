@@ -19,11 +19,12 @@ import sympy
 from dataclasses import replace
 
 from .. import calculus
-from ..api import build_context, check_parsed
+from ..api import _applied_to_symbols, build_context, check_parsed
 from ..calculus import CalculusError
 from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
 from ..notation import NotationError, Partial, SymderivError
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
+from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
 from ..verify import Verdict
 from .markdown import render_index, render_markdown
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file
@@ -47,6 +48,14 @@ def correct_form(lhs, ctx) -> str | None:
     try:
         if isinstance(lhs, sympy.MatrixBase):
             return None
+        if has_vectors(lhs):
+            if not ctx.size.is_Integer:
+                lhs = _entrywise(lhs, ctx)
+            else:  # a worked example: the exact value of the left side
+                n = int(ctx.size)
+                vctx = instantiate_defs(ctx, n)
+                value = evaluate_entries(materialize(lhs, vctx, n), vctx)
+                return f"{to_latex(lhs)} = {to_latex(value)}"
         lhs = _entrywise(lhs, ctx)
         e = calculus.evaluate_partials(lhs, ctx)
         e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
@@ -99,6 +108,7 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         v = replace(v, reason=(v.reason + "; " if v.reason else "") + "relies on " +
                     ", ".join(spec.assume) + ", which the text does not state")
     correct = broken = None
+    parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
     if v.status == "refuted":
         cctx = ctx.assume(*f.conditions) if f.conditions else ctx
         if v.links:
