@@ -13,7 +13,7 @@ beta*(KroneckerDelta(i, j) - y[j])*y[i]
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import sympy
@@ -26,6 +26,9 @@ from .verify import Verdict, decide
 
 __all__ = ["Step", "Case", "Derivation", "DerivationError", "derive", "prove", "THEOREMS",
            "theorem_names"]
+
+
+Z = IndexedBase("z")
 
 
 class DerivationError(RuntimeError, SymderivError):
@@ -93,7 +96,6 @@ class Derivation:
             v = decide(self.lhs, self.result, ctx, symbolic=True, exact=False)
             if v.status != "proved":
                 raise DerivationError(f"{self.name}: result not proved under {cond}")
-        from dataclasses import replace
         return replace(self, verdicts=tuple(verdicts))
 
     def wrong_verdicts(self) -> tuple[tuple[str, Verdict], ...]:
@@ -168,7 +170,7 @@ def softmax_jacobian(ctx: Context | None = None) -> Derivation:
                       ctx, tuple(steps), cases, wrong=wrong).check()
 
 
-def _jacobian_into(ctx, jac: Expr):
+def _jacobian_into(jac: Expr):
     """Replace ∂y_a/∂z_b by the derived Jacobian (indices renamed)."""
     i, j = index("i"), index("j")
     y, z = IndexedBase("y"), IndexedBase("z")
@@ -197,7 +199,7 @@ def chain_rule_any_loss() -> Derivation:
     lhs = Partial(L, z[k])
     steps = _chain([], lhs, Sum(Partial(L, y[j]) * Partial(y[j], z[k]), (j, 1, K)),
                    "multivariate chain rule", [
-                       ("softmax Jacobian (theorem softmax-jacobian)", _jacobian_into(ctx, jac)),
+                       ("softmax Jacobian (theorem softmax-jacobian)", _jacobian_into(jac)),
                        ("expand, collapse Σ_j δ_jk", _collapse(ctx)),
                        ("factor", factor_terms)])
     return Derivation("chain-rule-any-loss", "Backpropagation through softmax for any loss",
@@ -207,7 +209,7 @@ def chain_rule_any_loss() -> Derivation:
 def _loss_theorem(name, title, ctx, wrong=(), conditions=(), extra=(), notes=()):
     j, k = index("j"), index("k")
     y, L = IndexedBase("y"), Symbol("L")
-    lhs = Partial(L, index_z(k))
+    lhs = Partial(L, Z[k])
     general = chain_rule_any_loss().result
     steps = _chain([], lhs, general, "theorem chain-rule-any-loss", [
         ("differentiate L with respect to y_j", _evaluate_partials(ctx)),
@@ -215,10 +217,6 @@ def _loss_theorem(name, title, ctx, wrong=(), conditions=(), extra=(), notes=())
         *extra])
     return Derivation(name, title, ctx, tuple(steps), wrong=tuple(wrong),
                       conditions=tuple(conditions), notes=tuple(notes)).check()
-
-
-def index_z(k):
-    return IndexedBase("z")[k]
 
 
 def cross_entropy() -> Derivation:
@@ -230,12 +228,11 @@ def cross_entropy() -> Derivation:
     fused = beta * (y[k] - t[k])
     d = _loss_theorem(
         "cross-entropy", "Cross-entropy after softmax: the fused gradient", ctx,
-        wrong=(("y − t without Σ t = 1", Partial(L, index_z(k)), fused, ()),
-               ("sign flipped", Partial(L, index_z(k)), beta * (t[k] - y[k]), (sum_t,))),
+        wrong=(("y − t without Σ t = 1", Partial(L, Z[k]), fused, ()),
+               ("sign flipped", Partial(L, Z[k]), beta * (t[k] - y[k]), (sum_t,))),
         notes=("the fused form β(y_k − t_k) needs Σ_j t_j = 1 (one-hot or probability "
                "targets)",))
-    cases = (Case(sum_t, Partial(L, index_z(k)), fused),)
-    from dataclasses import replace
+    cases = (Case(sum_t, Partial(L, Z[k]), fused),)
     return replace(d, cases=cases).check()
 
 
@@ -278,7 +275,6 @@ def linear_layer() -> Derivation:
                                               "∂L/∂x = Wᵀ g",))
     parts = (tuple(steps[4:8]), tuple(steps[8:12]))
     cases = tuple(Case(None, s[-1].lhs, s[-1].rhs) for s in parts)
-    from dataclasses import replace
     return replace(der, cases=cases).check()
 
 
