@@ -281,11 +281,9 @@ def _shape_refuted(ctx, claim, read_as, what) -> Verdict:
     sizes = sorted({s for _, sh in ctx.shapes for d in sh for s in as_expr(d).free_symbols},
                    key=str)
     concrete = {s: 2 + n for n, s in enumerate(sizes)}
-    shown = ", ".join(f"{s} = {v}" for s, v in concrete.items())
     return Verdict("refuted", "shape algebra from the declarations", claim=claim, read_as=read_as,
                    counterexample=Counterexample(
-                       0, (), (("sizes", shown),) if shown else (),
-                       what, "no common shape",
+                       0, (), tuple((str(s), str(v)) for s, v in concrete.items()), "", "",
                        note="the shapes do not fit at these sizes"),
                    reason=f"shapes do not fit: {what}")
 

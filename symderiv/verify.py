@@ -69,6 +69,8 @@ class Counterexample:
         head = "; ".join(p for p in (f"{self.size_name} = {self.K}" if self.K else "", idx,
                                      vals, self.note)
                          if p)
+        if not (self.lhs or self.rhs):   # e.g. a shape mismatch: no values to show
+            return head
         return f"{head}: left side = {self.lhs}, right side = {self.rhs}"
 
 

@@ -27,7 +27,8 @@ from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
 from ..verify import Verdict
 from .markdown import render_index, render_markdown
-from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file
+from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
+                    misquotes)
 from .tex import render_tex
 
 __all__ = ["run_reports", "check_formula", "build_report", "audit_file", "write_atomically",
@@ -197,9 +198,9 @@ def write_atomically(files: dict[Path, str]) -> None:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            staged.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
-            staged.append((tmp, path))
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -216,13 +217,19 @@ def compile_pdf(tex: Path, timeout: float = 120.0) -> Path:
         raise SymderivError("latexmk is not installed (Debian: apt-get install latexmk "
                             "texlive-latex-recommended texlive-latex-extra)")
     env = dict(os.environ, openin_any="p", openout_any="p", shell_escape="f")
-    proc = subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
-         "-pdflatex=pdflatex -no-shell-escape %O %S", tex.name],
-        cwd=tex.parent, env=env, capture_output=True, text=True, timeout=timeout)
+    try:
+        proc = subprocess.run(
+            ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
+             "-pdflatex=pdflatex -no-shell-escape %O %S", tex.name],
+            cwd=tex.parent, env=env, capture_output=True, text=True, errors="replace",
+            timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise SymderivError(f"latexmk on {tex.name} took over {timeout:g} s; stopped") from None
     if proc.returncode != 0:
-        tail = "\n".join(proc.stdout.splitlines()[-15:])
-        raise SymderivError(f"latexmk failed on {tex.name}:\n{tail}")
+        errors = [ln for ln in proc.stdout.splitlines() if ln.startswith("! ")]
+        first = errors[0] if errors else (proc.stdout.strip().splitlines() or ["no output"])[-1]
+        raise SymderivError(f"latexmk failed on {tex.name}: {first} (see "
+                            f"{tex.with_suffix('.log').name})")
     return tex.with_suffix(".pdf")
 
 
@@ -234,7 +241,21 @@ def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path
     files = sorted(Path(claims).glob("*.toml"))
     if not files:
         raise SymderivError(f"no claim files (*.toml) in {claims}")
-    reports = [build_report(load_claim_file(p), timeout=timeout) for p in files]
+    if posts is not None and not Path(posts).is_dir():
+        raise SymderivError(f"--posts {posts}: not a folder")
+    claim_files = [load_claim_file(p) for p in files]
+    post_dir = Path(posts) if posts is not None else d_posts
+    for cf in claim_files:   # a claim file must quote its post verbatim, at the right line
+        post = post_dir / cf.post
+        if post.is_file():
+            bad = misquotes(cf, post.read_text(encoding="utf-8"))
+            if bad:
+                raise SymderivError(f"{cf.path.name} misquotes {cf.post}: " + "; ".join(bad[:3])
+                                    + (f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""))
+        elif not quiet:
+            print(f"note: {cf.post} not found in {post_dir}: quotes of {cf.path.name} not "
+                  "checked", file=sys.stderr)
+    reports = [build_report(cf, timeout=timeout) for cf in claim_files]
     rendered: dict[Path, str] = {}
     for rep in reports:
         slug = rep.claims.slug
@@ -274,5 +295,6 @@ def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float
             if v.reason and v.status == "unknown":
                 line += f"  ({v.reason.splitlines()[0][:80]})"
             print(line)
-    worst = max((r.verdict.exit_code for r in results), default=0)
-    return worst
+    statuses = {r.verdict.status for r in results}
+    # a slip matters most; then formulas that could not be decided; else all hold
+    return 1 if "refuted" in statuses else 2 if "unknown" in statuses else 0

@@ -9,6 +9,8 @@ pdflatex needs no extra fonts.
 """
 from __future__ import annotations
 
+import re
+
 __all__ = ["escape_text", "document"]
 
 _SPECIAL = {
@@ -21,8 +23,29 @@ _UNICODE = {
     "≥": r"$\geq$", "ᵀ": r"$^{T}$", "–": "--", "—": "---", "≠": r"$\neq$", "·": r"$\cdot$",
     "²": r"$^{2}$", "→": r"$\to$", "←": r"$\leftarrow$", "’": "'", "‘": "`", "“": "``",
     "”": "''", "∈": r"$\in$", "Σ_": r"$\Sigma$\_", "ε": r"$\epsilon$", "≈": r"$\approx$",
-    "✓": "ok", "✗": "x",
+    "✓": "ok", "✗": "x", "∑": r"$\sum$", "λ": r"$\lambda$", "ℓ": r"$\ell$",
+    "√": r"$\surd$", "∇": r"$\nabla$", "⊙": r"$\odot$", "∘": r"$\circ$",
 }
+
+
+def _other(ch: str) -> str:
+    """A character pdflatex has no glyph for: a Greek letter as math, else its code point."""
+    import unicodedata
+    m = re.fullmatch(r"GREEK (SMALL|CAPITAL) LETTER ([A-Z]+)", unicodedata.name(ch, ""))
+    if m:
+        name = {"lamda": "lambda"}.get(m.group(2).lower(), m.group(2).lower())
+        if m.group(1) == "SMALL" and name in _GREEK:
+            return f"$\\{name}$"
+        if m.group(1) == "CAPITAL" and name in _GREEK_CAPITAL:
+            return f"$\\{name.capitalize()}$"
+    return f"[U+{ord(ch):04X}]"
+
+
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+          "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+          "omega"}
+_GREEK_CAPITAL = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi",
+                  "psi", "omega"}
 
 
 def escape_text(s: str) -> str:
@@ -33,10 +56,10 @@ def escape_text(s: str) -> str:
             out.append(_SPECIAL[ch])
         elif ch in _UNICODE:
             out.append(_UNICODE[ch])
-        elif ord(ch) < 128:
-            out.append(ch)
+        elif ord(ch) < 128 or (0xC0 <= ord(ch) <= 0x17F and ch not in "×÷"):
+            out.append(ch)     # ASCII, and Latin letters the T1 encoding has (é, ß, ł, ...)
         else:
-            out.append("?")
+            out.append(_other(ch))
     return "".join(out)
 
 

@@ -38,7 +38,8 @@ def _formula(n: int, r: FormulaResult, post: str) -> list[str]:
     if v.counterexample:
         cx = v.counterexample
         out.append(f"- **Counterexample**: {_md_text(_cx_text(cx))}")
-        out.append(f"  - left side $= {cx.lhs}$, right side $= {cx.rhs}$")
+        if cx.lhs or cx.rhs:
+            out.append(f"  - left side $= {cx.lhs}$, right side $= {cx.rhs}$")
     if r.broken_step:
         out.append(f"- **Breaks at**: ${r.broken_step.split(': ', 1)[1]}$ "
                    f"({r.broken_step.split(':', 1)[0]})")

@@ -37,7 +37,8 @@ from ..latex import Notation
 from ..notation import NotationError
 from ..verify import Verdict
 
-__all__ = ["ClaimFile", "FormulaSpec", "FormulaResult", "PostReport", "load_claim_file"]
+__all__ = ["ClaimFile", "FormulaSpec", "FormulaResult", "PostReport", "load_claim_file",
+           "misquotes"]
 
 KINDS = ("claim", "definition", "code", "example")
 
@@ -153,7 +154,7 @@ def load_claim_file(path: Path) -> ClaimFile:
     for key in ("post", "slug", "title"):
         if not isinstance(data.get(key), str):
             raise NotationError(f"{path.name}: '{key}' (a string) is required")
-    if "verdict" in str(list(data.get("formula", [{}])[0].keys()) if data.get("formula") else ""):
+    if {"verdict", "status", "verdicts"} & (set(data) | set(data.get("context", {}))):
         raise NotationError(f"{path.name}: claim files hold formulas, never verdicts")
     nota = data.get("notation", {})
     try:
@@ -199,3 +200,24 @@ def _use(v, path):
     if v is None or isinstance(v, str):
         return v
     return _strs(v, "use", path)
+
+
+def misquotes(cf: ClaimFile, post_text: str) -> list[str]:
+    """The formulas of *cf* not found verbatim at their line of the post (one message each).
+
+    A formula may run over several lines of the post: it must start on its line.
+
+    >>> cf = ClaimFile(Path("c.toml"), "p.txt", "p", "P", Notation(), (), (), (),
+    ...                (FormulaSpec("a", 2, "x = 1"), FormulaSpec("b", 1, "y = 2")))
+    >>> misquotes(cf, "text\\nso $x = 1$.\\n")
+    ["formula b (line 1): 'y = 2' is not on that line of p.txt"]
+    """
+    lines = post_text.splitlines()
+    out = []
+    for f in cf.formulas:
+        first = f.latex.split("\n", 1)[0]
+        here = lines[f.line - 1] if 0 < f.line <= len(lines) else ""
+        if first not in here or f.latex not in "\n".join(lines[f.line - 1:]):
+            out.append(f"formula {f.id} (line {f.line}): {f.latex[:60]!r} is not on that "
+                       f"line of {cf.post}")
+    return out

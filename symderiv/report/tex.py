@@ -47,8 +47,9 @@ def _formula(n: int, r: FormulaResult) -> list[str]:
                    r"\par")
     if v.counterexample:
         cx = v.counterexample
-        out.append(r"\textbf{Counterexample}: %s; left side $= %s$, right side $= %s$\par"
-                   % (_cx(cx), cx.lhs, cx.rhs))
+        sides = (r"; left side $= %s$, right side $= %s$" % (cx.lhs, cx.rhs)
+                 if cx.lhs or cx.rhs else "")
+        out.append(r"\textbf{Counterexample}: %s%s\par" % (_cx(cx), sides))
     if r.broken_step:
         label, eq = r.broken_step.split(": ", 1)
         out.append(r"\textbf{Breaks at} %s: $%s$\par" % (escape_text(label), eq))

@@ -1,0 +1,269 @@
+"""Reports on the bundled posts: claim files quote verbatim, committed reports are current and
+deterministic, the JSON keeps its contract, the PDF compiles (hostile text included), writing
+is atomic, and the audit lists every formula of a raw post."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from symderiv.notation import SymderivError
+from symderiv.report import build as build_mod
+from symderiv.report.build import default_paths, run_reports, write_atomically
+from symderiv.report.model import load_claim_file, misquotes
+
+CLAIMS, REPORTS, POSTS = default_paths()
+CLAIM_FILES = sorted(CLAIMS.glob("*.toml"))
+VERDICT_KEYS = {"claim", "read_as", "verdict", "method", "conditions", "counterexample",
+                "reason", "links"}
+REPORT_KEYS = VERDICT_KEYS | {"id", "kind", "latex", "location", "reading", "correct_form",
+                              "broken_step"}
+needs_posts = pytest.mark.skipif(not POSTS.is_dir(), reason=f"{POSTS} not present")
+
+
+def test_three_claim_files():
+    assert len(CLAIM_FILES) == 3
+    assert [load_claim_file(p).slug for p in CLAIM_FILES] == [p.stem for p in CLAIM_FILES]
+
+
+@needs_posts
+@pytest.mark.parametrize("path", CLAIM_FILES, ids=lambda p: p.stem)
+def test_claim_file_quotes_its_post_verbatim(path):
+    cf = load_claim_file(path)
+    text = (POSTS / cf.post).read_text(encoding="utf-8")
+    assert misquotes(cf, text) == []
+    assert len(cf.formulas) >= 10
+    for f in cf.formulas:   # and the check itself is not vacuous
+        assert f.latex in text.splitlines()[f.line - 1]
+
+
+def test_misquote_is_an_error(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "p.txt").write_text("intro\n$y = 2 x$\n")
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    (claims / "p.toml").write_text(
+        'post = "p.txt"\nslug = "p"\ntitle = "P"\n'
+        "[[formula]]\nline = 1\nlatex = 'y = 2 x'\n")
+    with pytest.raises(SymderivError, match="misquotes p.txt.*line 1"):
+        run_reports(claims=claims, out=tmp_path / "out", posts=posts, quiet=True)
+    assert not (tmp_path / "out").exists()   # nothing written
+
+
+def test_claim_files_hold_no_verdicts(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('post = "p"\nslug = "p"\ntitle = "t"\n'
+                   "[[formula]]\nline = 1\nlatex = 'x = 1'\nverdict = 'proved'\n")
+    with pytest.raises(SymderivError, match="never verdicts|no verdicts"):
+        load_claim_file(bad)
+    for path in CLAIM_FILES:
+        assert not re.search(r"^\s*(verdict|status)\s*=", path.read_text(), re.M)
+
+
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    """The reports regenerated from the claim files, as `symderiv report` writes them."""
+    out = tmp_path_factory.mktemp("reports")
+    run_reports(out=out, quiet=True)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(
+    [f"{p.stem}.{ext}" for p in CLAIM_FILES for ext in ("md", "tex", "json")] + ["index.md"]))
+def test_committed_reports_are_current(regenerated, name):
+    """Regenerating gives the committed files byte for byte (current and deterministic)."""
+    fresh = (regenerated / name).read_text(encoding="utf-8")
+    committed = (REPORTS / name).read_text(encoding="utf-8")
+    assert fresh == committed, f"reports/{name} is stale: run `symderiv report`"
+
+
+@pytest.mark.parametrize("path", CLAIM_FILES, ids=lambda p: p.stem)
+def test_json_contract(path):
+    cf = load_claim_file(path)
+    entries = json.loads((REPORTS / f"{cf.slug}.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in entries] == [f.id for f in cf.formulas]
+    for e, f in zip(entries, cf.formulas):
+        assert REPORT_KEYS <= set(e), REPORT_KEYS - set(e)
+        assert e["latex"] == f.latex
+        assert e["location"] == {"file": cf.post, "line": f.line}
+        assert e["verdict"] in ("proved", "verified", "refuted", "unknown")
+        if e["verdict"] == "refuted":
+            assert e["counterexample"] is not None or any(
+                link["verdict"] == "refuted" for link in e["links"]) or e["reason"]
+        if e["verdict"] == "unknown":
+            assert e["reason"], f"{f.id}: unknown without a reason"
+        for link in e["links"]:
+            assert VERDICT_KEYS <= set(link)
+
+
+@pytest.mark.parametrize("path", CLAIM_FILES, ids=lambda p: p.stem)
+def test_every_post_has_slips_and_proofs(path):
+    """Each bundled post has errors: the report finds some, and proves the rest."""
+    cf = load_claim_file(path)
+    verdicts = [e["verdict"] for e in json.loads((REPORTS / f"{cf.slug}.json").read_text())]
+    assert verdicts.count("refuted") >= 1
+    assert verdicts.count("proved") >= len(verdicts) // 2
+
+
+@pytest.mark.parametrize("path", CLAIM_FILES, ids=lambda p: p.stem)
+def test_markdown_is_well_formed(path):
+    md = (REPORTS / f"{load_claim_file(path).slug}.md").read_text(encoding="utf-8")
+    assert md.startswith("# ")
+    assert md.count("```") % 2 == 0
+    outside_code = re.sub(r"```.*?```|`[^`\n]*`", "", md, flags=re.S)
+    for n, line in enumerate(outside_code.splitlines(), 1):
+        dollars = len(re.findall(r"(?<!\\)\$", line))
+        assert dollars % 2 == 0, f"unbalanced $ on line {n}: {line[:100]}"
+    for word in ("proved", "refuted"):
+        assert word in md
+
+
+def test_index_links_every_report():
+    index = (REPORTS / "index.md").read_text(encoding="utf-8")
+    for path in CLAIM_FILES:
+        slug = load_claim_file(path).slug
+        for ext in ("md", "tex", "json"):
+            assert f"{slug}.{ext}" in index
+
+
+# ---------------------------------------------------------------------------------------
+def test_write_is_atomic(tmp_path, monkeypatch):
+    """A failure while writing leaves the old files untouched and no temporary file behind."""
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("old a")
+    b.write_text("old b")
+    real_fdopen = os.fdopen
+    calls = []
+
+    def failing_fdopen(fd, *args, **kw):
+        calls.append(fd)
+        if len(calls) == 2:
+            os.close(fd)
+            raise OSError("disk full (injected)")
+        return real_fdopen(fd, *args, **kw)
+
+    monkeypatch.setattr(build_mod.os, "fdopen", failing_fdopen)
+    with pytest.raises(OSError, match="injected"):
+        write_atomically({a: "new a", b: "new b"})
+    assert a.read_text() == "old a" and b.read_text() == "old b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]
+    monkeypatch.undo()
+    write_atomically({a: "new a", b: "new b"})
+    assert a.read_text() == "new a" and b.read_text() == "new b"
+
+
+HOSTILE = r"Evil \input{/etc/passwd} \write18{touch pwned} 100% & $x$ #1 _a ^b ~c β∑é ∂L/∂y 中 Α ω ö"
+
+
+def _hostile_claims(root: Path) -> Path:
+    claims = root / "claims"
+    claims.mkdir()
+    (claims / "evil.toml").write_text(
+        'post = "evil.txt"\nslug = "evil"\n'
+        f"title = '''{HOSTILE}'''\n"
+        "[notation]\nsize = \"K\"\nlower = 1\n"
+        f"[context]\nnotes = ['''{HOSTILE}''']\n"
+        "given = ['y_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}']\n"
+        "[[formula]]\nline = 1\nlatex = '''\\input{/etc/passwd} \\write18{touch pwned} = 1'''\n"
+        "[[formula]]\nline = 2\nlatex = '\\frac{\\partial y_i}{\\partial z_j} = y_i'\n"
+        f"reading = '''{HOSTILE}'''\n"
+        "[[formula]]\nline = 3\nlatex = '\\frac{\\partial y_i}{\\partial z_j} = "
+        "y_i (\\delta_{ij} - y_j)'\n", encoding="utf-8")
+    return claims
+
+
+def test_hostile_text_is_escaped(tmp_path):
+    out = tmp_path / "out"
+    run_reports(claims=_hostile_claims(tmp_path), out=out, quiet=True)
+    tex = (out / "evil.tex").read_text(encoding="utf-8")
+    assert r"\input{" not in tex and r"\write18" not in tex
+    assert r"\textbackslash{}input\{/etc/passwd\}" in tex
+    entries = json.loads((out / "evil.json").read_text(encoding="utf-8"))
+    assert [e["verdict"] for e in entries][1:] == ["refuted", "proved"]
+    assert entries[0]["verdict"] == "unknown" and entries[0]["reason"]
+
+
+def _require_tex():
+    if shutil.which("latexmk") is None:
+        if os.environ.get("SYMDERIV_REQUIRE_TEX") == "1":
+            pytest.fail("latexmk is required here (SYMDERIV_REQUIRE_TEX=1) but not installed")
+        pytest.skip("latexmk not installed (Debian: latexmk texlive-latex-extra)")
+
+
+@pytest.mark.slow
+def test_pdf_compiles_for_every_report_and_hostile_text(tmp_path):
+    _require_tex()
+    for path in CLAIM_FILES:
+        slug = load_claim_file(path).slug
+        shutil.copy(REPORTS / f"{slug}.tex", tmp_path / f"{slug}.tex")
+        pdf = build_mod.compile_pdf(tmp_path / f"{slug}.tex")
+        assert pdf.stat().st_size > 10_000
+        assert pdf.read_bytes().startswith(b"%PDF")
+    out = tmp_path / "evil"
+    run_reports(claims=_hostile_claims(tmp_path), out=out,
+                pdf=True, quiet=True)
+    assert (out / "evil.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(tmp_path.rglob("pwned"))
+    log = (out / "evil.log").read_text(errors="replace")
+    assert "root:x:0" not in log and "root:x:0" not in (out / "evil.tex").read_text()
+
+
+def test_pdf_failure_is_a_clean_error(tmp_path, capsys):
+    _require_tex()
+    bad = tmp_path / "bad.tex"
+    bad.write_text("\\documentclass{article}\\begin{document}\\undefinedmacro\\end{document}\n")
+    with pytest.raises(SymderivError, match="latexmk failed on bad.tex"):
+        build_mod.compile_pdf(bad)
+
+
+# ---------------------------------------------------------------------------------------
+@needs_posts
+@pytest.mark.slow
+def test_posts_audit_lists_every_formula_and_code(tmp_path):
+    from symderiv.extract import extract_formulas
+    out = tmp_path / "out"
+    run_reports(out=out, posts=POSTS, quiet=True)
+    audits = sorted((out / "audit").glob("*.md"))
+    posts = sorted(p for p in POSTS.iterdir() if p.suffix in (".txt", ".md", ".tex")
+                   and p.name != "README.md")
+    assert [a.stem for a in audits] == [p.stem for p in posts]
+    for post, audit in zip(posts, audits):
+        text = audit.read_text(encoding="utf-8")
+        rows = [r for r in text.splitlines() if re.match(r"\| \d+ \|", r)]
+        assert len(rows) >= len(extract_formulas(post.read_text(encoding="utf-8")))
+        if "def " in post.read_text(encoding="utf-8"):
+            assert "def " in text   # code is listed (never run)
+
+
+def test_audit_command_on_a_document(tmp_path, capsys):
+    from symderiv.cli import main
+    doc = tmp_path / "note.md"
+    doc.write_text("Softmax:\n$$y_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$$\n"
+                   "Its derivative is $\\frac{\\partial y_i}{\\partial z_j} = y_i(\\delta_{ij} - y_j)$,\n"
+                   "and not $\\frac{\\partial y_i}{\\partial z_j} = y_i y_j$.\n"
+                   "def softmax(z):\n    return z\n", encoding="utf-8")
+    code = main(["audit", str(doc), "--given",
+                 "y_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}", "--format", "json"])
+    entries = json.loads(capsys.readouterr().out)
+    by_line = {(e["location"]["line"], e["kind"]): e["verdict"] for e in entries}
+    assert by_line[(3, "claim")] == "proved"
+    assert by_line[(4, "claim")] == "refuted"
+    assert by_line[(5, "code")] == "unknown"
+    assert code == 1   # the worst verdict is a refutation
+
+
+def test_report_cli_errors_are_clean(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "symderiv", "report", "--claims",
+                           str(tmp_path), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert "no claim files" in proc.stderr and "Traceback" not in proc.stderr
