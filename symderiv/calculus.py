@@ -347,20 +347,34 @@ def canonical_sums(expr: Expr) -> Expr:
 def apply_conditions(expr: Expr, conditions) -> Expr:
     """Case conditions on indices: i = j substitutes, i ≠ j turns δ_ij into 0."""
     for c in conditions:
-        if isinstance(c, sympy.Eq) and all(isinstance(a, Symbol) and a.is_integer
-                                           for a in c.args):
+        if isinstance(c, sympy.Eq) and _is_index_pin(c):
+            idx, value = (c.lhs, c.rhs) if isinstance(c.lhs, Symbol) else (c.rhs, c.lhs)
+            expr = substitute(expr, {idx: value})
+        elif isinstance(c, sympy.Eq) and all(isinstance(a, Symbol) and a.is_integer
+                                             for a in c.args):
             a, b = sorted(c.args, key=sympy.default_sort_key)
             expr = substitute(expr, {b: a})
         elif isinstance(c, sympy.Ne) and all(isinstance(a, Symbol) and a.is_integer
                                              for a in c.args):
             p, q = c.args
-            expr = expr.xreplace({KroneckerDelta(p, q): 0, KroneckerDelta(q, p): 0})
+            expr = expr.xreplace({KroneckerDelta(p, q): sympy.S.Zero, KroneckerDelta(q, p): sympy.S.Zero})
     return expr
 
 
+def _is_index_pin(c) -> bool:
+    """``i = 2``: an index (integer, not a size) equal to an integer."""
+    a, b = c.args
+    if isinstance(b, Symbol):
+        a, b = b, a
+    return (isinstance(a, Symbol) and a.is_integer and not a.is_positive
+            and isinstance(b, sympy.Integer))
+
+
 def index_conditions(conditions) -> tuple:
+    """Conditions between indices (i = j, i ≠ j) or pinning one (i = 2)."""
     return tuple(c for c in conditions if isinstance(c, (sympy.Eq, sympy.Ne)) and
-                 all(isinstance(a, Symbol) and a.is_integer for a in c.args))
+                 (all(isinstance(a, Symbol) and a.is_integer for a in c.args)
+                  or (isinstance(c, sympy.Eq) and _is_index_pin(c))))
 
 
 def value_conditions(conditions) -> tuple:
@@ -413,10 +427,24 @@ def reduce_by(expr: Expr, polys: tuple, ctx: Context) -> Expr:
     gens = list(atoms) + [s for s in gens if not any(s in a.free_symbols for a in atoms)]
     if not gens:
         return num
+    # Soundness: a condition must be a polynomial in the generators alone.  A symbol left
+    # out (it also sits inside an atom) would act as a coefficient, and dividing by a
+    # "constant" condition would reduce anything to 0.
+    usable = []
+    for c in conds:
+        c = sympy.expand(c)
+        try:
+            poly = sympy.Poly(c, *gens)
+        except sympy.PolynomialError:
+            continue
+        if poly.total_degree() > 0 and not poly.free_symbols_in_domain:
+            usable.append(c)
+    if not usable:
+        return num
     try:
-        _, rem = sympy.reduced(sympy.expand(num), [sympy.expand(c) for c in conds],
-                               *gens, order="lex")
-    except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed) as err:
+        _, rem = sympy.reduced(sympy.expand(num), usable, *gens, order="lex")
+    except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed,
+            ZeroDivisionError) as err:
         raise CalculusError(f"cannot use the condition: {err}") from err
     return sympy.expand(rem)
 

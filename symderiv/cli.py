@@ -16,6 +16,27 @@ from .notation import SymderivError
 EXIT_BAD_INPUT = 3
 
 
+def _seconds(text: str) -> float:
+    """A time budget: a positive number of seconds, at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, not {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if not 1 <= value <= 4096:
+        raise argparse.ArgumentTypeError(f"a size must be between 1 and 4096, not {text}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line of error, then the usage; exit 2
         self.print_usage(sys.stderr)
@@ -37,14 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Print a derivation step by step, each step checked.  "
         "Example: symderiv derive softmax-jacobian --format md"))
     p.add_argument("name", help="derivation name (see 'symderiv prove')")
-    p.add_argument("--timeout", type=float, default=60.0, help="time budget in seconds (60)")
+    p.add_argument("--timeout", type=_seconds, default=60.0, help="time budget in seconds (60)")
     _fmt(p, ("text", "md", "tex", "json"))
 
     p = sub.add_parser("prove", help="list or prove the built-in theorems", description=(
         "Without NAME, list the built-in theorems; with NAME, prove it and print its steps "
         "and verdict.  Example: symderiv prove cross-entropy --format md"))
     p.add_argument("name", nargs="?")
-    p.add_argument("--timeout", type=float, default=60.0, help="time budget in seconds (60)")
+    p.add_argument("--timeout", type=_seconds, default=60.0, help="time budget in seconds (60)")
     _fmt(p, ("text", "md", "tex", "json"))
 
     p = sub.add_parser("check", help="check a LaTeX claim", description=(
@@ -57,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a definition 'name = latex' (repeatable)")
     p.add_argument("--where", action="append", default=[], metavar="COND",
                    help="a case condition or assumption, e.g. 'i = j' (repeatable)")
-    p.add_argument("--timeout", type=float, default=10.0, help="time budget in seconds (10)")
-    p.add_argument("--size", type=int, action="append", default=[], metavar="K",
+    p.add_argument("--timeout", type=_seconds, default=10.0, help="time budget in seconds (10)")
+    p.add_argument("--size", type=_positive_int, action="append", default=[], metavar="K",
                    help="also check exactly at this K (repeatable)")
     _fmt(p)
 
@@ -70,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="output folder (reports/)")
     p.add_argument("--posts", type=Path, default=None, help="also audit the raw posts in DIR")
     p.add_argument("--pdf", action="store_true", help="also compile each .tex with latexmk")
-    p.add_argument("--timeout", type=float, default=10.0, help="time budget per formula (10 s)")
+    p.add_argument("--timeout", type=_seconds, default=10.0, help="time budget per formula (10 s)")
 
     p = sub.add_parser("audit", help="list and check the formulas of one document",
                        description="Extract every formula of FILE and check those it can read. "
@@ -78,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--given", action="append", default=[], metavar="DEF")
     p.add_argument("--where", action="append", default=[], metavar="COND")
-    p.add_argument("--timeout", type=float, default=10.0)
+    p.add_argument("--timeout", type=_seconds, default=10.0)
     _fmt(p, ("text", "md", "json"))
     return parser
 

@@ -183,7 +183,7 @@ def substitute(expr: Expr, mapping: Mapping) -> Expr:
     avoid = set(mapping)
     for v in mapping.values():
         avoid |= sympy.sympify(v).free_symbols  # safe: SymPy objects from our code
-    return rename_bound(expr, avoid).xreplace(dict(mapping))
+    return sympy.sympify(rename_bound(expr, avoid)).xreplace(dict(mapping))  # safe: SymPy
 
 
 def _bottom_up(expr, fn):
@@ -236,6 +236,33 @@ class Context:
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise NotationError(f"{', '.join(sorted(dup))} defined more than once")
+        cycle = self._cycle()
+        if cycle:
+            raise NotationError("the definitions are circular: " + " → ".join(cycle))
+
+    def _cycle(self) -> list[str] | None:
+        """A cycle of definitions (a uses b, b uses a), as a path of names, if any."""
+        g = {name: deps & {d.name for d in self.definitions}
+             for name, deps in self.graph().items()}
+        state: dict[str, int] = {}
+
+        def visit(n, path):
+            state[n] = 1
+            for m in sorted(g.get(n, ())):
+                if state.get(m) == 1:
+                    return path[path.index(m):] + [m] if m in path else [n, m]
+                if m not in state:
+                    found = visit(m, path + [m])
+                    if found:
+                        return found
+            state[n] = 2
+            return None
+        for n in sorted(g):
+            if n not in state:
+                found = visit(n, [n])
+                if found:
+                    return found
+        return None
 
     # -- lookups -----------------------------------------------------------------
     def definition(self, name: str) -> Definition | None:

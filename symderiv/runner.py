@@ -10,8 +10,11 @@ workers alike.
 """
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
+import multiprocessing.spawn as mp_spawn
 import os
+import threading
 import traceback
 from typing import Any, Callable
 
@@ -20,6 +23,7 @@ from .notation import SymderivError
 __all__ = ["TimeBudgetExceeded", "WorkerError", "run_bounded", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 10.0
+MAX_TIMEOUT = 86400.0
 _CTX = None
 
 
@@ -29,6 +33,28 @@ class TimeBudgetExceeded(TimeoutError, SymderivError):
 
 class WorkerError(RuntimeError, SymderivError):
     """The worker process died or raised an unexpected error (message carries the cause)."""
+
+
+_LOCAL = threading.local()
+_MAIN_KEYS = ("init_main_from_path", "init_main_from_name", "main_path")
+
+
+def _preparation_data(name):
+    """multiprocessing's preparation data, without the user's ``__main__`` for our workers.
+
+    A worker only runs symderiv functions, so it never needs the user's script; re-running
+    an unguarded script (no ``if __name__ == "__main__"``) in the worker would start a
+    second worker while bootstrapping and fail.
+    """
+    data = _ORIGINAL_PREPARATION(name)
+    if getattr(_LOCAL, "starting", False):
+        for key in _MAIN_KEYS:
+            data.pop(key, None)
+    return data
+
+
+_ORIGINAL_PREPARATION = mp_spawn.get_preparation_data
+mp_spawn.get_preparation_data = _preparation_data
 
 
 def _context():
@@ -62,10 +88,18 @@ def run_bounded(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
     """
     if timeout is None or os.environ.get("SYMDERIV_INPROCESS") == "1":
         return fn(*args, **(kwargs or {}))
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout)
+            and 0 < timeout <= MAX_TIMEOUT):
+        raise ValueError(f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}], "
+                         f"not {timeout!r}")
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs or {}), daemon=True)
-    proc.start()
+    _LOCAL.starting = True
+    try:
+        proc.start()
+    finally:
+        _LOCAL.starting = False
     child.close()
     try:
         if not parent.poll(timeout):

@@ -536,6 +536,69 @@ def _missing_condition(lhs, rhs, ctx) -> str | None:
     return None
 
 
+def _contradiction(conditions) -> str | None:
+    """Why the stated conditions cannot hold together (i = j and i ≠ j, β = 1 and β = 2)."""
+    parent: dict = {}
+
+    def find(a):
+        while parent.get(a, a) != a:
+            a = parent[a]
+        return a
+    eqs = [c for c in conditions if isinstance(c, sympy.Eq) and
+           all(isinstance(a, (Symbol, sympy.Integer, sympy.Rational)) for a in c.args)]
+    for c in eqs:
+        a, b = find(c.lhs), find(c.rhs)
+        if a != b:
+            if a.is_number and b.is_number:
+                return f"{_cond_str(c)} with {a} ≠ {b}"
+            if a.is_number:
+                a, b = b, a
+            parent[a] = b
+    for c in conditions:
+        if isinstance(c, sympy.Ne) and find(c.lhs) == find(c.rhs):
+            return f"{_cond_str(c)} contradicts the equalities stated"
+        if c is sympy.false:
+            return "a condition is false"
+    return None
+
+
+def _pin_values(lhs, rhs, ctx: Context):
+    """Conditions ``s = c`` (c a number) for a plain symbol s — a parameter (β = 2), a
+    variable (x = 3) or a size (K = 3) — substituted everywhere: the claim is then decided
+    under them exactly as stated (an index pin i = 2 stays a case condition)."""
+    pins, rest = {}, []
+    for c in ctx.conditions:
+        if isinstance(c, sympy.Eq):
+            a, b = c.lhs, c.rhs
+            if not isinstance(a, Symbol):
+                a, b = b, a
+            if (isinstance(a, Symbol) and b.is_number and a not in pins
+                    and not (a.is_integer and not a.is_positive)):
+                pins[a] = b
+                continue
+        rest.append(c)
+    if not pins:
+        return lhs, rhs, ctx
+    for s, v in pins.items():
+        if s.is_integer and s.is_positive and not (v.is_Integer and v > 0):
+            raise CalculusError(f"{s} = {v}: a size must be a positive integer")
+    conds = []
+    for c in rest:
+        c = c.xreplace(pins)
+        if c is sympy.true:
+            continue
+        conds.append(c)
+    defs = tuple(type(d)(d.target, d.rhs.xreplace(pins)) for d in ctx.definitions)
+    ranges = tuple((name, tuple(sympy.sympify(v).xreplace(pins) for v in rng))  # safe: SymPy
+                   for name, rng in ctx.ranges)
+    shapes = tuple((name, tuple(sympy.sympify(v).xreplace(pins) for v in shp))  # safe: SymPy
+                   for name, shp in ctx.shapes)
+    new = ctx.with_(definitions=defs, conditions=tuple(conds), ranges=ranges, shapes=shapes,
+                    size=ctx.size.xreplace(pins),
+                    top=ctx.top.xreplace(pins) if ctx.top is not None else None)
+    return sympy.sympify(lhs).xreplace(pins), sympy.sympify(rhs).xreplace(pins), new  # safe: SymPy objects
+
+
 def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT_SIZES,
            seed: int = 0, symbolic: bool = True, exact: bool = True) -> Verdict:
     """Decide ``lhs = rhs`` under *ctx*; see the module docstring for the layers."""
@@ -544,6 +607,15 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     shape = _shape_mismatch(lhs, rhs)
     if shape:
         return shape
+    why = _contradiction(ctx.conditions)
+    if why:
+        return Verdict("unknown", "none", conditions=conds,
+                       reason=f"the stated conditions contradict each other ({why}): every "
+                              "claim would hold vacuously, so nothing is decided")
+    try:
+        lhs, rhs, ctx = _pin_values(lhs, rhs, ctx)
+    except CalculusError as err:
+        return Verdict("unknown", "none", conditions=conds, reason=str(err))
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         return _decide_matrix(lhs, rhs, ctx, sizes=sizes, seed=seed)
     if _is_constant(lhs) and _is_constant(rhs):

@@ -79,7 +79,12 @@ def test_check_unknown_exit_2(capsys):
 
 
 @pytest.mark.parametrize("argv", [["frobnicate"], ["check"], ["derive", "x", "--bogus"],
-                                  ["check", "a = b", "--format", "yaml"]])
+                                  ["check", "a = b", "--format", "yaml"],
+                                  ["check", "x = x", "--timeout", "1e9"],
+                                  ["check", "x = x", "--timeout", "0"],
+                                  ["check", "x = x", "--timeout", "nan"],
+                                  ["check", "x = x", "--size", "-3"],
+                                  ["report", "--timeout", "-1"]])
 def test_bad_usage_exit_2(capsys, argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)

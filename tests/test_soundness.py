@@ -91,6 +91,15 @@ CASES = [
     ("sum-off-by-one", Sum(t[k] + 1, (k, 1, K)), Sum(t[j], (j, 1, K)) + K - 1, Context(), (), False, False),
     ("rational", Rational(1, 2) * (y[i] - t[i]) * 2, y[i] - t[i], Context(), (), True, True),
     ("rational-false", Rational(1, 2 ** 99), Rational(1, 2 ** 98), Context(), (), False, False),
+    # -- conditions pinning an index, a parameter or the size (substituted, never divided by) ---
+    ("delta-ne", d(i, j), 0, Context(), (Ne(i, j),), True, True),
+    ("pin-index-false", z[i], 0, Context(), (Eq(i, 2),), False, False),
+    ("pin-index-true", y[i], y[1], SM, (Eq(i, 1),), True, True),
+    ("pin-index-other", y[i], y[2], SM1, (Eq(i, 1),), False, False),
+    ("pin-beta-true", Partial(y[i], z[j]), 2 * y[i] * (d(i, j) - y[j]), SM, (Eq(beta, 2),), True, True),
+    ("pin-beta-forgot", Partial(y[i], z[j]), y[i] * (d(i, j) - y[j]), SM, (Eq(beta, 2),), False, False),
+    ("pin-beta-constant", Partial(y[i], z[j]), 7, SM, (Eq(beta, 2),), False, False),
+    ("pin-size-false", Partial(y[i], z[j]), 0, SM1, (Eq(K, 3),), False, False),
 ]
 
 IDS = [c[0] for c in CASES]
@@ -143,3 +152,21 @@ def test_missing_condition_is_named():
 def test_counterexample_is_small():
     v = decide(Partial(y[i], z[j]), y[i] * (d(i, j) - y[j]), SM)
     assert v.counterexample.K <= 2
+
+
+def test_contradictory_conditions_decide_nothing():
+    for conds in [(Eq(i, j), Ne(i, j)), (Eq(beta, 1), Eq(beta, 2)), (Eq(i, 1), Eq(j, 2), Eq(i, j))]:
+        v = decide(y[i], y[j], SM.assume(*conds))
+        assert v.status == "unknown" and "contradict" in v.reason, v
+
+
+def test_size_pin_counterexample_is_at_that_size():
+    v = decide(Partial(y[i], z[j]), 0, SM1.assume(Eq(K, 3)))
+    assert v.status == "refuted" and v.counterexample.K in (0, 3), v
+
+
+def test_circular_definitions_are_bad_input():
+    from symderiv import check
+    from symderiv.notation import NotationError
+    with pytest.raises(NotationError, match="circular"):
+        check("a = 1", given=["a = b + x", "b = a"])
