@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
@@ -295,7 +296,51 @@ def _decide(a, b, ctx, sizes) -> Verdict:
         return Verdict("unknown", "none", reason=f"unsupported: {err}")
 
 
+def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Notation:
+    """The index range the definitions themselves use, when the notation is left default.
+
+    ``y_i = e^{z_i} / \\sum_{k=0}^{K-1} e^{z_k}`` makes every index run over 0..K-1, and
+    ``\\sum_{n=1}^{N}`` makes N the size: free indices then lie in the range the sums cover
+    (a counterexample with an index outside it would be no counterexample).
+
+    >>> n = infer_notation([r"y_i = \\frac{e^{z_i}}{\\sum_{k=0}^{K-1} e^{z_k}}"])
+    >>> n.size, n.lower, n.upper
+    ('K', 0, None)
+    >>> infer_notation([r"p_a = \\frac{e^{s_a}}{\\sum_{b=1}^{N} e^{s_b}}"]).size
+    'N'
+    """
+    if notation != Notation():
+        return notation
+    limits = set()
+    for text in given:
+        try:
+            f = read_formula(text, notation)
+        except SymderivError:
+            return notation
+        if len(f.parts) != 2 or not isinstance(f.parts[0], sympy.Indexed):
+            continue
+        for s in f.parts[1].atoms(sympy.Sum):
+            limits.update((lo, hi) for _, lo, hi in s.limits)
+    if len(limits) != 1:
+        return notation
+    (lo, hi), = limits
+    syms = hi.free_symbols
+    if not (lo.is_Integer and len(syms) == 1):
+        return notation
+    (n,) = syms
+    if not re.fullmatch(r"[A-Za-z]+", n.name):
+        return notation
+    if sympy.expand(hi - (n + lo - 1)) == 0:
+        upper = None
+    elif sympy.expand(hi - n) == 0:
+        upper = n.name
+    else:
+        return notation
+    return replace(notation, size=n.name, lower=int(lo), upper=upper)
+
+
 def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
+    notation = infer_notation(given, notation)
     f = read_formula(claim, notation)
     ctx = build_context(given, where, notation, claim_exprs=f.parts, size=size)
     v = check_parsed(f.parts, ctx, conditions=f.conditions, sizes=sizes, claim=claim)

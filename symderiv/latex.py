@@ -1827,6 +1827,42 @@ def _single_name(r: _Reader, a: int, b: int) -> str | None:
     return None
 
 
+def _trailing_condition(r: _Reader, a: int, b: int):
+    r"""A case condition after the formula: ``\quad (i \neq j)``, ``\text{ if } i = j``.
+
+    Returns the new end of the formula and the condition (or ``b, None``)."""
+    a, b = r.strip(a, b)
+    while b > a and r.is_char(b - 1, ".;"):
+        b = r.strip(a, b - 1)[1]
+    for m in r.top_level(a, b):
+        tok = r.toks[m]
+        spacer = tok.kind == "ws" and tok.src in ("\\quad", "\\qquad")
+        word = tok.kind in ("word", "text") and tok.text.strip().lower() in _COND_WORDS
+        if not (spacer or word) or m == a:
+            continue
+        q = m
+        while q < b and (r.toks[q].kind == "ws" or (
+                r.toks[q].kind in ("word", "text") and
+                r.toks[q].text.strip().lower() in _COND_WORDS)):
+            q += 1
+        s, e = r.strip(q, b)
+        wrapped = s < e and r.is_char(s, "(") and r.match.get(s) == e - 1
+        if wrapped:
+            s, e = s + 1, e - 1
+        if s >= e:
+            continue
+        cond = _condition(r, s, e, allow_eq=True)
+        if cond is not None and not (word or wrapped) and not all(
+                str(x) in r.index_names for x in cond.args if isinstance(x, Symbol)):
+            cond = None   # "a = b \quad c = d": two formulas, not a case condition
+        if cond is not None:
+            end = r.strip(a, m)[1]
+            if end > a and r.is_char(end - 1, ","):
+                end = r.strip(a, end - 1)[1]
+            return end, cond
+    return b, None
+
+
 def _condition(r: _Reader, a: int, b: int, allow_eq: bool):
     """``i = j``, ``i \\neq j`` (optionally after words such as 'if', 'for') → Eq/Ne or None."""
     a, b = r.strip(a, b)
@@ -1986,6 +2022,9 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
             conditions.append(cond)
             a = p + 1
             break
+    b, trailing = _trailing_condition(r, a, b)
+    if trailing is not None:
+        conditions.append(trailing)
     segments = r.split_at(a, b, lambda p: r.is_char(p, ","))
     main = None
     pending: list[tuple[int, int]] = []

@@ -267,3 +267,42 @@ def test_report_cli_errors_are_clean(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stderr
     assert "no claim files" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_audit_reads_definitions_and_prose_conditions(tmp_path, capsys):
+    """A document's own definitions serve the formulas after them; "for $i \\neq j$" applies."""
+    from symderiv.cli import main
+    doc = tmp_path / "notes.md"
+    doc.write_text(
+        "Let $$y_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$$ be the softmax.\n\n"
+        "For $i = j$, $\\frac{\\partial y_i}{\\partial z_j} = y_i(1 - y_i)$. "
+        "For $i \\neq j$, $\\frac{\\partial y_i}{\\partial z_j} = -y_i y_j$.\n"
+        "Wrong: $\\frac{\\partial y_i}{\\partial z_j} = y_i y_j$ when $i \\neq j$.\n"
+        "$$\\frac{\\partial y_i}{\\partial z_j} = -y_i y_j \\quad (i \\neq j)$$\n"
+        "With $L = -\\sum_{k=1}^{K} t_k \\log y_k$, $\\frac{\\partial L}{\\partial z_j} = y_j - t_j$.\n",
+        encoding="utf-8")
+    code = main(["audit", str(doc), "--format", "json"])
+    entries = json.loads(capsys.readouterr().out)
+    got = [(e["kind"], e["verdict"]) for e in entries]
+    assert got == [("definition", "proved"),
+                   ("condition", "unknown"), ("claim", "proved"),
+                   ("condition", "unknown"), ("claim", "proved"),
+                   ("claim", "refuted"), ("condition", "unknown"),
+                   ("claim", "proved"),
+                   ("definition", "proved"), ("claim", "refuted")], got
+    assert "t" in entries[-1]["reason"] and "= 1" in entries[-1]["reason"]
+    assert code == 1
+    main(["audit", str(doc), "--format", "md"])
+    md = capsys.readouterr().out
+    assert md.startswith("# Audit of `notes.md`") and md.count("\n| ") == len(entries) + 1
+
+
+def test_given_definition_wins_over_the_documents(tmp_path, capsys):
+    """With --given, a document's restatement of the definition is checked, not adopted."""
+    from symderiv.cli import main
+    doc = tmp_path / "d.md"
+    doc.write_text("Softmax: $y_i = \\frac{e^{2 z_i}}{\\sum_{k=1}^{K} e^{2 z_k}}$.\n")
+    main(["audit", str(doc), "--given", "y_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}",
+          "--format", "json"])
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert entry["kind"] == "claim" and entry["verdict"] == "refuted"

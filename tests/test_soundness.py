@@ -170,3 +170,35 @@ def test_circular_definitions_are_bad_input():
     from symderiv.notation import NotationError
     with pytest.raises(NotationError, match="circular"):
         check("a = 1", given=["a = b + x", "b = a"])
+
+
+@pytest.mark.parametrize("given,claim,status", [
+    (r"y_i = \frac{e^{z_i}}{\sum_{k=0}^{K-1} e^{z_k}}",
+     r"\frac{\partial y_i}{\partial z_j} = y_i(\delta_{ij} - y_j)", "proved"),
+    (r"y_i = \frac{e^{z_i}}{\sum_{k=0}^{K-1} e^{z_k}}",
+     r"\frac{\partial y_i}{\partial z_j} = y_i(\delta_{ij} - y_i)", "refuted"),
+    (r"p_a = \frac{e^{s_a}}{\sum_{c=1}^{N} e^{s_c}}",
+     r"\frac{\partial p_a}{\partial s_b} = p_a(\delta_{ab} - p_b)", "proved"),
+    (r"y_i = \frac{e^{z_i}}{\sum_{k=0}^{n} e^{z_k}}",
+     r"\frac{\partial y_i}{\partial z_j} = y_i(\delta_{ij} - y_j)", "proved"),
+])
+def test_indices_range_over_the_definitions_sums(given, claim, status):
+    """0-based and N-sized softmaxes: free indices lie where the sums run (no false refutation)."""
+    from symderiv import check
+    v = check(claim, [given])
+    assert v.status == status, v
+    if status == "refuted":
+        (lo_ok,) = {value >= 0 for _, value in v.counterexample.indices}
+        assert lo_ok and all(value < v.counterexample.K for _, value in v.counterexample.indices)
+
+
+@pytest.mark.parametrize("latex,cond", [
+    (r"\frac{\partial y_i}{\partial z_j} = -y_i y_j \quad (i \neq j)", Ne(i, j)),
+    (r"\frac{\partial y_i}{\partial z_j} = -y_i y_j \text{ for } i \neq j", Ne(i, j)),
+    (r"\frac{\partial y_i}{\partial z_i} = y_i(1-y_i) \qquad (i = j)", Eq(i, j)),
+    (r"\frac{\partial y_i}{\partial z_j} = -y_i y_j, \quad \text{if } i \ne j.", Ne(i, j)),
+])
+def test_trailing_case_conditions_are_read(latex, cond):
+    from symderiv.latex import read_formula
+    f = read_formula(latex)
+    assert f.conditions == (cond,) and len(f.parts) == 2

@@ -5,7 +5,10 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import sympy
+
 from ..extract import extract_formulas
+from ..notation import Partial, SymderivError
 from ..latex import Notation, split_display
 from .markdown import ICON, _code, _md_text
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
@@ -21,8 +24,57 @@ def find_code_blocks(text: str) -> list[tuple[int, str]]:
             for m in _DEF.finditer(text)]
 
 
-def _specs(text: str) -> list[FormulaSpec]:
-    specs = []
+_CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(=|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def _sentence(text: str, offset: int) -> tuple[int, int]:
+    """The span of the prose sentence around *offset* (formulas count as words)."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, max(offset, 0)):
+        start = m.end()
+    m = _SENTENCE_END.search(text, offset)
+    return start, (m.start() if m else len(text))
+
+
+def _condition_of(latex: str) -> str | None:
+    """A formula that is only a case condition between index letters (``i \\neq j``)."""
+    m = _CONDITION.match(latex)
+    if not m or m.group(1) == m.group(3):
+        return None
+    op = "=" if m.group(2) == "=" else r"\neq"
+    return f"{m.group(1)} {op} {m.group(3)}"
+
+
+def _defined_name(latex: str, notation: Notation) -> str | None:
+    """The name a formula defines (``y_i = ...``, ``L = ...``), or None."""
+    from ..latex import read_formula
+    from ..notation import base_name
+    try:
+        f = read_formula(latex, notation)
+    except SymderivError:
+        return None
+    if len(f.parts) != 2 or f.conditions or f.parts[1].has(Partial):
+        return None
+    target = f.parts[0]
+    if isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
+                                                 for i in target.indices):
+        name = base_name(target)
+    elif isinstance(target, sympy.Symbol):
+        name = target.name
+    else:
+        return None
+    used = {base_name(a) for a in f.parts[1].atoms(sympy.Indexed)} | {
+        str(x) for x in f.parts[1].free_symbols}
+    if name in used or not (f.parts[1].free_symbols - set(getattr(target, "indices", ()))):
+        return None   # a recurrence or a value (x = 2), not a definition
+    return name
+
+
+def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
+    """Every formula of the document, with the case conditions its sentence states
+    ("for $i \\neq j$, $...$") and the definitions stated before it (``y_i = ...``)."""
+    specs, offsets = [], []
     for n, found in enumerate(extract_formulas(text), 1):
         pieces = split_display(found.latex) if found.kind == "display" else [found.latex]
         for m, piece in enumerate(pieces, 1):
@@ -30,9 +82,38 @@ def _specs(text: str) -> list[FormulaSpec]:
                 continue
             specs.append(FormulaSpec(id=f"f{n}" + (f".{m}" if len(pieces) > 1 else ""),
                                      line=found.line, latex=piece))
+            offsets.append(found.offset)
+    # case conditions written in the prose apply to the formulas of their sentence
+    conds = {}
+    for n, spec in enumerate(specs):
+        c = _condition_of(spec.latex)
+        if c is not None and offsets[n] >= 0:
+            conds[n] = (c, _sentence(text, offsets[n]))
+    out = []
+    notation = cf.notation if cf else Notation()
+    defined = {_name_of_given(g, notation) for g in (cf.given if cf else ())}
+    doc_given: tuple[str, ...] = ()
+    for n, spec in enumerate(specs):
+        if n in conds:
+            out.append(replace(spec, kind="condition"))
+            continue
+        where = tuple(c for c, (a, b) in conds.values() if a <= offsets[n] < b)
+        name = _defined_name(spec.latex, notation)
+        if name is not None and name not in defined:
+            defined.add(name)
+            doc_given += (spec.latex,)
+            out.append(replace(spec, kind="definition", given=doc_given, where=where,
+                               reading=f"defines {name} for the formulas after it"))
+            continue
+        out.append(replace(spec, given=doc_given, where=where))
     for line, head in find_code_blocks(text):
-        specs.append(FormulaSpec(id=f"code-L{line}", line=line, latex=head, kind="code"))
-    return sorted(specs, key=lambda s: s.line)
+        out.append(FormulaSpec(id=f"code-L{line}", line=line, latex=head, kind="code"))
+    return sorted(out, key=lambda s: s.line)
+
+
+def _name_of_given(text: str, notation: Notation) -> str | None:
+    head = text.split("=", 1)[0] if "=" in text else ""
+    return _defined_name(text, notation) or head.strip().split("_")[0].strip() or None
 
 
 def _claim_file_for(path: Path, given, where, notation) -> ClaimFile:
@@ -49,7 +130,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
     cf = claim_file or _claim_file_for(Path(path), given, where, notation)
     known = known or {}
     out = []
-    for spec in _specs(text):
+    for spec in _specs(text, cf):
         key = " ".join(spec.latex.split())
         if key in known:
             out.append(replace(known[key], spec=replace(known[key].spec, line=spec.line)))
@@ -69,14 +150,26 @@ def audit_posts(posts: Path, reports: list[PostReport], outdir: Path,
         known = {" ".join(r.spec.latex.split()): r for r in rep.results} if rep else {}
         results = audit_document(path, timeout=timeout,
                                  claim_file=rep.claims if rep else None, known=known)
-        lines = [f"# Audit of `{path.name}`", "",
-                 f"{len(results)} formulas found; " + (
-                     f"notation from `reports/claims/{rep.claims.path.name}`."
-                     if rep else "no claim file: read with the default notation."), "",
-                 "| line | formula | verdict | note |", "|---|---|---|---|"]
-        for r in results:
-            note = r.verdict.reason or r.verdict.method
-            lines.append(f"| {r.spec.line} | {_code(r.spec.latex[:80])} | "
-                         f"{ICON[r.verdict.status]} | {_md_text(note[:120])} |")
-        files[outdir / f"{path.stem}.md"] = "\n".join(lines) + "\n"
+        files[outdir / f"{path.stem}.md"] = audit_markdown(
+            path.name, results, f"notation from `reports/claims/{rep.claims.path.name}`."
+            if rep else "no claim file: read with the default notation and the definitions "
+                        "the post states.")
     return files
+
+
+def audit_markdown(name: str, results: list[FormulaResult], origin: str) -> str:
+    """The audit of one document as a Markdown table (one row per formula found)."""
+    counts = {s: sum(r.verdict.status == s for r in results)
+              for s in ("proved", "verified", "refuted", "unknown")}
+    lines = [f"# Audit of `{name}`", "",
+             f"{len(results)} formulas found ({', '.join(f'{v} {k}' for k, v in counts.items())}); "
+             + origin, "",
+             "| line | formula | verdict | note |", "|---|---|---|---|"]
+    for r in results:
+        note = r.verdict.reason or r.verdict.method
+        if r.verdict.counterexample is not None:
+            note = f"{note}; counterexample: {r.verdict.counterexample}"
+        lines.append(f"| {r.spec.line} | {_code(r.spec.latex[:80])} | "
+                     f"{ICON[r.verdict.status]} | {_md_text(note[:200])} |")
+    return "\n".join(lines) + "\n"
+

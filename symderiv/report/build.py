@@ -19,7 +19,7 @@ import sympy
 from dataclasses import replace
 
 from .. import calculus
-from ..api import _applied_to_symbols, build_context, check_parsed
+from ..api import _applied_to_symbols, build_context, check_parsed, infer_notation
 from ..calculus import CalculusError
 from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
 from ..notation import NotationError, Partial, SymderivError
@@ -91,14 +91,19 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         return FormulaResult(spec, Verdict(
             "unknown", "none", claim=spec.latex,
             reason="code is not checked: symderiv has no code-check capability yet"))
+    if spec.kind == "condition":
+        return FormulaResult(spec, Verdict(
+            "unknown", "none", claim=spec.latex, read_as=spec.latex,
+            reason="a case condition, not a claim: applied to the formulas of its sentence"))
     try:
-        f = read_formula(spec.read or spec.latex, cf.notation)
+        nota = infer_notation(cf.given_for(spec), cf.notation)
+        f = read_formula(spec.read or spec.latex, nota)
         parts = tuple(f.parts)
         if spec.lhs:
-            parts = (read_expr(spec.lhs, cf.notation),) + parts
+            parts = (read_expr(spec.lhs, nota),) + parts
         size = spec.size if spec.size is not None else cf.size
         ctx = build_context(cf.given_for(spec), cf.where + spec.where + spec.assume,
-                            cf.notation, claim_exprs=parts, size=size)
+                            nota, claim_exprs=parts, size=size)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
@@ -288,12 +293,20 @@ def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float
     if fmt == "json":
         print(json.dumps([r.to_json(str(path)) for r in results], indent=2,
                          ensure_ascii=False))
+    elif fmt == "md":
+        from .audit import audit_markdown
+        print(audit_markdown(Path(path).name, results, "definitions from --given and from "
+                             "the document itself; case conditions from its sentences."), end="")
     else:
         for r in results:
             v = r.verdict
             line = f"line {r.spec.line}: {v.status:8s} {r.spec.latex[:70]}"
-            if v.reason and v.status == "unknown":
-                line += f"  ({v.reason.splitlines()[0][:80]})"
+            if r.spec.where:
+                line += f"  [where {', '.join(r.spec.where)}]"
+            if v.reason and v.status in ("unknown", "refuted"):
+                line += f"  ({v.reason.splitlines()[0][:100]})"
+            if v.counterexample is not None:
+                line += f"\n    counterexample: {v.counterexample}"
             print(line)
     statuses = {r.verdict.status for r in results}
     # a slip matters most; then formulas that could not be decided; else all hold
