@@ -24,7 +24,7 @@ def find_code_blocks(text: str) -> list[tuple[int, str]]:
             for m in _DEF.finditer(text)]
 
 
-_CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(=|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
+_CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
@@ -42,7 +42,7 @@ def _condition_of(latex: str) -> str | None:
     m = _CONDITION.match(latex)
     if not m or m.group(1) == m.group(3):
         return None
-    op = "=" if m.group(2) == "=" else r"\neq"
+    op = "=" if m.group(2) in ("=", "==") else r"\neq"
     return f"{m.group(1)} {op} {m.group(3)}"
 
 
@@ -91,7 +91,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             conds[n] = (c, _sentence(text, offsets[n]))
     out = []
     notation = cf.notation if cf else Notation()
-    defined = {_name_of_given(g, notation) for g in (cf.given if cf else ())}
+    stated = (cf.given + tuple(g for _, gs in cf.sets for g in gs)) if cf else ()
+    defined = {_name_of_given(g, notation) for g in stated}
     doc_given: tuple[str, ...] = ()
     for n, spec in enumerate(specs):
         if n in conds:
