@@ -58,6 +58,20 @@ def read_condition(text: str, notation: Notation = Notation()):
     return Eq(*f.parts)
 
 
+def _index_ranges(text: str, notation: Notation) -> list:
+    """The index-range declarations of a --where text (``1 \\leq j \\leq K``), if that is all
+    it says."""
+    if not any(op in text for op in ("<", ">", "\\le", "\\ge", "≤", "≥")):
+        return []
+    try:
+        f = read_formula(text, notation)
+    except SymderivError:
+        return []
+    if f.parts or f.conditions or not f.declarations:
+        return []
+    return [d for d in f.declarations if isinstance(d, IndexRange)]
+
+
 def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
                   notation: Notation = Notation(), claim_exprs: Sequence = (),
                   size: int | None = None) -> Context:
@@ -88,7 +102,16 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
             target = Symbol(str(target.func))
         ctx = ctx.define(target, rhs)
         ctx = ctx.assume(*f.conditions) if f.conditions else ctx
-    conds = [read_condition(w, notation) for w in where]
+    conds = []
+    for w in where:
+        ranges = _index_ranges(w, notation)
+        if ranges:   # "1 \leq j \leq K": where an index runs, not a case condition
+            for decl in ranges:
+                lo = decl.lower if decl.lower is not None else ctx.lower
+                hi = decl.upper if decl.upper is not None else ctx.upper
+                ctx = ctx.with_range(decl.name, lo, hi)
+            continue
+        conds.append(read_condition(w, notation))
     ctx = ctx.assume(*conds)
     if size is not None:
         ctx = _fix_size(ctx, int(size))

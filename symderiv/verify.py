@@ -331,12 +331,18 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
     polys = [prepare(p, ctx) for p in value_conditions(ctx.conditions)]
     idx = _free_idx(diff, ctx)
     size_syms = _sizes_of(diff, ctx)
+    # parameters inside exponentials (a temperature τ in e^{z/τ}) take values that keep
+    # e^{z/τ} rational at z = ln u: 1/2, 2, 1, ...
+    exp_params = sorted({str(s) for a in diff.atoms(sympy.exp) for s in a.exp.free_symbols
+                         if not s.is_integer and str(s) != "beta"})
     rng = random.Random(seed)
     for n in sizes:
         sv = _size_values(size_syms, n)
         for a in _assignments(idx, n, ctx, sv, 16, rng):
             env = dict(zip(idx, a))
             for t in range(tries):
+                params = {name: _EXP_PARAM_VALUES[(t + m) % len(_EXP_PARAM_VALUES)]
+                          for m, name in enumerate(exp_params)}
                 pattern, b = None, 1 + (t % 2) if t % 5 else 3
                 n_patterns = len(_U_CHOICES) * len(_DATA_CHOICES)
                 if t // 2 < n_patterns:
@@ -344,7 +350,7 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
                     pattern = (_U_CHOICES[p % len(_U_CHOICES)], _DATA_CHOICES[p // len(_U_CHOICES)])
                     b = 1 + t % 2
                 ev = Evaluator(n, "real", sizes=sv, seed=seed + t, pattern=pattern,
-                               symbols={"beta": b})
+                               symbols={"beta": b, **params})
                 try:
                     if polys and not _impose(ev, polys, env):
                         return None
@@ -368,6 +374,7 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
     return None
 
 
+_EXP_PARAM_VALUES = (Fraction(1, 2), 2, 1, Fraction(1, 3))
 _SIMPLE_U = ((1, 2, 3, 4), (2, 1, 1, 1), (1, 1, 1, 1))
 _SIMPLE_D = ((1, 0, 0, 0), (0, 1, 0, 0), (1, 2, 3, 4), (2, -1, 1, 3))
 

@@ -202,3 +202,15 @@ def test_trailing_case_conditions_are_read(latex, cond):
     from symderiv.latex import read_formula
     f = read_formula(latex)
     assert f.conditions == (cond,) and len(f.parts) == 2
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial y_i}{\partial z_j} = \frac{1}{\tau} y_i(\delta_{ij} - y_j)", "proved"),
+    (r"\frac{\partial y_i}{\partial z_j} = \tau y_i(\delta_{ij} - y_j)", "refuted"),
+    (r"\frac{\partial y_i}{\partial z_j} = y_i(\delta_{ij} - y_j)", "refuted"),
+])
+def test_temperature_softmax(claim, status):
+    """A temperature inside the exponential gets values keeping e^{z/τ} rational."""
+    from symderiv import check
+    v = check(claim, [r"y_i = \frac{e^{z_i/\tau}}{\sum_{k=1}^{K} e^{z_k/\tau}}"])
+    assert v.status == status, v
