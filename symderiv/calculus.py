@@ -324,6 +324,45 @@ def split_exp(expr: Expr) -> Expr:
     return _map(expr, fn)
 
 
+def _positive(e) -> bool:
+    """Structurally positive for real leaves: e^{real}, sums/products/powers of positives."""
+    if e.is_Number:
+        return bool(e > 0)
+    if isinstance(e, exp):
+        return not e.args[0].has(sympy.I)
+    if isinstance(e, Sum):
+        return _positive(e.function)
+    if isinstance(e, (Mul, Add)):
+        return all(_positive(a) for a in e.args)
+    if isinstance(e, Pow):
+        return _positive(e.base) and not e.exp.has(sympy.I)
+    return bool(e.is_positive)
+
+
+def _log_of_positive(e) -> Expr:
+    """log e for a positive e, expanded: log e^a = a, log(ab) = log a + log b, log a^p = p log a."""
+    if isinstance(e, exp):
+        return e.args[0]
+    if isinstance(e, Mul):
+        return Add(*[_log_of_positive(f) for f in e.args])
+    if isinstance(e, Pow):
+        return e.exp * _log_of_positive(e.base)
+    return log(e)
+
+
+def expand_logs(expr: Expr) -> Expr:
+    """Expand logarithms of structurally positive arguments (log softmax = z_i − log Σ e^z).
+
+    Valid for real leaves (the engine's convention for z, β, t, ...): only arguments that are
+    positive by construction are expanded, so log(x y) with unknown signs stays as it is.
+    """
+    def fn(e):
+        if isinstance(e, log) and len(e.args) == 1 and _positive(e.args[0]):
+            return _log_of_positive(e.args[0])
+        return e
+    return _map(expr, fn)
+
+
 def canonical_sums(expr: Expr) -> Expr:
     """Rename bound variables canonically (by nesting depth) so equal sums compare equal."""
     def walk(e, depth):
@@ -401,6 +440,8 @@ def normal_form(expr: Expr, ctx: Context) -> Expr:
     e = expand_definitions(e, ctx)
     e = apply_conditions(e, index_conditions(ctx.conditions))
     e = split_exp(e)
+    if e.has(log):
+        e = expand_logs(e)
     e = collapse(e, ctx)
     e = apply_conditions(e, index_conditions(ctx.conditions))
     e = canonical_sums(e)

@@ -214,3 +214,16 @@ def test_temperature_softmax(claim, status):
     from symderiv import check
     v = check(claim, [r"y_i = \frac{e^{z_i/\tau}}{\sum_{k=1}^{K} e^{z_k/\tau}}"])
     assert v.status == status, v
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\log y_i = z_i - \log \sum_{k=1}^{K} e^{z_k}", "proved"),
+    (r"\log y_i = z_i + \log \sum_{k=1}^{K} e^{z_k}", "refuted"),
+    (r"\log(e^{x}) = x", "proved"),
+    (r"\log y_i + \log y_j = \log(y_i y_j)", "proved"),
+    (r"\log(x y) = \log x + \log y", "unknown"),   # signs of x, y unknown: not expanded
+])
+def test_logarithms_of_positive_quantities(claim, status):
+    from symderiv import check
+    v = check(claim, [r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}"])
+    assert v.status == status, v
