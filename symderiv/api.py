@@ -98,7 +98,13 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
         if len(f.parts) != 2:
             raise NotationError(f"a definition is 'name = expression', got {text!r}")
         target, rhs = f.parts
+        rhs = expand_functions(rhs, ctx)
         if isinstance(target, sympy.core.function.AppliedUndef):
+            params = target.args
+            plain = {x for x in rhs.free_symbols if not isinstance(x, Indexed)}
+            if (params and all(isinstance(x, Symbol) for x in params)
+                    and len(set(params)) == len(params) and set(params) <= plain):
+                ctx = ctx.with_(functions=ctx.functions + ((str(target.func), params, rhs),))
             target = Symbol(str(target.func))
         ctx = ctx.define(target, rhs)
         ctx = ctx.assume(*f.conditions) if f.conditions else ctx
@@ -220,6 +226,8 @@ def _applied_to_symbols(e, ctx: Context, parts: Sequence):
 def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
                  claim: str = "") -> Verdict:
     """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
+    parts = [expand_functions(p, ctx) for p in parts]
+    conditions = tuple(expand_functions(c, ctx) for c in conditions)
     parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
     ctx, parts = normalize_sizes(ctx, parts)
     ctx = with_generics(ctx, parts)
@@ -319,6 +327,46 @@ def _decide(a, b, ctx, sizes) -> Verdict:
         return Verdict("unknown", "none", reason=f"unsupported: {err}")
 
 
+_FUNCTION_DEF = re.compile(r"^\s*\\?([A-Za-z]+)\s*\(([^()]*)\)\s*:?=")
+
+
+def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
+    """Names the definitions define as functions (``\\sigma(x) = ...``) are read as functions
+    everywhere (``\\sigma(z)`` is σ applied to z, not σ·z)."""
+    names = []
+    for text in given:
+        m = _FUNCTION_DEF.match(text)
+        if m and m.group(1) not in notation.functions and m.group(1) not in names:
+            names.append(m.group(1))
+    return replace(notation, functions=tuple(notation.functions) + tuple(names)) if names \
+        else notation
+
+
+def expand_functions(expr, ctx: Context):
+    """Apply the function definitions: σ(z) → body with x := z; σ'(z) → body' at z."""
+    if not ctx.functions or not isinstance(expr, sympy.Basic):
+        return expr
+    table = {name: (params, body) for name, params, body in ctx.functions}
+
+    def apply(e):
+        if not isinstance(e, sympy.core.function.AppliedUndef):
+            return None
+        name = str(e.func)
+        primes = len(name) - len(name.rstrip("'"))
+        base = name.rstrip("'")
+        if base not in table:
+            return None
+        params, body = table[base]
+        if not primes and len(e.args) == 1 and e.args[0].has(Symbol(base)):
+            return Symbol(base) * e.args[0]   # σ(1 − σ): σ is a value here, so a product
+        if len(params) != len(e.args) or (primes and len(params) != 1):
+            return None
+        for _ in range(primes):
+            body = sympy.diff(body, params[0])
+        return body.xreplace(dict(zip(params, e.args)))
+    return expr.replace(lambda e: apply(e) is not None, apply)
+
+
 def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Notation:
     """The index range the definitions themselves use, when the notation is left default.
 
@@ -363,7 +411,7 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
 
 
 def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
-    notation = infer_notation(given, notation)
+    notation = with_function_names(given, infer_notation(given, notation))
     f = read_formula(claim, notation)
     ctx = build_context(given, where, notation, claim_exprs=f.parts, size=size)
     v = check_parsed(f.parts, ctx, conditions=f.conditions, sizes=sizes, claim=claim)

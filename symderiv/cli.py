@@ -185,6 +185,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("symderiv: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # a bug of ours: one line, never a traceback
+        print(f"symderiv {args.command}: internal error ({type(err).__name__}: {err}); "
+              "please report it with the command line", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -230,6 +230,7 @@ class Context:
     ranges: tuple[tuple[str, tuple], ...] = ()
     shapes: tuple[tuple[str, tuple], ...] = ()
     top: Expr | None = None   # the upper end when a text says 0..n (default: lower + size - 1)
+    functions: tuple = ()     # (name, parameters, body): σ(x) = 1/(1+e^{-x}), applied by substitution
 
     def __post_init__(self):
         names = [d.name for d in self.definitions]

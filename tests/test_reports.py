@@ -306,3 +306,13 @@ def test_given_definition_wins_over_the_documents(tmp_path, capsys):
           "--format", "json"])
     (entry,) = json.loads(capsys.readouterr().out)
     assert entry["kind"] == "claim" and entry["verdict"] == "refuted"
+
+
+def test_audit_adopts_function_definitions(tmp_path, capsys):
+    from symderiv.cli import main
+    doc = tmp_path / "sig.md"
+    doc.write_text("The sigmoid is $\\sigma(x) = \\frac{1}{1 + e^{-x}}$. Its derivative is "
+                   "$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))$, not $\\sigma'(x) = \\sigma(x)^2$.\n")
+    main(["audit", str(doc), "--format", "json"])
+    got = [(e["kind"], e["verdict"]) for e in json.loads(capsys.readouterr().out)]
+    assert got == [("definition", "proved"), ("claim", "proved"), ("claim", "refuted")]

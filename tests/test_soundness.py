@@ -227,3 +227,22 @@ def test_logarithms_of_positive_quantities(claim, status):
     from symderiv import check
     v = check(claim, [r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}"])
     assert v.status == status, v
+
+
+SIGMOID = r"\sigma(x) = \frac{1}{1 + e^{-x}}"
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\sigma'(x) = \sigma(x)(1 - \sigma(x))", "proved"),
+    (r"\sigma'(x) = \sigma(x)(1 + \sigma(x))", "refuted"),
+    (r"\frac{d}{dx} \sigma(x) = \sigma(x)(1 - \sigma(x))", "proved"),
+    (r"\frac{\partial \sigma(z)}{\partial z} = \sigma(z)(1 - \sigma(z))", "proved"),
+    (r"\frac{d \sigma}{d x} = \sigma (1 - \sigma)", "proved"),      # σ a value: a product
+    (r"\frac{d \sigma}{d x} = \sigma(x)(1 - \sigma(x))", "proved"),
+    (r"1 - \sigma(x) = \sigma(-x)", "proved"),
+    (r"1 - \sigma(x) = \sigma(x)", "refuted"),
+])
+def test_function_definitions_apply_by_substitution(claim, status):
+    from symderiv import check
+    v = check(claim, [SIGMOID])
+    assert v.status == status, v

@@ -50,13 +50,20 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
     """The name a formula defines (``y_i = ...``, ``L = ...``), or None."""
     from ..latex import read_formula
     from ..notation import base_name
+    from ..api import with_function_names
     try:
-        f = read_formula(latex, notation)
+        f = read_formula(latex, with_function_names([latex], notation))
     except SymderivError:
         return None
     if len(f.parts) != 2 or f.conditions or f.parts[1].has(Partial):
         return None
     target = f.parts[0]
+    if isinstance(target, sympy.core.function.AppliedUndef):
+        params = set(target.args)
+        name = str(target.func)
+        if "'" in name or not params or not params <= f.parts[1].free_symbols:
+            return None   # σ'(x) = ... states a derivative, it defines nothing
+        return name
     if isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
                                                  for i in target.indices):
         name = base_name(target)

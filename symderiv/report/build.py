@@ -19,7 +19,8 @@ import sympy
 from dataclasses import replace
 
 from .. import calculus
-from ..api import _applied_to_symbols, build_context, check_parsed, infer_notation
+from ..api import (_applied_to_symbols, build_context, check_parsed, infer_notation,
+                   with_function_names)
 from ..calculus import CalculusError
 from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
 from ..notation import NotationError, Partial, SymderivError
@@ -96,7 +97,8 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             "unknown", "none", claim=spec.latex, read_as=spec.latex,
             reason="a case condition, not a claim: applied to the formulas of its sentence"))
     try:
-        nota = infer_notation(cf.given_for(spec), cf.notation)
+        nota = with_function_names(cf.given_for(spec),
+                                   infer_notation(cf.given_for(spec), cf.notation))
         f = read_formula(spec.read or spec.latex, nota)
         parts = tuple(f.parts)
         if spec.lhs:
