@@ -108,6 +108,11 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
             target = Symbol(str(target.func))
         ctx = ctx.define(target, rhs)
         ctx = ctx.assume(*f.conditions) if f.conditions else ctx
+    if ctx.functions:   # definitions may use a function defined after them
+        funcs = tuple((n, ps, expand_functions(b, ctx)) for n, ps, b in ctx.functions)
+        ctx = ctx.with_(functions=funcs)
+        ctx = ctx.with_(definitions=tuple(type(d)(d.target, expand_functions(d.rhs, ctx))
+                                          for d in ctx.definitions))
     conds = []
     for w in where:
         ranges = _index_ranges(w, notation)
@@ -223,6 +228,26 @@ def _applied_to_symbols(e, ctx: Context, parts: Sequence):
                      and names_quantity(a), lambda a: Symbol(str(a.func)))
 
 
+def _conditions_on_indices(ctx: Context, parts: Sequence) -> Context:
+    """A condition read alone (``a \\neq b``) names the claim's indices by their letters: use
+    the claim's index symbols, so ``p_a`` with ``a \\neq b`` is a case, not unrelated data."""
+    idx = {}
+    for p in parts:
+        if isinstance(p, sympy.Basic):
+            for s in p.free_symbols:
+                if isinstance(s, Symbol) and s.is_integer and not s.is_positive:
+                    idx.setdefault(s.name, s)
+    rep = {}
+    for c in ctx.conditions:
+        for s in c.free_symbols:
+            if isinstance(s, Symbol) and s.name in idx and s != idx[s.name] \
+                    and not (s.is_integer and s.is_positive):
+                rep[s] = idx[s.name]
+    if not rep:
+        return ctx
+    return ctx.with_(conditions=tuple(c.xreplace(rep) for c in ctx.conditions))
+
+
 def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
                  claim: str = "") -> Verdict:
     """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
@@ -233,6 +258,7 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
     ctx = with_generics(ctx, parts)
     if conditions:
         ctx = ctx.assume(*conditions)
+    ctx = _conditions_on_indices(ctx, parts)
     read_as = " = ".join(to_latex(p) for p in parts)
     if len(parts) < 2:
         return Verdict("unknown", "none", claim=claim, read_as=read_as,
@@ -433,4 +459,5 @@ def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
         return Verdict("unknown", "time budget", claim=claim,
                        reason=f"time budget: {err}; raise it with --timeout / timeout=")
     except WorkerError as err:
-        return Verdict("unknown", "none", claim=claim, reason=f"internal error: {err}")
+        return Verdict("unknown", "none", claim=claim,
+                       reason=f"internal error: {str(err).splitlines()[0]}")

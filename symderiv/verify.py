@@ -608,7 +608,24 @@ def _pin_values(lhs, rhs, ctx: Context):
 
 def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT_SIZES,
            seed: int = 0, symbolic: bool = True, exact: bool = True) -> Verdict:
-    """Decide ``lhs = rhs`` under *ctx*; see the module docstring for the layers."""
+    """Decide ``lhs = rhs`` under *ctx*; see the module docstring for the layers.
+
+    A condition the engine cannot impose on a counterexample (``x \\neq 0`` on data) never
+    lets a refutation through: the verdict is then ``unknown``.
+    """
+    v = _decide_core(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
+    odd = [c for c in ctx.conditions
+           if not (isinstance(c, sympy.Eq) or c in index_conditions((c,)))]
+    if v.status == "refuted" and odd:
+        return Verdict("unknown", v.method, conditions=v.conditions,
+                       reason="the sides differ at a point, but that point may violate "
+                              f"{', '.join(_cond_str(c) for c in odd)}, which the engine "
+                              "cannot impose on a counterexample")
+    return v
+
+
+def _decide_core(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT_SIZES,
+                 seed: int = 0, symbolic: bool = True, exact: bool = True) -> Verdict:
     conds = tuple(_cond_str(c) for c in ctx.conditions)
     notes = []
     shape = _shape_mismatch(lhs, rhs)

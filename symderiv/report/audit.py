@@ -78,6 +78,26 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
     return name
 
 
+def _is_assumption(latex: str, notation: Notation, defined: set) -> bool:
+    """``\\sum_k t_k = 1``: an equation about data the document does not define (no
+    derivative, no defined name, not a definition) states an assumption, not a claim."""
+    from ..latex import read_formula
+    from ..notation import base_name
+    try:
+        f = read_formula(latex, notation)
+    except SymderivError:
+        return False
+    if len(f.parts) != 2 or f.conditions or any(p.has(Partial) for p in f.parts):
+        return False
+    lhs, rhs = f.parts
+    if isinstance(lhs, (sympy.Symbol, sympy.Indexed)) or not lhs.has(sympy.Sum):
+        return False
+    data = {base_name(a) for p in f.parts for a in p.atoms(sympy.Indexed)}
+    names = data | {str(s) for p in f.parts for s in p.free_symbols
+                    if not isinstance(s, sympy.Indexed)}
+    return bool(data) and not (names & defined) and not rhs.has(sympy.Indexed)
+
+
 def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     """Every formula of the document, with the case conditions its sentence states
     ("for $i \\neq j$, $...$") and the definitions stated before it (``y_i = ...``)."""
@@ -101,11 +121,16 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     stated = (cf.given + tuple(g for _, gs in cf.sets for g in gs)) if cf else ()
     defined = {_name_of_given(g, notation) for g in stated}
     doc_given: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = ()
     for n, spec in enumerate(specs):
         if n in conds:
             out.append(replace(spec, kind="condition"))
             continue
-        where = tuple(c for c, (a, b) in conds.values() if a <= offsets[n] < b)
+        where = tuple(c for c, (a, b) in conds.values() if a <= offsets[n] < b) + assumed
+        if _is_assumption(spec.latex, notation, defined):
+            assumed += (spec.latex,)
+            out.append(replace(spec, kind="assumption"))
+            continue
         name = _defined_name(spec.latex, notation)
         if name is not None and name not in defined:
             defined.add(name)

@@ -92,6 +92,11 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         return FormulaResult(spec, Verdict(
             "unknown", "none", claim=spec.latex,
             reason="code is not checked: symderiv has no code-check capability yet"))
+    if spec.kind == "assumption":
+        return FormulaResult(spec, Verdict(
+            "unknown", "none", claim=spec.latex, read_as=spec.latex,
+            reason="an assumption about the data, stated by the text: used for the formulas "
+                   "after it"))
     if spec.kind == "condition":
         return FormulaResult(spec, Verdict(
             "unknown", "none", claim=spec.latex, read_as=spec.latex,
