@@ -2199,8 +2199,50 @@ def split_display(latex) -> list[str]:
     for line in lines:
         line = " ".join(line.split())
         if line:
-            out.append(line)
+            out.extend(_split_joined(line))
     return out
+
+
+_JOIN = re.compile(r",?\s*\\q?quad\b\s*(?:\\text\{\s*(?:and)?\s*\}\s*)?")
+_SIMPLE_CONDITION = re.compile(
+    r"^\(?\s*(\\text\{[^{}]*\}\s*)*[A-Za-z]\s*(=|==|\\neq?|!=)\s*([A-Za-z]|\d+)\s*\)?[.,]?$")
+
+
+def top_level_equals(text: str) -> list[int]:
+    """Positions of the ``=`` signs of *text* outside braces (not ``\\leq``, ``:=``, ``==``)."""
+    out, depth = [], 0
+    for n, c in enumerate(text):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif (c == "=" and depth == 0 and text[n - 1:n] not in ("=", ":", "!", "<", ">")
+              and text[n + 1:n + 2] != "="):
+            out.append(n)
+    return out
+
+
+def _split_joined(line: str) -> list[str]:
+    r"""``E = ..., \qquad \frac{\partial E}{\partial y} = ...``: two equations on one line.
+
+    A trailing case condition (``\quad (i \neq j)``) stays with its equation.
+
+    >>> _split_joined(r"y = 2 x, \qquad z = 3 y")
+    ['y = 2 x', 'z = 3 y']
+    >>> _split_joined(r"a = b \quad (i \neq j)")
+    ['a = b \\quad (i \\neq j)']
+    """
+    depth, cuts = 0, []
+    for m in _JOIN.finditer(line):
+        depth = line.count("{", 0, m.start()) - line.count("}", 0, m.start())
+        if depth == 0:
+            cuts.append(m)
+    for m in cuts:
+        left, right = line[:m.start()].strip(), line[m.end():].strip()
+        if (top_level_equals(left) and top_level_equals(right)
+                and not _SIMPLE_CONDITION.match(right)):
+            return [left] + _split_joined(right)
+    return [line]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -316,3 +316,51 @@ def test_audit_adopts_function_definitions(tmp_path, capsys):
     main(["audit", str(doc), "--format", "json"])
     got = [(e["kind"], e["verdict"]) for e in json.loads(capsys.readouterr().out)]
     assert got == [("definition", "proved"), ("claim", "proved"), ("claim", "refuted")]
+
+
+def _audit_json(tmp_path, capsys, text, *args):
+    from symderiv.cli import main
+    doc = tmp_path / "doc.md"
+    doc.write_text(text, encoding="utf-8")
+    main(["audit", str(doc), "--format", "json", *args])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_audit_chains_joined_equations_and_assumptions(tmp_path, capsys):
+    entries = _audit_json(tmp_path, capsys, r"""
+Let $y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} t_k \log y_k$.
+\begin{align}
+\frac{\partial L}{\partial z_j} &= -\sum_{k=1}^{K} t_k (\delta_{kj} - y_j) \\
+&= -t_j + y_j \sum_{k=1}^{K} t_k \\
+&= y_j + t_j
+\end{align}
+The labels are one-hot, so $\sum_k t_k = 1$ and $\frac{\partial L}{\partial z_j} = y_j - t_j$.
+$$E = \frac{1}{2}\sum_{n=1}^{K} (y_n - t_n)^2, \qquad \frac{\partial E}{\partial y_n} = y_n - t_n$$
+""")
+    got = [(e["kind"], e["verdict"]) for e in entries]
+    assert got == [("definition", "proved"), ("definition", "proved"),
+                   ("claim", "proved"), ("claim", "proved"), ("claim", "refuted"),
+                   ("assumption", "unknown"), ("claim", "proved"),
+                   ("definition", "proved"), ("claim", "proved")], got
+    assert entries[4]["reading"].startswith("continues the chain")
+
+
+def test_audit_linear_layer_index_form_wins(tmp_path, capsys):
+    entries = _audit_json(tmp_path, capsys, r"""
+$$y = W x + b, \qquad y_i = \sum_{j=1}^{n} W_{ij} x_j + b_i$$
+Then $\frac{\partial L}{\partial W_{ij}} = \frac{\partial L}{\partial y_i} x_j$, not
+$\frac{\partial L}{\partial W_{ij}} = \frac{\partial L}{\partial y_j} x_i$.
+""")
+    assert [e["verdict"] for e in entries][2:] == ["proved", "refuted"]
+
+
+def test_case_conditions_with_any_index_letters(tmp_path, capsys):
+    entries = _audit_json(tmp_path, capsys, r"""
+Let $p_c = \frac{e^{z_c/T}}{\sum_{d=1}^{C} e^{z_d/T}}$.
+For $a \neq b$, $\frac{\partial p_a}{\partial z_b} = -\frac{1}{T} p_a p_b$; for $a = b$,
+$\frac{\partial p_a}{\partial z_b} = \frac{1}{T} p_a (1 - p_a)$. Wrong: $\frac{\partial p_a}{\partial z_b} = \frac{1}{T} p_a p_b$ for $a \neq b$.
+""")
+    claims = [e for e in entries if e["kind"] == "claim"]
+    assert [e["verdict"] for e in claims] == ["proved", "proved", "refuted"], claims
+    cx = claims[-1]["counterexample"]
+    assert cx["indices"]["a"] != cx["indices"]["b"]

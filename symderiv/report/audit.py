@@ -9,7 +9,7 @@ import sympy
 
 from ..extract import extract_formulas
 from ..notation import Partial, SymderivError
-from ..latex import Notation, split_display
+from ..latex import Notation, split_display, top_level_equals
 from .markdown import ICON, _code, _md_text
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
 
@@ -25,7 +25,7 @@ def find_code_blocks(text: str) -> list[tuple[int, str]]:
 
 
 _CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n")
 
 
 def _sentence(text: str, offset: int) -> tuple[int, int]:
@@ -35,6 +35,21 @@ def _sentence(text: str, offset: int) -> tuple[int, int]:
         start = m.end()
     m = _SENTENCE_END.search(text, offset)
     return start, (m.start() if m else len(text))
+
+
+def _nearest_conditions(conds: dict, offsets: list, n: int) -> tuple[str, ...]:
+    """The case conditions of formula n's sentence: per pair of letters, the nearest one
+    before it (else the nearest after it), so "for $i = j$ ... for $i \\neq j$ ..." splits."""
+    here = offsets[n]
+    best: dict = {}
+    for m, (c, (a, b)) in sorted(conds.items()):
+        if not a <= here < b:
+            continue
+        key = frozenset(re.findall(r"\b[A-Za-z0-9]+\b", c.replace("\\neq", "")))
+        rank = (0, here - offsets[m], m) if m < n else (1, offsets[m] - here, m)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, c)
+    return tuple(c for _, c in sorted(best.values()))
 
 
 def _condition_of(latex: str) -> str | None:
@@ -104,11 +119,21 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     specs, offsets = [], []
     for n, found in enumerate(extract_formulas(text), 1):
         pieces = split_display(found.latex) if found.kind == "display" else [found.latex]
+        previous = None
         for m, piece in enumerate(pieces, 1):
             if not piece.strip():
                 continue
-            specs.append(FormulaSpec(id=f"f{n}" + (f".{m}" if len(pieces) > 1 else ""),
-                                     line=found.line, latex=piece))
+            spec = FormulaSpec(id=f"f{n}" + (f".{m}" if len(pieces) > 1 else ""),
+                               line=found.line, latex=piece)
+            eqs = top_level_equals(piece)
+            if piece.lstrip().startswith("=") and previous is not None:
+                # "&= ..." continues the chain: its left side is the line before's last side
+                spec = replace(spec, lhs=previous, read=piece.lstrip()[1:].strip(),
+                               reading="continues the chain of the line before, whose last "
+                                       "side is its left side")
+            if eqs:
+                previous = piece[eqs[-1] + 1:].strip() or previous
+            specs.append(spec)
             offsets.append(found.offset)
     # case conditions written in the prose apply to the formulas of their sentence
     conds = {}
@@ -121,19 +146,26 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     stated = (cf.given + tuple(g for _, gs in cf.sets for g in gs)) if cf else ()
     defined = {_name_of_given(g, notation) for g in stated}
     doc_given: tuple[str, ...] = ()
+    by_doc: dict[str, tuple[str, bool]] = {}
     assumed: tuple[str, ...] = ()
     for n, spec in enumerate(specs):
         if n in conds:
             out.append(replace(spec, kind="condition"))
             continue
-        where = tuple(c for c, (a, b) in conds.values() if a <= offsets[n] < b) + assumed
+        where = _nearest_conditions(conds, offsets, n) + assumed
         if _is_assumption(spec.latex, notation, defined):
             assumed += (spec.latex,)
             out.append(replace(spec, kind="assumption"))
             continue
         name = _defined_name(spec.latex, notation)
+        indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", spec.latex))
+        if name is not None and name in by_doc and indexed and not by_doc[name][1]:
+            # "y = Wx + b, y_i = Σ_j W_ij x_j + b_i": the index form replaces the vector form
+            doc_given = tuple(g for g in doc_given if g != by_doc.pop(name)[0])
+            defined.discard(name)
         if name is not None and name not in defined:
             defined.add(name)
+            by_doc[name] = (spec.latex, indexed)
             doc_given += (spec.latex,)
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
                                reading=f"defines {name} for the formulas after it"))
