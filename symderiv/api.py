@@ -346,14 +346,58 @@ def _shape_refuted(ctx, claim, read_as, what) -> Verdict:
                    reason=f"shapes do not fit: {what}")
 
 
+def _context_sizes(ctx: Context) -> set:
+    out = set()
+    for d in ctx.definitions:
+        if isinstance(d.rhs, sympy.Basic):
+            out |= d.rhs.free_symbols
+    for _, rng in ctx.ranges:
+        for v in rng:
+            out |= sympy.sympify(v).free_symbols  # safe: SymPy objects
+    for _, shape in ctx.shapes:
+        for v in shape:
+            out |= sympy.sympify(v).free_symbols  # safe: SymPy objects
+    for c in ctx.conditions:
+        out |= c.free_symbols
+    if ctx.top is not None:
+        out |= sympy.sympify(ctx.top).free_symbols  # safe: SymPy objects
+    return {s for s in out if isinstance(s, Symbol) and s.is_integer}
+
+
 def _decide(a, b, ctx, sizes) -> Verdict:
+    """decide(), with care for sizes only the claim uses (``\\sum_{i=1}^{m}`` where the
+    definitions never say how many y_i there are): a counterexample must then hold with
+    m equal to the definitions' size too, or the claim may just mean that range."""
     try:
-        return decide(a, b, ctx, sizes=sizes)
+        v = decide(a, b, ctx, sizes=sizes)
+        if v.status != "refuted" or not isinstance(ctx.size, Symbol) or not ctx.definitions:
+            return v
+        claim_sizes = {s for e in (a, b) if isinstance(e, sympy.Basic)
+                       for sm in e.atoms(sympy.Sum) for _, lo, hi in sm.limits
+                       for s in (lo.free_symbols | hi.free_symbols)
+                       if isinstance(s, Symbol) and s.is_integer}
+        extra = claim_sizes - _context_sizes(ctx) - {ctx.size}
+        if not extra:
+            return v
+        same = {m: ctx.size for m in extra}
+        v2 = decide(sympy.sympify(a).xreplace(same), sympy.sympify(b).xreplace(same),  # safe
+                    ctx, sizes=sizes)
+        names = ", ".join(sorted(map(str, extra)))
+        if v2.status == "refuted":
+            return replace(v2, reason=(v2.reason or "") + f" (with {names} = {ctx.size}, "
+                           "the size the definitions use)")
+        return Verdict("unknown", v.method, conditions=v.conditions,
+                       reason=f"the claim sums up to {names}, a size the definitions do not "
+                              f"use: with {names} ≠ {ctx.size} the sides differ, with "
+                              f"{names} = {ctx.size} they do not; declare the index ranges "
+                              "(e.g. y \\in \\mathbb{R}^{m}) to decide")
     except CalculusError as err:
         return Verdict("unknown", "none", reason=f"unsupported: {err}")
 
 
-_FUNCTION_DEF = re.compile(r"^\s*\\?([A-Za-z]+)\s*\(([^()]*)\)\s*:?=")
+_FUNCTION_DEF = re.compile(
+    r"^\s*(?:\\(?:mathrm|operatorname|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}|\\?([A-Za-z]+))"
+    r"\s*\(([^()]*)\)\s*:?=")
 
 
 def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
@@ -362,8 +406,9 @@ def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
     names = []
     for text in given:
         m = _FUNCTION_DEF.match(text)
-        if m and m.group(1) not in notation.functions and m.group(1) not in names:
-            names.append(m.group(1))
+        name = m and (m.group(1) or m.group(2))
+        if name and name not in notation.functions and name not in names:
+            names.append(name)
     return replace(notation, functions=tuple(notation.functions) + tuple(names)) if names \
         else notation
 

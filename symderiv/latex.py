@@ -1036,6 +1036,11 @@ class _Reader:
         elif name in ("[", "]", "(", ")"):
             raise self.err("display delimiters inside a formula", p,
                            "give one formula without its delimiters")
+        elif name in ("top", "intercal"):
+            raise self.err("a transpose (\\top) in vector notation is not read", p,
+                           "write the formula per entry with indices, e.g. "
+                           "\\frac{\\partial L}{\\partial W_{ij}} = "
+                           "\\frac{\\partial L}{\\partial y_i} x_j")
         else:
             raise self.err(f"unknown command \\{name}", p,
                            "use standard LaTeX math (\\frac, \\sum, \\partial, \\exp, \\log, ...)")

@@ -246,3 +246,32 @@ def test_function_definitions_apply_by_substitution(claim, status):
     from symderiv import check
     v = check(claim, [SIGMOID])
     assert v.status == status, v
+
+
+def test_operator_name_functions():
+    from symderiv import check
+    lse = r"\mathrm{LSE}(z) = \log \sum_{k=1}^{K} e^{z_k}"
+    v = check(r"\frac{\partial \, \mathrm{LSE}(z)}{\partial z_j} = \frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}}", [lse])
+    assert v.status == "proved", v
+    v = check(r"\frac{\partial \, \mathrm{LSE}(z)}{\partial z_j} = \frac{1}{\sum_{k=1}^{K} e^{z_k}}", [lse])
+    assert v.status == "refuted", v
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial L}{\partial x_j} = \sum_{i=1}^{m} W_{ij} \frac{\partial L}{\partial y_i}", "unknown"),
+    (r"\frac{\partial L}{\partial x_j} = \sum_{i=1}^{m} W_{ji} \frac{\partial L}{\partial y_i}", "refuted"),
+])
+def test_sizes_only_the_claim_uses(claim, status):
+    """Σ_{i=1}^{m} over y_i whose count the definitions never give: no refutation that rests
+    on m differing from the definitions' size; one that holds with m = n is real."""
+    from symderiv import check
+    v = check(claim, [r"y_i = \sum_{j=1}^{n} W_{ij} x_j + b_i"])
+    assert v.status == status, v
+    if status == "unknown":
+        assert "m = n" in v.reason
+
+
+def test_transpose_has_a_clear_message():
+    from symderiv.latex import LatexError, read_formula
+    with pytest.raises(LatexError, match="transpose"):
+        read_formula(r"\frac{\partial L}{\partial W} = \frac{\partial L}{\partial y} x^\top")
