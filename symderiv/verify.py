@@ -613,6 +613,8 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     A condition the engine cannot impose on a counterexample (``x \\neq 0`` on data) never
     lets a refutation through: the verdict is then ``unknown``.
     """
+    if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
+        ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))
     v = _decide_core(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
     odd = [c for c in ctx.conditions
            if not (isinstance(c, sympy.Eq) or c in index_conditions((c,)))]
@@ -662,11 +664,20 @@ def _decide_core(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = D
     if not exact:
         return Verdict("unknown", "symbolic", conditions=conds,
                        reason="; ".join(notes) or "the normal form is not 0")
+    if ctx.size.is_Integer and not value_conditions(ctx.conditions) and any(
+            isinstance(d.rhs, sympy.MatrixBase) for d in ctx.definitions):
+        got = _at_stated_values(lhs, rhs, ctx)   # a worked example with its data vectors
+        if got is not None:
+            return got
     sizes = (int(ctx.size),) if ctx.size.is_Integer else tuple(sizes)
     try:
         res = exact_check(lhs, rhs, ctx, sizes, seed=seed)
     except (Unsupported, CalculusError) as err:
         notes.append(f"exact route: {err}")
+        if ctx.size.is_Integer and not value_conditions(ctx.conditions):
+            got = _at_stated_values(lhs, rhs, ctx)
+            if got is not None:
+                return got
         cx = None if value_conditions(ctx.conditions) else explicit_search(lhs, rhs, ctx, sizes)
         if cx is not None:
             return Verdict("refuted", "counterexample found and checked in exact arithmetic "
@@ -703,6 +714,30 @@ def _decide_core(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = D
     return Verdict("refuted", "counterexample found in exact arithmetic and re-checked with "
                    "explicit sums and SymPy's diff", conditions=conds, counterexample=cx,
                    reason=reason)
+
+
+def _at_stated_values(lhs, rhs, ctx: Context) -> Verdict | None:
+    """A worked example (fixed size, every value stated): both sides as exact numbers by
+    SymPy alone (explicit sums, SymPy's diff); None when anything is left free."""
+    try:
+        a = _explicit(lhs, ctx, {}, {})
+        b = _explicit(rhs, ctx, {}, {})
+    except (CalculusError, TypeError, ValueError):
+        return None
+    if a.free_symbols or b.free_symbols or a.has(Partial) or b.has(Partial):
+        return None
+    d = sympy.simplify(a - b)
+    if d == 0:
+        return Verdict("proved", "exact arithmetic at the stated values (explicit sums, "
+                       "SymPy's diff and simplification to 0)")
+    if d.is_number and d.is_zero is False:
+        return Verdict("refuted", "exact arithmetic at the stated values (explicit sums, "
+                       "SymPy's diff)",
+                       counterexample=Counterexample(0, (), (), _tex(sympy.nsimplify(a)),
+                                                     _tex(sympy.nsimplify(b)),
+                                                     note="at the stated values"),
+                       reason="the two sides differ at the stated values")
+    return None
 
 
 def _is_constant(e) -> bool:

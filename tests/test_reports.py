@@ -364,3 +364,28 @@ $\frac{\partial p_a}{\partial z_b} = \frac{1}{T} p_a (1 - p_a)$. Wrong: $\frac{\
     assert [e["verdict"] for e in claims] == ["proved", "proved", "refuted"], claims
     cx = claims[-1]["counterexample"]
     assert cx["indices"]["a"] != cx["indices"]["b"]
+
+
+def test_audit_worked_example_values(tmp_path, capsys):
+    """Values stated in prose ("take $T = 2$ and $z = (0, 2\\ln 3)$") serve their section."""
+    entries = _audit_json(tmp_path, capsys, r"""
+Let $p_c = \frac{e^{z_c/T}}{\sum_{d=1}^{C} e^{z_d/T}}$.
+
+## Example
+
+Take $C = 2$, $T = 2$ and $z = (0, 2\ln 3)$. Then $e^{z_2/T} = 3$, so
+
+$$p_1 = \frac{1}{1 + 3} = \frac{1}{4}, \qquad p_2 = \frac{3}{4}$$
+
+and $\frac{1}{T} p_1 (1 - p_1) = \frac{3}{32}$, but not $p_1 p_2 = \frac{3}{8}$.
+
+## General again
+
+$\frac{\partial p_a}{\partial z_a} = \frac{1}{T} p_a (1 - p_a)$.
+""")
+    got = [(e["kind"], e["verdict"]) for e in entries]
+    assert got == [("definition", "proved"), ("value", "unknown"), ("value", "unknown"),
+                   ("value", "unknown"), ("claim", "proved"), ("claim", "proved"),
+                   ("claim", "proved"), ("claim", "proved"), ("claim", "refuted"),
+                   ("claim", "proved")], got
+    assert entries[-1]["conditions"] == []   # the example's values end with its section

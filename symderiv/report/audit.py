@@ -57,6 +57,8 @@ def _condition_of(latex: str) -> str | None:
     m = _CONDITION.match(latex)
     if not m or m.group(1) == m.group(3):
         return None
+    if m.group(3).isdigit() and m.group(2) in ("=", "=="):
+        return None   # "T = 2", "m = 2": a stated value (see _value_of), not a case
     op = "=" if m.group(2) in ("=", "==") else r"\neq"
     return f"{m.group(1)} {op} {m.group(3)}"
 
@@ -113,6 +115,35 @@ def _is_assumption(latex: str, notation: Notation, defined: set) -> bool:
     return bool(data) and not (names & defined) and not rhs.has(sympy.Indexed)
 
 
+_SECTION = re.compile(r"\n\s*(#|\\(sub)*section\b|\\paragraph\b)")
+
+
+def _section_end(text: str, offset: int) -> int:
+    """Where the section holding *offset* ends (the next heading, or the end)."""
+    m = _SECTION.search(text, max(offset, 0))
+    return m.start() if m else len(text)
+
+
+def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
+    """``z = (0, 2\\ln 3)``, ``T = 2``: a stated value of a plain name (its length, or None
+    for a number) — a worked example's data, used for the rest of its paragraph."""
+    from ..latex import read_formula
+    try:
+        f = read_formula(latex, notation)
+    except SymderivError:
+        return None
+    if len(f.parts) != 2 or f.conditions or not isinstance(f.parts[0], sympy.Symbol):
+        return None
+    value = f.parts[1]
+    if isinstance(value, sympy.MatrixBase):
+        if 1 in value.shape and all(x.is_number for x in value):
+            return f.parts[0].name, max(value.shape)
+        return None
+    if isinstance(value, sympy.Basic) and value.is_number:
+        return f.parts[0].name, None
+    return None
+
+
 def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     """Every formula of the document, with the case conditions its sentence states
     ("for $i \\neq j$, $...$") and the definitions stated before it (``y_i = ...``)."""
@@ -148,11 +179,33 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     doc_given: tuple[str, ...] = ()
     by_doc: dict[str, tuple[str, bool]] = {}
     assumed: tuple[str, ...] = ()
+    values: list[tuple[int, int, str, str, int | None]] = []   # (from, to, name, latex, length)
     for n, spec in enumerate(specs):
         if n in conds:
             out.append(replace(spec, kind="condition"))
             continue
         where = _nearest_conditions(conds, offsets, n) + assumed
+        here = offsets[n]
+        active = [v for v in values if v[0] <= here < v[1]]
+        value = _value_of(spec.latex, notation) if here >= 0 else None
+        if value is not None:
+            values = [v for v in values if v[2] != value[0]]   # a new value replaces the old
+            values.append((here, _section_end(text, here), value[0], spec.latex, value[1]))
+            out.append(replace(spec, kind="value", reading=(
+                f"a stated value of {value[0]}: the formulas after it in its section are "
+                "checked at it")))
+            continue
+        if active:   # inside a worked example: its values, its size
+            names = {v[2] for v in active}
+            given = tuple(g for g in doc_given if _name_of_given(g, notation) not in names)
+            vectors = tuple(v[3] for v in active if v[4] is not None)
+            scalars = tuple(v[3] for v in active if v[4] is None)
+            lengths = {v[4] for v in active if v[4] is not None}
+            out.append(replace(spec, given=given + vectors, where=where + scalars,
+                               size=lengths.pop() if len(lengths) == 1 else None,
+                               reading="checked at the values stated before it in its "
+                                       "section"))
+            continue
         if _is_assumption(spec.latex, notation, defined):
             assumed += (spec.latex,)
             out.append(replace(spec, kind="assumption"))

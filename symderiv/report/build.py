@@ -92,6 +92,11 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         return FormulaResult(spec, Verdict(
             "unknown", "none", claim=spec.latex,
             reason="code is not checked: symderiv has no code-check capability yet"))
+    if spec.kind == "value":
+        return FormulaResult(spec, Verdict(
+            "unknown", "none", claim=spec.latex, read_as=spec.latex,
+            reason="a value stated by the text (a worked example's data): the formulas after "
+                   "it in its section are checked at it"))
     if spec.kind == "assumption":
         return FormulaResult(spec, Verdict(
             "unknown", "none", claim=spec.latex, read_as=spec.latex,
