@@ -144,6 +144,42 @@ def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
     return None
 
 
+_CASE_LINE = re.compile(
+    r"^[ \t]*(?:#+[ \t]*)?(?:\*\*)?(?:case|when|if|for)\b[ \t]*:?[ \t]*\$?[ \t]*([A-Za-z])[ \t]*"
+    r"(==|=|!=|≠|\\neq?|\\ne)[ \t]*([A-Za-z])[ \t]*\$?[ \t]*:?(?:\*\*)?[ \t]*$", re.I | re.M)
+
+
+def _case_headings(text: str) -> list[tuple[int, int, str]]:
+    """Lines such as "Case: i == j" (a heading of its own): (from, to, condition) — a case
+    holds until the next case line or heading."""
+    found = [(m.start(), m.group(1), m.group(2), m.group(3)) for m in _CASE_LINE.finditer(text)]
+    out = []
+    for n, (start, a, op, b) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(text)
+        heading = _SECTION.search(text, start + 1, end)
+        if heading:
+            end = heading.start()
+        if a != b:
+            out.append((start, end, f"{a} = {b}" if op in ("=", "==") else f"{a} \\neq {b}"))
+    return out
+
+
+def _case_at(cases, offset: int) -> str | None:
+    for a, b, c in cases:
+        if a <= offset < b:
+            return c
+    return None
+
+
+def _states_condition(latex: str, notation: Notation) -> bool:
+    """The formula carries its own case condition (``i \\neq j: ...``, ``\\quad (i = j)``)."""
+    from ..latex import read_formula
+    try:
+        return bool(read_formula(latex, notation).conditions)
+    except SymderivError:
+        return False
+
+
 def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     """Every formula of the document, with the case conditions its sentence states
     ("for $i \\neq j$, $...$") and the definitions stated before it (``y_i = ...``)."""
@@ -166,6 +202,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 previous = piece[eqs[-1] + 1:].strip() or previous
             specs.append(spec)
             offsets.append(found.offset)
+    cases = _case_headings(text)
     # case conditions written in the prose apply to the formulas of their sentence
     conds = {}
     for n, spec in enumerate(specs):
@@ -185,6 +222,11 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             out.append(replace(spec, kind="condition"))
             continue
         where = _nearest_conditions(conds, offsets, n) + assumed
+        case = _case_at(cases, offsets[n])
+        if case and not _states_condition(spec.latex, notation) and not any(
+                set(re.findall(r"[A-Za-z]", c.replace("\\neq", ""))) ==
+                set(re.findall(r"[A-Za-z]", case.replace("\\neq", ""))) for c in where):
+            where = (case,) + where
         here = offsets[n]
         active = [v for v in values if v[0] <= here < v[1]]
         value = _value_of(spec.latex, notation) if here >= 0 else None
@@ -214,7 +256,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", spec.latex))
         if name is not None and name in by_doc and indexed and not by_doc[name][1]:
             # "y = Wx + b, y_i = Σ_j W_ij x_j + b_i": the index form replaces the vector form
-            doc_given = tuple(g for g in doc_given if g != by_doc.pop(name)[0])
+            old = by_doc.pop(name)[0]
+            doc_given = tuple(g for g in doc_given if g != old)
             defined.discard(name)
         if name is not None and name not in defined:
             defined.add(name)
@@ -245,6 +288,11 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
                    known: dict | None = None) -> list[FormulaResult]:
     from .build import _bounded
     text = Path(path).read_text(encoding="utf-8", errors="replace")
+    if claim_file is None:   # names the document defines as functions (f(x) = ...) anywhere
+        from ..api import with_function_names
+        pieces = [p for f in extract_formulas(text)
+                  for p in (split_display(f.latex) if f.kind == "display" else [f.latex])]
+        notation = with_function_names(pieces, notation)
     cf = claim_file or _claim_file_for(Path(path), given, where, notation)
     known = known or {}
     out = []
