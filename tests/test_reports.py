@@ -389,3 +389,21 @@ $\frac{\partial p_a}{\partial z_a} = \frac{1}{T} p_a (1 - p_a)$.
                    ("claim", "proved"), ("claim", "proved"), ("claim", "refuted"),
                    ("claim", "proved")], got
     assert entries[-1]["conditions"] == []   # the example's values end with its section
+
+
+def test_audit_enumerated_definitions_and_redefinitions(tmp_path, capsys):
+    entries = _audit_json(tmp_path, capsys, r"""
+The softmax is $y_1 = \frac{e^{z_1}}{\sum_k e^{z_k}}, \dots, y_K = \frac{e^{z_K}}{\sum_k e^{z_k}}$.
+
+For cases that $i \neq j$, we have
+
+$$\frac{\partial y_i}{\partial z_j} = -y_i y_j$$
+
+With the squared error $L = \frac{1}{2} \sum_{k=1}^{K} (y_k - t_k)^2$, $\frac{\partial L}{\partial y_j} = y_j - t_j$.
+And for cross-entropy, $L = -\sum_{k=1}^{K} t_k \log y_k$ and $\frac{\partial L}{\partial y_j} = -\frac{t_j}{y_j}$.
+""")
+    got = [(e["kind"], e["verdict"]) for e in entries]
+    assert got == [("definition", "proved"), ("condition", "unknown"), ("claim", "proved"),
+                   ("definition", "proved"), ("claim", "proved"),
+                   ("definition", "proved"), ("claim", "proved")], got
+    assert "enumerated" in entries[0]["reading"]

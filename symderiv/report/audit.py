@@ -25,7 +25,8 @@ def find_code_blocks(text: str) -> list[tuple[int, str]]:
 
 
 _CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
-_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n")
+# a sentence ends at . ! ? ; or at a blank line — unless a display follows it ("we have" ↵ $$…$$)
+_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n(?!\s*(\$\$|\\\[|\\begin))")
 
 
 def _sentence(text: str, offset: int) -> tuple[int, int]:
@@ -180,10 +181,58 @@ def _states_condition(latex: str, notation: Notation) -> bool:
         return False
 
 
+_DOTS = ("\\dots", "\\ldots", "\\cdots")
+
+
+def _top_level_commas(text: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for n, c in enumerate(text):
+        if c in "{(":
+            depth += 1
+        elif c in "})":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(text[start:n])
+            start = n + 1
+    return out + [text[start:]]
+
+
+def _enumerated(latex: str, notation: Notation) -> str | None:
+    """``y_1 = E(1), \\dots, y_K = E(K)`` → ``y_{i} = E(i)`` (checked against the first item)."""
+    from ..latex import read_formula, to_latex
+    if not any(d in latex for d in _DOTS):
+        return None
+    items = [t.strip() for t in _top_level_commas(latex) if t.strip() not in _DOTS + ("",)]
+    if len(items) < 2 or any("=" not in t for t in items):
+        return None
+    try:
+        first, last = read_formula(items[0], notation), read_formula(items[-1], notation)
+        i = read_formula("y_i = 0", notation).parts[0].indices[0]
+    except SymderivError:
+        return None
+    if len(first.parts) != 2 or len(last.parts) != 2:
+        return None
+    (t1, e1), (tk, ek) = first.parts, last.parts
+    if not (isinstance(t1, sympy.Indexed) and isinstance(tk, sympy.Indexed)
+            and t1.base == tk.base and len(tk.indices) == 1 and tk.indices[0].is_Symbol
+            and t1.indices[0].is_Integer):
+        return None
+    k = tk.indices[0]
+
+    def at(e, old, new):
+        return e.replace(lambda a: isinstance(a, sympy.Indexed) and old in a.indices,
+                         lambda a: a.base[tuple(new if x == old else x for x in a.indices)])
+    general = at(ek, k, i)
+    if sympy.simplify(at(general, i, t1.indices[0]) - e1) != 0:
+        return None
+    return f"{to_latex(tk.base[i])} = {to_latex(general)}"
+
+
 def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     """Every formula of the document, with the case conditions its sentence states
     ("for $i \\neq j$, $...$") and the definitions stated before it (``y_i = ...``)."""
     specs, offsets = [], []
+    notation = cf.notation if cf else Notation()
     for n, found in enumerate(extract_formulas(text), 1):
         pieces = split_display(found.latex) if found.kind == "display" else [found.latex]
         previous = None
@@ -200,6 +249,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                        "side is its left side")
             if eqs:
                 previous = piece[eqs[-1] + 1:].strip() or previous
+            general = _enumerated(piece, notation) if len(eqs) > 1 else None
+            if general is not None:
+                spec = replace(spec, read=general, reading=f"the enumerated definitions read "
+                                                           f"as one: {general}")
             specs.append(spec)
             offsets.append(found.offset)
     cases = _case_headings(text)
@@ -252,19 +305,22 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             assumed += (spec.latex,)
             out.append(replace(spec, kind="assumption"))
             continue
-        name = _defined_name(spec.latex, notation)
-        indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", spec.latex))
-        if name is not None and name in by_doc and indexed and not by_doc[name][1]:
-            # "y = Wx + b, y_i = Σ_j W_ij x_j + b_i": the index form replaces the vector form
+        text_read = spec.read or spec.latex
+        name = _defined_name(text_read, notation)
+        indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", text_read))
+        if name is not None and name in by_doc and (indexed or not by_doc[name][1]):
+            # the document defines the name again ("y = Wx + b, y_i = Σ_j W_ij x_j + b_i";
+            # "for cross-entropy, L(y, t) = ..."): its new definition holds from here on
             old = by_doc.pop(name)[0]
             doc_given = tuple(g for g in doc_given if g != old)
             defined.discard(name)
         if name is not None and name not in defined:
             defined.add(name)
-            by_doc[name] = (spec.latex, indexed)
-            doc_given += (spec.latex,)
+            by_doc[name] = (text_read, indexed)
+            doc_given += (text_read,)
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
-                               reading=f"defines {name} for the formulas after it"))
+                               reading=(spec.reading + "; " if spec.reading else "") +
+                               f"defines {name} for the formulas after it"))
             continue
         out.append(replace(spec, given=doc_given, where=where))
     for line, head in find_code_blocks(text):
