@@ -300,6 +300,15 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
                    links=tuple(links), claim=claim, read_as=read_as)
 
 
+def _undeclared(p, shapes: dict, ctx: Context) -> list[str]:
+    """Plain names in *p* with no declared shape and no definition (vectors, perhaps)."""
+    if not isinstance(p, sympy.Basic):
+        return []
+    names = {str(s) for s in p.free_symbols if isinstance(s, Symbol) and not s.is_integer}
+    return sorted(n for n in names if n not in shapes and ctx.definition(n) is None
+                  and n != "beta")
+
+
 def _vector_parts(parts, ctx, claim, read_as):
     """Vector notation: explicit arrays at a concrete size, else a shape check."""
     if ctx.size.is_Integer:
@@ -320,8 +329,17 @@ def _vector_parts(parts, ctx, claim, read_as):
                                   reason=f"{err}; write the claim per entry (with indices)")
         except ShapeError as err:
             return parts, _shape_refuted(ctx, claim, read_as, f"{to_latex(p)}: {err}")
-    for a, b in zip(found, found[1:]):
+    for (a, b), (pa, pb) in zip(zip(found, found[1:]), zip(parts, parts[1:])):
         if a != b:
+            vague = sorted(_undeclared(p, shapes, ctx) for p, sh in ((pa, a), (pb, b))
+                           if sh == ())
+            vague = [names for names in vague if names]
+            if vague:   # "Z = (1.75, 1.75)": Z is not known to be a scalar
+                return parts, Verdict(
+                    "unknown", "shape check", claim=claim, read_as=read_as,
+                    reason=f"one side is a {_fmt(a if a != () else b)} array and the other "
+                           f"uses {', '.join(vague[0])}, whose shape is not declared (e.g. "
+                           f"{vague[0][0]} \\in \\mathbb{{R}}^{{n}})")
             return parts, _shape_refuted(ctx, claim, read_as,
                                          f"the sides have shapes {_fmt(a)} and {_fmt(b)}")
     return parts, Verdict("unknown", "shape check", claim=claim, read_as=read_as,

@@ -146,7 +146,7 @@ def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
 
 
 _CASE_LINE = re.compile(
-    r"^[ \t]*(?:#+[ \t]*)?(?:\*\*)?(?:case|when|if|for)\b[ \t]*:?[ \t]*\$?[ \t]*([A-Za-z])[ \t]*"
+    r"^[ ]{0,3}(?:#+[ \t]*)?(?:\*\*)?(?:case|when|for)\b[ \t]*:?[ \t]*\$?[ \t]*([A-Za-z])[ \t]*"
     r"(==|=|!=|≠|\\neq?|\\ne)[ \t]*([A-Za-z])[ \t]*\$?[ \t]*:?(?:\*\*)?[ \t]*$", re.I | re.M)
 
 
