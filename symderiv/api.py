@@ -398,8 +398,8 @@ def _decide(a, b, ctx, sizes) -> Verdict:
         if not extra:
             return v
         same = {m: ctx.size for m in extra}
-        v2 = decide(sympy.sympify(a).xreplace(same), sympy.sympify(b).xreplace(same),  # safe
-                    ctx, sizes=sizes)
+        a2, b2 = (sympy.sympify(e).xreplace(same) for e in (a, b))  # safe: SymPy objects
+        v2 = decide(a2, b2, ctx, sizes=sizes)
         names = ", ".join(sorted(map(str, extra)))
         if v2.status == "refuted":
             return replace(v2, reason=(v2.reason or "") + f" (with {names} = {ctx.size}, "

@@ -227,6 +227,10 @@ def test_chain_and_definition():
     (r"i != j: \frac{\partial y_j}{\partial x_i} = 1", Ne(i, j)),
     (r"\frac{\partial y_j}{\partial x_i} = 1, \quad i \neq j", Ne(i, j)),
     (r"\frac{\partial y_j}{\partial x_i} = 1, \quad \text{if } i = j", Eq(i, j)),
+    (r"\frac{\partial y_j}{\partial x_i} = 1 \quad (i \neq j)", Ne(i, j)),          # trailing
+    (r"\frac{\partial y_j}{\partial x_i} = 1 \text{ for } i \neq j", Ne(i, j)),
+    (r"\frac{\partial y_j}{\partial x_i} = 1 \qquad (i = j)", Eq(i, j)),
+    (r"\frac{\partial y_j}{\partial x_i} = 1, \quad \text{if } i \ne j.", Ne(i, j)),
 ])
 def test_conditions(latex, cond):
     f = read_formula(latex)

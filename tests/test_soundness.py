@@ -192,18 +192,6 @@ def test_indices_range_over_the_definitions_sums(given, claim, status):
         assert lo_ok and all(value < v.counterexample.K for _, value in v.counterexample.indices)
 
 
-@pytest.mark.parametrize("latex,cond", [
-    (r"\frac{\partial y_i}{\partial z_j} = -y_i y_j \quad (i \neq j)", Ne(i, j)),
-    (r"\frac{\partial y_i}{\partial z_j} = -y_i y_j \text{ for } i \neq j", Ne(i, j)),
-    (r"\frac{\partial y_i}{\partial z_i} = y_i(1-y_i) \qquad (i = j)", Eq(i, j)),
-    (r"\frac{\partial y_i}{\partial z_j} = -y_i y_j, \quad \text{if } i \ne j.", Ne(i, j)),
-])
-def test_trailing_case_conditions_are_read(latex, cond):
-    from symderiv.latex import read_formula
-    f = read_formula(latex)
-    assert f.conditions == (cond,) and len(f.parts) == 2
-
-
 @pytest.mark.parametrize("claim,status", [
     (r"\frac{\partial y_i}{\partial z_j} = \frac{1}{\tau} y_i(\delta_{ij} - y_j)", "proved"),
     (r"\frac{\partial y_i}{\partial z_j} = \tau y_i(\delta_{ij} - y_j)", "refuted"),
