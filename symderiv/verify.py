@@ -580,12 +580,17 @@ def _pin_values(lhs, rhs, ctx: Context):
             if not isinstance(a, Symbol):
                 a, b = b, a
             if (isinstance(a, Symbol) and b.is_number and a not in pins
-                    and not (a.is_integer and not a.is_positive)):
+                    and not (a.is_integer and not a.is_positive)
+                    and ctx.definition(a.name) is None and a.name not in dict(ctx.generic)):
                 pins[a] = b
                 continue
         rest.append(c)
     if not pins:
         return lhs, rhs, ctx
+    lhs, rhs = sympy.sympify(lhs), sympy.sympify(rhs)  # safe: SymPy objects
+    if any(set(p.x.free_symbols) & set(pins) for e in (lhs, rhs) for p in e.atoms(Partial)):
+        # "at x = 3, d/dx x^2 = 6": differentiate first, then take the value
+        lhs, rhs = calculus.evaluate_partials(lhs, ctx), calculus.evaluate_partials(rhs, ctx)
     for s, v in pins.items():
         if s.is_integer and s.is_positive and not (v.is_Integer and v > 0):
             raise CalculusError(f"{s} = {v}: a size must be a positive integer")

@@ -125,6 +125,16 @@ def _section_end(text: str, offset: int) -> int:
     return m.start() if m else len(text)
 
 
+_EXAMPLE_CUE = re.compile(r"\b(take|let|set|suppose|consider|choose|pick|say|example|instance|"
+                          r"with|given|using|plug)\b", re.I)
+
+
+def _introduces_example(text: str, offset: int) -> bool:
+    """The sentence before the formula reads like a worked example ("take $T = 2$")."""
+    start, _ = _sentence(text, offset)
+    return bool(_EXAMPLE_CUE.search(text, start, offset))
+
+
 def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
     """``z = (0, 2\\ln 3)``, ``T = 2``: a stated value of a plain name (its length, or None
     for a number) — a worked example's data, used for the rest of its paragraph."""
@@ -259,8 +269,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     # case conditions written in the prose apply to the formulas of their sentence
     conds = {}
     for n, spec in enumerate(specs):
+        if offsets[n] < 0:
+            continue
         c = _condition_of(spec.latex)
-        if c is not None and offsets[n] >= 0:
+        if c is None and re.fullmatch(r"\s*[A-Za-z]\s*=\s*\d+\s*", spec.latex) and \
+                not _introduces_example(text, offsets[n]):
+            c = " ".join(spec.latex.split())   # "only right when $T = 1$": a case, not data
+        if c is not None:
             conds[n] = (c, _sentence(text, offsets[n]))
     out = []
     notation = cf.notation if cf else Notation()
@@ -283,7 +298,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         here = offsets[n]
         active = [v for v in values if v[0] <= here < v[1]]
         value = _value_of(spec.latex, notation) if here >= 0 else None
-        if value is not None:
+        if value is not None and value[0] not in defined:   # "L = 0.5" of a defined L: a claim
             values = [v for v in values if v[2] != value[0]]   # a new value replaces the old
             values.append((here, _section_end(text, here), value[0], spec.latex, value[1]))
             out.append(replace(spec, kind="value", reading=(
