@@ -407,3 +407,15 @@ And for cross-entropy, $L = -\sum_{k=1}^{K} t_k \log y_k$ and $\frac{\partial L}
                    ("definition", "proved"), ("claim", "proved"),
                    ("definition", "proved"), ("claim", "proved")], got
     assert "enumerated" in entries[0]["reading"]
+
+
+def test_audit_value_without_example_cue_is_a_case(tmp_path, capsys):
+    """"only right when $T = 1$" is a case of its sentence, not data for the section."""
+    entries = _audit_json(tmp_path, capsys, r"""
+Let $p_c = \frac{e^{z_c/T}}{\sum_{d=1}^{C} e^{z_d/T}}$.
+Then $\frac{\partial p_a}{\partial z_b} = p_a (\delta_{ab} - p_b)$ is only right when $T = 1$.
+But $\frac{\partial p_a}{\partial z_b} = T p_a (\delta_{ab} - p_b)$ is wrong.
+""")
+    got = [(e["kind"], e["verdict"]) for e in entries]
+    assert got == [("definition", "proved"), ("claim", "proved"), ("condition", "unknown"),
+                   ("claim", "refuted")], got

@@ -263,3 +263,13 @@ def test_transpose_has_a_clear_message():
     from symderiv.latex import LatexError, read_formula
     with pytest.raises(LatexError, match="transpose"):
         read_formula(r"\frac{\partial L}{\partial W} = \frac{\partial L}{\partial y} x^\top")
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{d}{dx} x^2 = 6", "proved"),     # differentiate first, then x = 3
+    (r"\frac{d}{dx} x^2 = 2x", "proved"),
+    (r"\frac{d}{dx} x^2 = 3", "refuted"),
+])
+def test_value_of_a_differentiation_variable(claim, status):
+    from symderiv import check
+    assert check(claim, where=["x = 3"]).status == status
