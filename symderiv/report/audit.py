@@ -238,11 +238,10 @@ def _enumerated(latex: str, notation: Notation) -> str | None:
     return f"{to_latex(tk.base[i])} = {to_latex(general)}"
 
 
-def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
-    """Every formula of the document, with the case conditions its sentence states
-    ("for $i \\neq j$, $...$") and the definitions stated before it (``y_i = ...``)."""
+def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]]:
+    """Every equation of the document (displays split), with its offset; ``&= ...`` lines
+    continue the chain of the line before; enumerated definitions are read as one."""
     specs, offsets = [], []
-    notation = cf.notation if cf else Notation()
     for n, found in enumerate(extract_formulas(text), 1):
         pieces = split_display(found.latex) if found.kind == "display" else [found.latex]
         previous = None
@@ -265,8 +264,11 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                                            f"as one: {general}")
             specs.append(spec)
             offsets.append(found.offset)
-    cases = _case_headings(text)
-    # case conditions written in the prose apply to the formulas of their sentence
+    return specs, offsets
+
+
+def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
+    """Formula index → (case condition, its sentence span): "for $i \\neq j$", "when $T = 1$"."""
     conds = {}
     for n, spec in enumerate(specs):
         if offsets[n] < 0:
@@ -277,8 +279,18 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             c = " ".join(spec.latex.split())   # "only right when $T = 1$": a case, not data
         if c is not None:
             conds[n] = (c, _sentence(text, offsets[n]))
-    out = []
+    return conds
+
+
+def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
+    """Every formula of the document, read in its context: the case conditions of its
+    sentence or section, the assumptions and definitions stated before it, and the values
+    of the worked example it sits in."""
     notation = cf.notation if cf else Notation()
+    specs, offsets = _pieces(text, notation)
+    conds = _prose_conditions(text, specs, offsets)
+    cases = _case_headings(text)
+    out = []
     stated = (cf.given + tuple(g for _, gs in cf.sets for g in gs)) if cf else ()
     defined = {_name_of_given(g, notation) for g in stated}
     doc_given: tuple[str, ...] = ()
