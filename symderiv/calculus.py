@@ -438,6 +438,8 @@ def normal_form(expr: Expr, ctx: Context) -> Expr:
     """
     e = evaluate_partials(expr, ctx)
     e = expand_definitions(e, ctx)
+    if e.has(Partial):   # a definition by a derivative (J_ij = ∂y_i/∂z_j)
+        e = expand_definitions(evaluate_partials(e, ctx), ctx)
     e = apply_conditions(e, index_conditions(ctx.conditions))
     e = split_exp(e)
     if e.has(log):

@@ -271,6 +271,7 @@ _ACCENT_CMDS = {"hat", "widehat", "bar", "overline", "tilde", "widetilde", "vec"
                 "check", "breve", "acute", "grave", "mathring"}
 _FUNC_CMDS = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh"}
 _FUNC_WORDS = {"exp", "ln", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh"}
+_MATRIX_FUNCS = {"diag", "Diag", "tr", "Tr", "trace", "det", "vec", "rank"}
 _ELLIPSIS_CMDS = {"dots", "cdots", "ldots", "vdots", "ddots", "dotsc", "dotsb", "dotsm"}
 _MATRIX_ENVS = {"pmatrix", "bmatrix", "Bmatrix", "matrix", "smallmatrix"}
 _ALIGN_ENVS = {"eqnarray", "eqnarray*", "align", "align*", "aligned", "gather", "gather*",
@@ -1111,6 +1112,10 @@ class _Reader:
         toks = self.toks
         t = toks[p]
         start = p
+        if t.kind == "word" and t.text in _MATRIX_FUNCS and t.text not in self.functions:
+            raise self.err(f"the matrix function {t.text}(...) is not read", p,
+                           "write the formula per entry with indices and \\delta_{ij}, e.g. "
+                           "J_{ij} = y_i (\\delta_{ij} - y_j)")
         if t.kind == "letter":
             r = p
             while r + 1 < b and toks[r + 1].kind == "letter" and toks[r + 1].pos == toks[r].end:
@@ -1151,6 +1156,11 @@ class _Reader:
                       and self.is_label(a1, b1, key)):
                     label = key
                 elif power is None:
+                    if name != "e" and self.src(a1, b1).strip() in _TRANSPOSE:
+                        raise self.err("a transpose in vector notation is not read", q,
+                                       "write the formula per entry with indices, e.g. "
+                                       "\\frac{\\partial L}{\\partial W_{ij}} = "
+                                       "\\frac{\\partial L}{\\partial y_i} x_j")
                     power = (a1, b1, q)
                 else:
                     raise self.err("two superscripts on one name", q,
@@ -1830,6 +1840,10 @@ def _single_name(r: _Reader, a: int, b: int) -> str | None:
     if b - a == 1 and r.toks[a].kind in ("letter", "greek"):
         return r.toks[a].text
     return None
+
+
+_TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsf T",
+              "\\mathrm T", "\\textsf{T}"}
 
 
 def _trailing_condition(r: _Reader, a: int, b: int):

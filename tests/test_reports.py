@@ -405,8 +405,20 @@ And for cross-entropy, $L = -\sum_{k=1}^{K} t_k \log y_k$ and $\frac{\partial L}
     got = [(e["kind"], e["verdict"]) for e in entries]
     assert got == [("definition", "proved"), ("condition", "unknown"), ("claim", "proved"),
                    ("definition", "proved"), ("claim", "proved"),
-                   ("definition", "proved"), ("claim", "proved")], got
+                   ("redefinition", "unknown"), ("claim", "proved")], got
     assert "enumerated" in entries[0]["reading"]
+
+
+def test_audit_restatement_without_a_defining_cue_is_a_claim(tmp_path, capsys):
+    """"Expanding, we find $L = ...$" is checked against L's definition, never adopted."""
+    entries = _audit_json(tmp_path, capsys, r"""
+Let $y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} t_k \log y_k$.
+Expanding, we find $L = \sum_{k=1}^{K} t_k z_k$. Hence $\frac{\partial L}{\partial z_j} = t_j$.
+A wrong version is $L = -\sum_{k=1}^{K} t_k z_k + K \log \sum_{k=1}^{K} e^{z_k}$.
+""")
+    got = [(e["kind"], e["verdict"]) for e in entries]
+    assert got == [("definition", "proved"), ("definition", "proved"), ("claim", "refuted"),
+                   ("claim", "refuted"), ("claim", "refuted")], got
 
 
 def test_audit_value_without_example_cue_is_a_case(tmp_path, capsys):

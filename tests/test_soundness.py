@@ -273,3 +273,24 @@ def test_transpose_has_a_clear_message():
 def test_value_of_a_differentiation_variable(claim, status):
     from symderiv import check
     assert check(claim, where=["x = 3"]).status == status
+
+
+@pytest.mark.parametrize("latex,what", [
+    (r"J = \mathrm{diag}(y) - y y^T", "matrix function diag"),
+    (r"J = \mathrm{diag}(y) - y y^{T}", "matrix function diag"),
+    (r"\frac{\partial L}{\partial x} = W^T \frac{\partial L}{\partial y}", "transpose"),
+    (r"\frac{\partial L}{\partial x} = W^{\top} g", "transpose"),
+])
+def test_matrix_notation_is_refused_not_misread(latex, what):
+    """y^T is not y to the power T: such formulas are unreadable (unknown), never refuted."""
+    from symderiv.latex import LatexError, read_formula
+    with pytest.raises(LatexError, match=what):
+        read_formula(latex)
+
+
+def test_definitions_by_derivatives():
+    from symderiv import check
+    g = [r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}", r"J_{ij} = \frac{\partial y_i}{\partial z_j}"]
+    assert check(r"J_{ij} = y_i(\delta_{ij} - y_j)", g).status == "proved"
+    assert check(r"J_{ij} = J_{ji}", g).status == "proved"
+    assert check(r"J_{ij} = y_i y_j", g).status == "refuted"

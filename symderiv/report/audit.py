@@ -29,13 +29,17 @@ _CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n(?!\s*(\$\$|\\\[|\\begin))")
 
 
+# a display followed by a capital letter also ends a sentence ("\end{align} For $i \neq j$ ...")
+_AFTER_DISPLAY = re.compile(r"(\$\$|\\\]|\\end\{[A-Za-z*]+\})\s+(?=[A-Z])")
+
+
 def _sentence(text: str, offset: int) -> tuple[int, int]:
     """The span of the prose sentence around *offset* (formulas count as words)."""
-    start = 0
-    for m in _SENTENCE_END.finditer(text, 0, max(offset, 0)):
-        start = m.end()
-    m = _SENTENCE_END.search(text, offset)
-    return start, (m.start() if m else len(text))
+    ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    ends += [(m.end(1), m.end()) for m in _AFTER_DISPLAY.finditer(text)]
+    start = max((b for a, b in ends if b <= max(offset, 0)), default=0)
+    end = min((a for a, b in ends if a >= offset), default=len(text))
+    return start, end
 
 
 def _nearest_conditions(conds: dict, offsets: list, n: int) -> tuple[str, ...]:
@@ -73,7 +77,7 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
         f = read_formula(latex, with_function_names([latex], notation))
     except SymderivError:
         return None
-    if len(f.parts) != 2 or f.conditions or f.parts[1].has(Partial):
+    if len(f.parts) != 2 or f.conditions:
         return None
     target = f.parts[0]
     if isinstance(target, sympy.core.function.AppliedUndef):
@@ -133,6 +137,20 @@ def _introduces_example(text: str, offset: int) -> bool:
     """The sentence before the formula reads like a worked example ("take $T = 2$")."""
     start, _ = _sentence(text, offset)
     return bool(_EXAMPLE_CUE.search(text, start, offset))
+
+
+_DEFINING_CUE = re.compile(r"\b(let|define[sd]?|denote[sd]?|consider|another|instead|now use|"
+                           r"switch|for (the |a |an )?[\w-]*(entropy|loss|cost|error)|"
+                           r"(loss|cost) (is|function))\b", re.I)
+_NEGATIVE_CUE = re.compile(r"\b(wrong|mistake|incorrect|error|typo|bug|not|false)\b", re.I)
+
+
+def _introduces_definition(text: str, offset: int) -> bool:
+    """The sentence before the formula defines something anew ("and for cross-entropy cost")
+    and does not call it wrong."""
+    start, _ = _sentence(text, offset)
+    before = text[start:offset]
+    return bool(_DEFINING_CUE.search(before)) and not _NEGATIVE_CUE.search(before)
 
 
 def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
@@ -335,16 +353,26 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         text_read = spec.read or spec.latex
         name = _defined_name(text_read, notation)
         indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", text_read))
-        if name is not None and name in by_doc and (indexed or not by_doc[name][1]):
+        redefinition = False
+        if name is not None and name in by_doc and (
+                (indexed and not by_doc[name][1]) or _introduces_definition(text, here)):
             # the document defines the name again ("y = Wx + b, y_i = Σ_j W_ij x_j + b_i";
-            # "for cross-entropy, L(y, t) = ..."): its new definition holds from here on
+            # "and for cross-entropy, L(y, t) = ..."): checked against the definition before
+            # it, then its new definition holds from here on.  Without such a cue a
+            # restatement ("expanding, we find L = ...") is a claim about the old definition.
+            redefinition = not (indexed and not by_doc[name][1])
             old = by_doc.pop(name)[0]
             doc_given = tuple(g for g in doc_given if g != old)
             defined.discard(name)
+            before = doc_given + (old,)
         if name is not None and name not in defined:
             defined.add(name)
             by_doc[name] = (text_read, indexed)
             doc_given += (text_read,)
+            if redefinition:
+                out.append(replace(spec, kind="redefinition", given=before, where=where,
+                                   reading=f"defines {name} anew for the formulas after it"))
+                continue
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
                                reading=(spec.reading + "; " if spec.reading else "") +
                                f"defines {name} for the formulas after it"))

@@ -122,6 +122,10 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
     if len(parts) < 2 and f.declarations:
         return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
     v = check_parsed(parts, ctx, conditions=f.conditions, claim=spec.latex)
+    if spec.kind == "redefinition" and v.status != "proved":
+        v = Verdict("unknown", "definition", claim=spec.latex, read_as=v.read_as,
+                    reason="differs from the text's earlier definition of the same name: read "
+                           "as a new definition for the formulas after it (not checked)")
     if spec.assume and v.ok:
         v = replace(v, reason=(v.reason + "; " if v.reason else "") + "relies on " +
                     ", ".join(spec.assume) + ", which the text does not state")
