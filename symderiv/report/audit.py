@@ -328,7 +328,9 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         here = offsets[n]
         active = [v for v in values if v[0] <= here < v[1]]
         value = _value_of(spec.latex, notation) if here >= 0 else None
-        if value is not None and value[0] not in defined:   # "L = 0.5" of a defined L: a claim
+        # data vectors are values even for a defined name ("if the layer outputs y = (0, ln 3)");
+        # a number for a defined name is a claim ("the loss is L = 0.29")
+        if value is not None and (value[1] is not None or value[0] not in defined):
             values = [v for v in values if v[2] != value[0]]   # a new value replaces the old
             values.append((here, _section_end(text, here), value[0], spec.latex, value[1]))
             out.append(replace(spec, kind="value", reading=(
