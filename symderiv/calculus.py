@@ -347,6 +347,12 @@ def _log_of_positive(e) -> Expr:
         return Add(*[_log_of_positive(f) for f in e.args])
     if isinstance(e, Pow):
         return e.exp * _log_of_positive(e.base)
+    if isinstance(e, Sum) and len(e.limits) == 1:   # Σ_k c·f(k) = c·Σ_k f(k)
+        k = e.limits[0][0]
+        outside = [f for f in Mul.make_args(e.function) if k not in f.free_symbols]
+        if outside:
+            inside = Mul(*[f for f in Mul.make_args(e.function) if k in f.free_symbols])
+            return _log_of_positive(Mul(*outside)) + log(Sum(inside, e.limits[0]))
     return log(e)
 
 

@@ -1870,6 +1870,11 @@ def _trailing_condition(r: _Reader, a: int, b: int):
             s, e = s + 1, e - 1
         if s >= e:
             continue
+        if all(r.toks[x].kind in ("word", "text", "ws") or r.is_char(x, "()")
+               for x in range(q, b)) and any(r.toks[x].kind in ("word", "text")
+                                             for x in range(q, b)):
+            end = r.strip(a, m)[1]    # "\quad \text{(wrong)}": a remark, not mathematics
+            return (r.strip(a, end - 1)[1] if end > a and r.is_char(end - 1, ",") else end), None
         cond = _condition(r, s, e, allow_eq=True)
         if cond is not None and not (word or wrapped) and not all(
                 str(x) in r.index_names for x in cond.args if isinstance(x, Symbol)):

@@ -524,3 +524,8 @@ def test_posts_coverage():
     # post 002: \frac{d}f(x) (four times) is d divided by f in TeX
     assert [r.startswith(r"\frac{d}") for r in unread.pop("002")] == [True] * 4
     assert unread == {}
+
+
+def test_trailing_remark_is_dropped():
+    f = read_formula(r"a = y_i - y_i \cdot y_i \quad \text{(wrong)}")
+    assert len(f.parts) == 2 and not f.conditions

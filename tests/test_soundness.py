@@ -294,3 +294,14 @@ def test_definitions_by_derivatives():
     assert check(r"J_{ij} = y_i(\delta_{ij} - y_j)", g).status == "proved"
     assert check(r"J_{ij} = J_{ji}", g).status == "proved"
     assert check(r"J_{ij} = y_i y_j", g, timeout=120).status == "refuted"
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\log \sum_{n=1}^{N} e^{a_n} = c + \log \sum_{n=1}^{N} e^{a_n - c}", "proved"),
+    (r"\log \sum_{n=1}^{N} e^{a_n} = -c + \log \sum_{n=1}^{N} e^{a_n - c}", "not proved"),
+])
+def test_log_sum_exp_shift(claim, status):
+    from symderiv import check
+    v = check(claim)
+    assert (v.status == "proved") == (status == "proved"), v
+    assert v.status != "verified" or status == "proved"
