@@ -1373,6 +1373,8 @@ class _Reader:
         if num_partial != den_partial:
             raise self.err("a \\partial on only one side of a fraction", p,
                            "write \\frac{\\partial f}{\\partial x}")
+        if num_partial and self.is_char(self.nx(n1 + 1, n2), "^", n2):
+            return self._higher_partial(p, n1, n2, d1, d2, q, b)
         if num_partial or (num_d and den_d):
             for side in (n1 + 1, d1 + 1):
                 if self.is_char(self.nx(side, b), "^", b):
@@ -1410,6 +1412,45 @@ class _Reader:
         num = self.expr(n1, n2, "numerator")
         den = self.expr(d1, d2, "denominator")
         return self._div(num, den, p), q
+
+    def _higher_partial(self, p, n1, n2, d1, d2, q, b):
+        """``\\frac{\\partial^2 f}{\\partial x \\partial y}``, ``\\frac{\\partial^2 f}{\\partial x^2}``:
+        nested partials (their order does not matter for the smooth functions read here)."""
+        hint = "write e.g. \\frac{\\partial^2 L}{\\partial z_j \\partial z_k}"
+        c = self.nx(n1 + 1, n2)
+        o1, o2, r = self.arg(c + 1, n2, "order")
+        order = self.expr(o1, o2, "order")
+        if not (order.is_Integer and 2 <= order <= 4):
+            raise self.err("the order of a derivative must be 2, 3 or 4", c, hint)
+        if self.nx(r, n2) >= n2:
+            raise self.err("an operator \\partial^n without its function", p, hint)
+        f = self.expr(r, n2, "expression to differentiate")
+        marks = [x for x in self.top_level(d1, d2) if self.is_cmd(x, {"partial"}, d2)]
+        if not marks or marks[0] != d1:
+            raise self.err("the denominator must be \\partial x \\partial y ...", d1, hint)
+        variables = []
+        for m, start in enumerate(marks):
+            end = marks[m + 1] if m + 1 < len(marks) else d2
+            s1, s2 = self.strip(start + 1, end)
+            times = 1
+            hat = [x for x in self.top_level(s1, s2) if self.is_char(x, "^", s2)]
+            if hat:
+                e1, e2, _ = self.arg(hat[-1] + 1, s2, "power")
+                power = self.expr(e1, e2, "power")
+                if not power.is_Integer or power < 1:
+                    raise self.err("a power of a variable of differentiation must be a "
+                                   "positive integer", hat[-1], hint)
+                times, s2 = int(power), self.strip(s1, hat[-1])[1]
+            var = self.expr(s1, s2, "variable of differentiation")
+            if not isinstance(var, (Symbol, Indexed, IndexedBase)):
+                raise self.err(f"cannot differentiate with respect to {var}", s1, hint)
+            variables += [var] * times
+        if len(variables) != int(order):
+            raise self.err(f"a derivative of order {order} with {len(variables)} variables", p,
+                           hint)
+        for var in reversed(variables):
+            f = Partial(f, var)
+        return f, q
 
     def _div(self, num, den, at):
         if _is_matrix(den):

@@ -305,3 +305,21 @@ def test_log_sum_exp_shift(claim, status):
     v = check(claim)
     assert (v.status == "proved") == (status == "proved"), v
     assert v.status != "verified" or status == "proved"
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial^2 L}{\partial z_j \partial z_m} = y_j (\delta_{jm} - y_m)", "proved"),
+    (r"\frac{\partial^2 L}{\partial z_j \partial z_m} = y_j y_m", "refuted"),
+])
+def test_cross_entropy_hessian(claim, status):
+    from symderiv import check
+    v = check(claim, [r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}",
+                      r"L = -\sum_{k=1}^{K} t_k \log y_k"],
+              where=[r"\sum_{k=1}^{K} t_k = 1"], timeout=60)
+    assert v.status == status, v
+
+
+def test_second_derivative_of_a_power():
+    from symderiv import check
+    assert check(r"\frac{\partial^2 f}{\partial x^2} = 6 x", ["f = x^3"]).status == "proved"
+    assert check(r"\frac{\partial^2 f}{\partial x^2} = 3 x^2", ["f = x^3"]).status == "refuted"
