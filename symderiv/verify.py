@@ -298,7 +298,10 @@ def _explicit(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
     e = calculus.apply_conditions(expr, index_conditions(ctx.conditions))
     e = substitute(e.xreplace(sub), {k: sympy.Integer(v) for k, v in env.items()})
     e = calculus.evaluate_partials(e.doit() if not e.has(Partial) else e, cctx)
-    return expand_definitions(e.xreplace(sub), cctx).doit()
+    e = expand_definitions(e.xreplace(sub), cctx)
+    if e.has(Partial):   # a definition by a derivative (J_ij = ∂y_i/∂z_j)
+        e = expand_definitions(calculus.evaluate_partials(e, cctx), cctx)
+    return e.doit()
 
 
 def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:

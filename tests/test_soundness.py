@@ -293,7 +293,7 @@ def test_definitions_by_derivatives():
     g = [r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}", r"J_{ij} = \frac{\partial y_i}{\partial z_j}"]
     assert check(r"J_{ij} = y_i(\delta_{ij} - y_j)", g).status == "proved"
     assert check(r"J_{ij} = J_{ji}", g).status == "proved"
-    assert check(r"J_{ij} = y_i y_j", g, timeout=120).status == "refuted"
+    assert check(r"J_{ij} = y_i y_j", g).status == "refuted"
 
 
 @pytest.mark.parametrize("claim,status", [
