@@ -1153,8 +1153,10 @@ class _Reader:
                 if key in ("'", "\\prime", "''"):
                     prime = True
                 elif (label is None and power is None and name != "e"
-                      and self.is_label(a1, b1, key)):
-                    label = key
+                      and (self.is_label(a1, b1, key) or (
+                          sub is None and self.is_char(self.nx(r, b), "_", b)
+                          and self._layer_letter(a1, b1)))):
+                    label = key   # A^{O}_i, z^{[L]}_j: a layer's name, not a power
                 elif power is None:
                     if name != "e" and self.src(a1, b1).strip() in _TRANSPOSE:
                         raise self.err("a transpose in vector notation is not read", q,
@@ -1216,6 +1218,14 @@ class _Reader:
         if power is not None:
             obj = self._pow(obj, self.expr(power[0], power[1], "exponent"), power[2])
         return obj, p
+
+    def _layer_letter(self, a, b) -> bool:
+        """A superscript before a subscript that names a layer: one capital letter
+        (``A^{O}_i``) or a bracketed group (``z^{[l]}_j``)."""
+        a, b = self.strip(a, b)
+        if b - a == 1 and self.toks[a].kind == "letter" and self.toks[a].text.isupper():
+            return True
+        return b - a >= 3 and self.is_char(a, "[") and self.is_char(b - 1, "]")
 
     def is_label(self, a, b, key) -> bool:
         if key in self.labels:

@@ -55,7 +55,9 @@ READINGS = [
     ("A^{O}", O, AO),                                    # declared vector, no subscript
     ("T", O, T),
     ("T_{i}", O, T[i]),
-    ("A^{O}_{i}", D, IndexedBase("A")[i] ** Symbol("O")),   # O not a label: a power
+    ("A^{O}_{i}", D, AO[i]),             # a capital before a subscript: a layer's name
+    ("z^{[L]}_{j}", D, IndexedBase("z^{[L]}")[j]),
+    ("x^{2}_{i}", D, IndexedBase("x")[i] ** 2),          # a number: a power
     ("W^{(l)}_{ij}", D, IndexedBase("W^{(l)}")[i, j]),
     (r"a^{\text{out}}_i", D, IndexedBase(r"a^{\text{out}}")[i]),
     (r"L_{\text{CE}}", D, Symbol(r"L_{\text{CE}}")),
