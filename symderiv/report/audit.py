@@ -1,6 +1,7 @@
 """Auditing raw documents: every formula found is listed, and checked when it can be read."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,13 @@ def find_code_blocks(text: str) -> list[tuple[int, str]]:
 
 _CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
 # a sentence ends at . ! ? ; or at a blank line — unless a display follows it ("we have" ↵ $$…$$)
+@functools.lru_cache(maxsize=4096)
+def _read(latex: str, notation: Notation):
+    """read_formula, once per formula and notation (the context rules ask several times)."""
+    from ..latex import read_formula
+    return read_formula(latex, notation)
+
+
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n(?!\s*(\$\$|\\\[|\\begin))")
 
 
@@ -70,11 +78,10 @@ def _condition_of(latex: str) -> str | None:
 
 def _defined_name(latex: str, notation: Notation) -> str | None:
     """The name a formula defines (``y_i = ...``, ``L = ...``), or None."""
-    from ..latex import read_formula
     from ..notation import base_name
     from ..api import with_function_names
     try:
-        f = read_formula(latex, with_function_names([latex], notation))
+        f = _read(latex, with_function_names([latex], notation))
     except SymderivError:
         return None
     if len(f.parts) != 2 or f.conditions:
@@ -103,10 +110,9 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
 def _is_assumption(latex: str, notation: Notation, defined: set) -> bool:
     """``\\sum_k t_k = 1``: an equation about data the document does not define (no
     derivative, no defined name, not a definition) states an assumption, not a claim."""
-    from ..latex import read_formula
     from ..notation import base_name
     try:
-        f = read_formula(latex, notation)
+        f = _read(latex, notation)
     except SymderivError:
         return False
     if len(f.parts) != 2 or f.conditions or any(p.has(Partial) for p in f.parts):
@@ -156,9 +162,8 @@ def _introduces_definition(text: str, offset: int) -> bool:
 def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
     """``z = (0, 2\\ln 3)``, ``T = 2``: a stated value of a plain name (its length, or None
     for a number) — a worked example's data, used for the rest of its paragraph."""
-    from ..latex import read_formula
     try:
-        f = read_formula(latex, notation)
+        f = _read(latex, notation)
     except SymderivError:
         return None
     if len(f.parts) != 2 or f.conditions or not isinstance(f.parts[0], sympy.Symbol):
@@ -202,9 +207,8 @@ def _case_at(cases, offset: int) -> str | None:
 
 def _states_condition(latex: str, notation: Notation) -> bool:
     """The formula carries its own case condition (``i \\neq j: ...``, ``\\quad (i = j)``)."""
-    from ..latex import read_formula
     try:
-        return bool(read_formula(latex, notation).conditions)
+        return bool(_read(latex, notation).conditions)
     except SymderivError:
         return False
 
@@ -227,15 +231,15 @@ def _top_level_commas(text: str) -> list[str]:
 
 def _enumerated(latex: str, notation: Notation) -> str | None:
     """``y_1 = E(1), \\dots, y_K = E(K)`` → ``y_{i} = E(i)`` (checked against the first item)."""
-    from ..latex import read_formula, to_latex
+    from ..latex import to_latex
     if not any(d in latex for d in _DOTS):
         return None
     items = [t.strip() for t in _top_level_commas(latex) if t.strip() not in _DOTS + ("",)]
     if len(items) < 2 or any("=" not in t for t in items):
         return None
     try:
-        first, last = read_formula(items[0], notation), read_formula(items[-1], notation)
-        i = read_formula("y_i = 0", notation).parts[0].indices[0]
+        first, last = _read(items[0], notation), _read(items[-1], notation)
+        i = _read("y_i = 0", notation).parts[0].indices[0]
     except SymderivError:
         return None
     if len(first.parts) != 2 or len(last.parts) != 2:
