@@ -160,6 +160,35 @@ def _free_idx(expr: Expr, ctx: Context) -> list[Symbol]:
                   key=str)
 
 
+def _admissible(sizes, expr: Expr, ctx: Context) -> tuple[int, ...]:
+    """The sizes at which every literal index of *expr* (y_2, z_9) lies in its range.
+
+    ∂y_2/∂z_2 at K = 1 would speak of a y_2 that does not exist: such a size is no
+    counterexample and no evidence; when too few sizes remain, larger ones are added.
+    """
+    sizes = tuple(dict.fromkeys(sizes))
+    literal = [int(i) for a in expr.atoms(Indexed) for i in a.indices if i.is_Integer]
+    literal += [int(i) for a in expr.atoms(KroneckerDelta) for i in a.args if i.is_Integer]
+    upper = sympy.sympify(ctx.upper)  # safe: SymPy objects
+    if not literal or not isinstance(ctx.size, Symbol) or upper.free_symbols - {ctx.size}:
+        return sizes
+    top = max(literal)
+
+    def fits(n):
+        return int(upper.xreplace({ctx.size: n})) >= top
+    kept = tuple(n for n in sizes if fits(n))
+    n = max(sizes, default=1)
+    while len(kept) < 3 and n < 4096:
+        n += 1
+        if fits(n):
+            kept += (n,)
+    if len(kept) < 3:
+        first = next((m for m in range(1, 4097) if fits(m)), None)
+        if first is not None:
+            kept = tuple(dict.fromkeys(kept + (first, first + 1, first + 2)))
+    return tuple(sorted(kept, key=lambda m: (m not in sizes, m)))
+
+
 def prepare(expr: Expr, ctx: Context) -> Expr:
     """Partials evaluated, definitions expanded, exponentials split; no Σ/δ rules."""
     e = calculus.evaluate_partials(expr, ctx)
@@ -262,7 +291,7 @@ def exact_check(lhs: Expr, rhs: Expr, ctx: Context, sizes: Iterable[int],
     size_syms = _sizes_of(diff, ctx)
     rng = random.Random(seed)
     cases, deg = 0, 0
-    sizes = tuple(sizes)
+    sizes = _admissible(sizes, sympy.Add(diff, lhs - rhs, evaluate=False), ctx)
     for n in sizes:
         sv = _size_values(size_syms, n)
         deg = max(deg, degree_bound(diff, n, sv))
@@ -340,6 +369,7 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
     # e^{z/τ} rational at z = ln u: 1/2, 2, 1, ...
     exp_params = sorted({str(s) for a in diff.atoms(sympy.exp) for s in a.exp.free_symbols
                          if not s.is_integer and str(s) != "beta"})
+    sizes = _admissible(sizes, sympy.Add(diff, lhs - rhs, evaluate=False), ctx)
     rng = random.Random(seed)
     for n in sizes:
         sv = _size_values(size_syms, n)
@@ -393,6 +423,7 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
     diff = prepare(lhs - rhs, ctx)
     idx = _free_idx(diff, ctx)
     size_syms = _sizes_of(diff, ctx)
+    sizes = _admissible(sizes, sympy.Add(diff, lhs - rhs, evaluate=False), ctx)
     for s_ in diff.atoms(Sum):
         for _, lo, hi in s_.limits:
             if any(not (v.is_integer) for v in (lo.free_symbols | hi.free_symbols)):

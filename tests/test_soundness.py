@@ -323,3 +323,21 @@ def test_second_derivative_of_a_power():
     from symderiv import check
     assert check(r"\frac{\partial^2 f}{\partial x^2} = 6 x", ["f = x^3"]).status == "proved"
     assert check(r"\frac{\partial^2 f}{\partial x^2} = 3 x^2", ["f = x^3"]).status == "refuted"
+
+
+@pytest.mark.parametrize("claim,where,status", [
+    (r"\frac{\partial y_2}{\partial z_2} = y_2(1 - y_2)", [], "verified"),
+    (r"\frac{\partial y_1}{\partial z_2} = -y_1 y_2", [], "verified"),
+    (r"\frac{\partial y_1}{\partial z_9} = -y_1 y_9", [], "verified"),
+    (r"\frac{\partial y_1}{\partial z_9} = 0", [], "refuted"),
+    (r"\sum_{k=1}^{K} \delta_{k9} = 0", [], "refuted"),
+    (r"\frac{\partial y_i}{\partial z_j} = 0", [r"j = 9"], "refuted"),
+    (r"\frac{\partial y_i}{\partial z_j} = y_i(\delta_{ij} - y_j)", [r"j = 9"], "verified"),
+])
+def test_literal_indices_need_sizes_that_hold_them(claim, where, status):
+    """y_2 needs K ≥ 2: smaller sizes are neither counterexamples nor evidence."""
+    from symderiv import check
+    v = check(claim, [r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}"], where, timeout=60)
+    assert v.status == status, v
+    if v.counterexample is not None and v.counterexample.K:
+        assert v.counterexample.K >= 9 or "9" not in claim + "".join(where)
