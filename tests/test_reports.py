@@ -431,3 +431,16 @@ But $\frac{\partial p_a}{\partial z_b} = T p_a (\delta_{ab} - p_b)$ is wrong.
     got = [(e["kind"], e["verdict"]) for e in entries]
     assert got == [("definition", "proved"), ("claim", "proved"), ("condition", "unknown"),
                    ("claim", "refuted")], got
+
+
+def test_assumptions_hold_for_their_section(tmp_path, capsys):
+    entries = _audit_json(tmp_path, capsys, r"""
+Let $y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} t_k \log y_k$.
+The labels are one-hot, so $\sum_k t_k = 1$ and $\frac{\partial L}{\partial z_j} = y_j - t_j$.
+
+## Soft labels
+
+Here $\frac{\partial L}{\partial z_j} = y_j - t_j$ no longer holds.
+""")
+    claims = [e["verdict"] for e in entries if e["kind"] == "claim"]
+    assert claims == ["proved", "refuted"], entries

@@ -317,13 +317,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     defined = {_name_of_given(g, notation) for g in stated}
     doc_given: tuple[str, ...] = ()
     by_doc: dict[str, tuple[str, bool]] = {}
-    assumed: tuple[str, ...] = ()
+    assumed: list[tuple[str, int]] = []   # (assumption, where its section ends)
     values: list[tuple[int, int, str, str, int | None]] = []   # (from, to, name, latex, length)
     for n, spec in enumerate(specs):
         if n in conds:
             out.append(replace(spec, kind="condition"))
             continue
-        where = _nearest_conditions(conds, offsets, n) + assumed
+        where = _nearest_conditions(conds, offsets, n) + tuple(
+            a for a, end in assumed if offsets[n] < end)
         case = _case_at(cases, offsets[n])
         if case and not _states_condition(spec.latex, notation) and not any(
                 set(re.findall(r"[A-Za-z]", c.replace("\\neq", ""))) ==
@@ -353,7 +354,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                        "section"))
             continue
         if _is_assumption(spec.latex, notation, defined):
-            assumed += (spec.latex,)
+            assumed.append((spec.latex, _section_end(text, offsets[n])))
             out.append(replace(spec, kind="assumption"))
             continue
         text_read = spec.read or spec.latex
