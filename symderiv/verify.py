@@ -38,7 +38,7 @@ __all__ = ["Verdict", "Counterexample", "decide", "STATUSES", "DEFAULT_SIZES", "
 
 STATUSES = ("proved", "verified", "refuted", "unknown")
 EXIT_CODES = {"proved": 0, "verified": 0, "refuted": 1, "unknown": 2}
-DEFAULT_SIZES = tuple(range(1, 9))
+DEFAULT_SIZES = tuple(range(1, 9)) + (13,)   # and one larger size, past small-K coincidences
 POINTS_PER_CASE = 2
 
 
@@ -802,10 +802,15 @@ def _decide_constant(lhs, rhs) -> Verdict:
 
 
 def _ranges(sizes) -> str:
+    """``1…8, 13``: runs of consecutive sizes shortened."""
     s = sorted(set(sizes))
-    if s == list(range(s[0], s[-1] + 1)) and len(s) > 2:
-        return f"{s[0]}…{s[-1]}"
-    return ", ".join(map(str, s))
+    runs, start = [], 0
+    for n in range(1, len(s) + 1):
+        if n == len(s) or s[n] != s[n - 1] + 1:
+            run = s[start:n]
+            runs.append(f"{run[0]}…{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)))
+            start = n
+    return ", ".join(runs)
 
 
 def _shape_mismatch(lhs, rhs) -> Verdict | None:
