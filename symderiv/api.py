@@ -453,7 +453,12 @@ def expand_functions(expr, ctx: Context):
         for _ in range(primes):
             body = sympy.diff(body, params[0])
         return body.xreplace(dict(zip(params, e.args)))
-    return expr.replace(lambda e: apply(e) is not None, apply)
+    done = {}
+
+    def found(e):
+        done[e] = apply(e)
+        return done[e] is not None
+    return expr.replace(found, lambda e: done[e])
 
 
 def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Notation:

@@ -19,19 +19,18 @@ index ranges, without ever calling ``doit`` on a symbolic-K sum:
 """
 from __future__ import annotations
 
-from functools import reduce
 from typing import Iterable
 
 import sympy
 from sympy import (Add, Dummy, Expr, Indexed, IndexedBase, KroneckerDelta, Mul, Pow, Sum,
                    Symbol, exp, log)
 
-from .notation import (Context, NotationError, Partial, SymderivError, _bottom_up, base_name,
-                       fresh_index, index, rename_bound, substitute)
+from .notation import (Context, Partial, SymderivError, base_name, fresh_index, index,
+                       rename_bound, substitute)
 
 __all__ = [
     "CalculusError", "expand_definitions", "total_diff", "evaluate_partials", "collapse",
-    "fold", "normal_form", "apply_conditions", "split_exp", "canonical_sums",
+    "fold", "normal_form", "to_leaves", "apply_conditions", "split_exp", "canonical_sums",
     "free_indices", "is_zero",
 ]
 
@@ -435,6 +434,15 @@ def value_conditions(conditions) -> tuple:
 
 # ---------------------------------------------------------------------------------------
 # normal form
+def to_leaves(expr: Expr, ctx: Context) -> Expr:
+    """Partials evaluated and definitions expanded down to the leaves — twice when a
+    definition is itself a derivative (J_ij = ∂y_i/∂z_j)."""
+    e = expand_definitions(evaluate_partials(expr, ctx), ctx)
+    if e.has(Partial):
+        e = expand_definitions(evaluate_partials(e, ctx), ctx)
+    return e
+
+
 def normal_form(expr: Expr, ctx: Context) -> Expr:
     """A canonical rational expression equal to *expr* for every K (under ctx's conditions).
 
@@ -442,10 +450,7 @@ def normal_form(expr: Expr, ctx: Context) -> Expr:
     collapsed and split, bound variables renamed canonically, δ's normalised, and the result
     brought over a common denominator and cancelled.  ``normal_form(e) == 0`` proves e = 0.
     """
-    e = evaluate_partials(expr, ctx)
-    e = expand_definitions(e, ctx)
-    if e.has(Partial):   # a definition by a derivative (J_ij = ∂y_i/∂z_j)
-        e = expand_definitions(evaluate_partials(e, ctx), ctx)
+    e = to_leaves(expr, ctx)
     e = apply_conditions(e, index_conditions(ctx.conditions))
     e = split_exp(e)
     if e.has(log):

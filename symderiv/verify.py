@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import sympy
 from sympy import Expr, Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
 
 from . import calculus
-from .calculus import CalculusError, expand_definitions, index_conditions, value_conditions
+from .calculus import CalculusError, index_conditions, value_conditions
 from .latex import to_latex
 from .exact import PRIME, Evaluator, Unsupported, is_zero_value, degree_bound
 from .notation import Context, Partial, SymderivError, base_name, beta, substitute
@@ -191,10 +191,7 @@ def _admissible(sizes, expr: Expr, ctx: Context) -> tuple[int, ...]:
 
 def prepare(expr: Expr, ctx: Context) -> Expr:
     """Partials evaluated, definitions expanded, exponentials split; no Σ/δ rules."""
-    e = calculus.evaluate_partials(expr, ctx)
-    e = expand_definitions(e, ctx)
-    if e.has(Partial):   # a definition by a derivative
-        e = expand_definitions(calculus.evaluate_partials(e, ctx), ctx)
+    e = calculus.to_leaves(expr, ctx)
     e = calculus.apply_conditions(e, index_conditions(ctx.conditions))
     return calculus.split_exp(e)
 
@@ -327,10 +324,7 @@ def _explicit(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
     e = calculus.apply_conditions(expr, index_conditions(ctx.conditions))
     e = substitute(e.xreplace(sub), {k: sympy.Integer(v) for k, v in env.items()})
     e = calculus.evaluate_partials(e.doit() if not e.has(Partial) else e, cctx)
-    e = expand_definitions(e.xreplace(sub), cctx)
-    if e.has(Partial):   # a definition by a derivative (J_ij = ∂y_i/∂z_j)
-        e = expand_definitions(calculus.evaluate_partials(e, cctx), cctx)
-    return e.doit()
+    return calculus.to_leaves(e.xreplace(sub), cctx).doit()
 
 
 def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
@@ -792,7 +786,6 @@ def _decide_constant(lhs, rhs) -> Verdict:
         return Verdict("proved", "exact arithmetic at the stated values")
     a, b = sympy.simplify(lhs), sympy.simplify(rhs)
     if d.is_Rational or (d.is_number and d.is_zero is False):
-        shown = f"{_tex(a)}" + ("" if a.is_Rational else f" \\approx {sympy.N(a, 6)}")
         return Verdict("refuted", "exact arithmetic at the stated values",
                        counterexample=Counterexample(0, (), (), _tex(a), _tex(b),
                                                      note="at the values stated in the text"),
