@@ -40,7 +40,7 @@ from sympy.printing.latex import LatexPrinter
 from symderiv.notation import NotationError, Partial, SymderivError, base_name, beta, index, size
 
 __all__ = [
-    "LatexError", "Notation", "Formula", "Declaration", "IndexRange",
+    "LatexError", "Notation", "Formula", "Reading", "Declaration", "IndexRange",
     "read_formula", "read_expr", "to_latex", "split_display",
 ]
 
@@ -185,6 +185,19 @@ class IndexRange:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One plausible way to read a formula: its parts, relations and case conditions, and the
+    doubts (short sentences a reader can confirm: "dA read as one name, not d·A") that set it
+    apart from the other plausible readings.  The verifier decides every reading: a verdict
+    holds only when all readings agree (see :func:`symderiv.verify.combine_readings`)."""
+
+    parts: tuple = ()
+    relations: tuple[str, ...] = ()
+    conditions: tuple = ()
+    doubts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Formula:
     """What one LaTeX formula says.
 
@@ -192,6 +205,8 @@ class Formula:
     three parts and two relations. ``conditions`` are case conditions (``Eq(i, j)``,
     ``Ne(i, j)``), ``declarations`` are :class:`Declaration` and :class:`IndexRange` objects,
     ``warnings`` say where the reading relied on a repair or an unusual convention.
+    ``doubts`` are those of this (the preferred) reading and ``alternatives`` the other
+    plausible readings; ``readings`` lists them all, the preferred one first.
     """
 
     latex: str
@@ -200,6 +215,13 @@ class Formula:
     conditions: tuple = ()
     declarations: tuple = ()
     warnings: tuple[str, ...] = ()
+    doubts: tuple[str, ...] = ()
+    alternatives: tuple[Reading, ...] = ()
+
+    @property
+    def readings(self) -> tuple[Reading, ...]:
+        return (Reading(self.parts, self.relations, self.conditions, self.doubts),
+                ) + self.alternatives
 
     @property
     def links(self) -> tuple:
