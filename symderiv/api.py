@@ -22,7 +22,8 @@ from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
 from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
-from .verify import DEFAULT_SIZES, Counterexample, Verdict, decide
+from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
+                     summarize_chain)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -156,7 +157,7 @@ def with_generics(ctx: Context, exprs: Sequence) -> Context:
             if isinstance(f, sympy.core.function.AppliedUndef):
                 f = Symbol(str(f.func))
             if isinstance(f, Symbol) and ctx.definition(str(f)) is None \
-                    and not ctx.depends_on(str(f)):
+                    and not ctx.depends_on(str(f)) and base_name(p.x) != str(f):
                 deps.setdefault(str(f), set()).add(base_name(p.x))
     for name, bases in deps.items():
         # drop bases reached through another one (z is reached through y)
@@ -276,28 +277,10 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=read_as)
-    concl = _decide(parts[0], parts[-1], ctx, sizes)
-    broken = [n for n, v in enumerate(links, 1) if v.status == "refuted"]
-    undecided = [n for n, v in enumerate(links, 1) if v.status == "unknown"]
-    if broken:
-        first = links[broken[0] - 1]
-        holds = {"proved": "still holds", "verified": "still holds (verified)",
-                 "refuted": "does not hold", "unknown": "is undecided"}[concl.status]
-        verb = "breaks" if len(broken) == 1 else "break"
-        return Verdict("refuted", f"chain of {len(links)} links, each judged",
-                       conditions=first.conditions, counterexample=first.counterexample,
-                       reason=f"link {', '.join(map(str, broken))} of {len(links)} {verb}; the "
-                              f"chain's conclusion (first side = last side) {holds}",
-                       links=tuple(links), claim=claim, read_as=read_as)
-    if undecided:
-        return Verdict("unknown", f"chain of {len(links)} links, each judged",
-                       reason=f"link {', '.join(map(str, undecided))} undecided: "
-                              + "; ".join(links[n - 1].reason or "" for n in undecided),
-                       links=tuple(links), claim=claim, read_as=read_as)
-    status = "proved" if all(v.status == "proved" for v in links) else "verified"
-    conds = tuple(dict.fromkeys(c for v in links for c in v.conditions))
-    return Verdict(status, f"chain of {len(links)} links, each judged", conditions=conds,
-                   links=tuple(links), claim=claim, read_as=read_as)
+    concl = None
+    if any(v.status == "refuted" for v in links):
+        concl = _decide(parts[0], parts[-1], ctx, sizes).status
+    return summarize_chain(links, claim, read_as, conclusion=concl)
 
 
 def _undeclared(p, shapes: dict, ctx: Context) -> list[str]:
@@ -507,9 +490,21 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
 def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
     notation = with_function_names(given, infer_notation(given, notation))
     f = read_formula(claim, notation)
-    ctx = build_context(given, where, notation, claim_exprs=f.parts, size=size)
-    v = check_parsed(f.parts, ctx, conditions=f.conditions, sizes=sizes, claim=claim)
-    return v
+    return check_readings(f, claim, lambda parts: build_context(
+        given, where, notation, claim_exprs=parts, size=size), sizes=sizes)
+
+
+def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Verdict:
+    """Decide every plausible reading of formula *f* (``context(parts)`` builds the context
+    of one reading; *lhs*, if given, is prepended as the chain's first side) and combine
+    them: a verdict only where every reading agrees."""
+    results = []
+    for reading in f.readings:
+        parts = ((lhs,) if lhs is not None else ()) + tuple(reading.parts)
+        ctx = context(parts)
+        v = check_parsed(parts, ctx, conditions=reading.conditions, sizes=sizes, claim=claim)
+        results.append((v, reading.doubts))
+    return combine_readings(results, claim=claim)
 
 
 def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,

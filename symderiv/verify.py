@@ -33,109 +33,18 @@ from .calculus import CalculusError, index_conditions, value_conditions
 from .latex import to_latex
 from .exact import PRIME, Evaluator, Unsupported, is_zero_value, degree_bound
 from .notation import Context, Partial, SymderivError, base_name, beta, substitute
+from .verdict import (EXIT_CODES, STATUSES, Counterexample, ReadingResult, Verdict,
+                      combine_readings, summarize_chain)
 
-__all__ = ["Verdict", "Counterexample", "decide", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
+__all__ = ["Verdict", "Counterexample", "ReadingResult", "decide", "combine_readings",
+           "summarize_chain", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
 
-STATUSES = ("proved", "verified", "refuted", "unknown")
-EXIT_CODES = {"proved": 0, "verified": 0, "refuted": 1, "unknown": 2}
 DEFAULT_SIZES = tuple(range(1, 9)) + (13,)   # and one larger size, past small-K coincidences
 POINTS_PER_CASE = 2
 
 
 def _tex(e) -> str:
     return to_latex(e)
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    """A concrete point where the two sides differ, re-checked exactly."""
-
-    K: int
-    indices: tuple[tuple[str, int], ...]
-    values: tuple[tuple[str, str], ...]
-    lhs: str
-    rhs: str
-    note: str = ""
-    size_name: str = "K"
-
-    def to_json(self) -> dict:
-        return {"K": self.K, "size": self.size_name, "indices": dict(self.indices),
-                "values": dict(self.values), "lhs": self.lhs, "rhs": self.rhs,
-                **({"note": self.note} if self.note else {})}
-
-    def __str__(self) -> str:
-        idx = ", ".join(f"{k} = {v}" for k, v in self.indices)
-        vals = "; ".join(f"{k} = {v}" for k, v in self.values)
-        head = "; ".join(p for p in (f"{self.size_name} = {self.K}" if self.K else "", idx,
-                                     vals, self.note)
-                         if p)
-        if not (self.lhs or self.rhs):   # e.g. a shape mismatch: no values to show
-            return head
-        return f"{head}: left side = {self.lhs}, right side = {self.rhs}"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of a check: one type for the CLI, the reports, the API and pytest."""
-
-    status: str
-    method: str
-    conditions: tuple[str, ...] = ()
-    counterexample: Counterexample | None = None
-    reason: str | None = None
-    links: tuple["Verdict", ...] = ()
-    claim: str = ""
-    read_as: str = ""
-
-    def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
-        if self.status == "refuted" and self.counterexample is None and not self.links:
-            raise ValueError("a refuted verdict needs a counterexample")
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("proved", "verified")
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.status]
-
-    def to_json(self) -> dict:
-        return {
-            "claim": self.claim, "read_as": self.read_as, "verdict": self.status,
-            "method": self.method, "conditions": list(self.conditions),
-            "counterexample": self.counterexample.to_json() if self.counterexample else None,
-            "reason": self.reason, "links": [v.to_json() for v in self.links],
-        }
-
-    def __str__(self) -> str:
-        lines = [f"{self.status.upper()}: {self.claim or self.read_as}"]
-        if self.read_as:
-            lines.append(f"  read as: {self.read_as}")
-        lines.append(f"  method: {self.method}")
-        if self.conditions:
-            lines.append(f"  conditions: {'; '.join(self.conditions)}")
-        if self.counterexample:
-            lines.append(f"  counterexample: {self.counterexample}")
-        if self.reason:
-            lines.append(f"  reason: {self.reason}")
-        for n, link in enumerate(self.links, 1):
-            lines.append(f"  link {n}: " + str(link).replace("\n", "\n  "))
-        return "\n".join(lines)
-
-    def _repr_markdown_(self) -> str:
-        out = f"**{self.status}** — ${self.read_as}$\n\n*method:* {self.method}"
-        if self.conditions:
-            out += "\n\n*conditions:* " + "; ".join(self.conditions)
-        if self.counterexample:
-            out += f"\n\n*counterexample:* {self.counterexample}"
-        if self.reason:
-            out += f"\n\n*reason:* {self.reason}"
-        return out
-
-    def _repr_latex_(self) -> str:
-        return rf"$\text{{{self.status}}}:\ {self.read_as}$"
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import sympy
 from dataclasses import replace
 
 from .. import calculus
-from ..api import (_applied_to_symbols, build_context, check_parsed, infer_notation,
+from ..api import (_applied_to_symbols, build_context, check_parsed, check_readings, infer_notation,
                    with_function_names)
 from ..calculus import CalculusError
 from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
@@ -109,18 +109,20 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         nota = with_function_names(cf.given_for(spec),
                                    infer_notation(cf.given_for(spec), cf.notation))
         f = read_formula(spec.read or spec.latex, nota)
-        parts = tuple(f.parts)
-        if spec.lhs:
-            parts = (read_expr(spec.lhs, nota),) + parts
+        lhs = read_expr(spec.lhs, nota) if spec.lhs else None
+        parts = ((lhs,) if lhs is not None else ()) + tuple(f.parts)
         size = spec.size if spec.size is not None else cf.size
-        ctx = build_context(cf.given_for(spec), cf.where + spec.where + spec.assume,
-                            nota, claim_exprs=parts, size=size)
+
+        def context(parts):
+            return build_context(cf.given_for(spec), cf.where + spec.where + spec.assume,
+                                 nota, claim_exprs=parts, size=size)
+        ctx = context(parts)
+        if len(parts) < 2 and f.declarations:
+            return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
+        v = check_readings(f, spec.latex, context, lhs=lhs)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
-    if len(parts) < 2 and f.declarations:
-        return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
-    v = check_parsed(parts, ctx, conditions=f.conditions, claim=spec.latex)
     if spec.kind == "redefinition" and v.status != "proved":
         v = Verdict("unknown", "definition", claim=spec.latex, read_as=v.read_as,
                     reason="differs from the text's earlier definition of the same name: read "
