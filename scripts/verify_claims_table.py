@@ -308,9 +308,11 @@ reg("app-generic-onepath-F", generic_softmax(
 reg("app-generic-applied-T", generic_softmax(
     lambda y, g, k, z: sum(g[j - 1] * y[j - 1] * (dlt(j, k) - y[k - 1])
                            for j in range(1, len(y) + 1))))
-reg("app-generic-applied-F", generic_softmax(
+reg("app-generic-applied-transpose-T", generic_softmax(   # ∂y_k/∂z_j: symmetric
     lambda y, g, k, z: sum(g[j - 1] * y[k - 1] * (dlt(j, k) - y[j - 1])
                            for j in range(1, len(y) + 1))))
+reg("app-generic-applied-F", generic_softmax(
+    lambda y, g, k, z: sum(g[j - 1] * y[j - 1] * (1 - y[k - 1]) for j in range(1, len(y) + 1))))
 
 
 def generic_sigmoid(rhs):
@@ -831,7 +833,7 @@ def check_case(cid: str, label: str, verbose: bool = False) -> tuple[bool, str]:
         for inst, lhs, rhs in fn(K):
             lhs, rhs = prepare(lhs), prepare(rhs)
             diff = lhs - rhs
-            free = sorted(diff.free_symbols, key=str)
+            free = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
             if label == "TRUE" and symbolic is None and K == sizes[0]:
                 if sp.count_ops(diff) < 250:
                     try:

@@ -23,7 +23,7 @@ from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounde
 from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
 from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
-                     summarize_chain)
+                     guard_substitution, summarize_chain)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -273,7 +273,7 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
             return early
     links = []
     for (a, b), (sa, sb) in zip(zip(parts, parts[1:]), zip(shown, shown[1:])):
-        v = _decide(a, b, ctx, sizes)
+        v = guard_substitution(_decide(a, b, ctx, sizes), a, b, ctx)
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=read_as)

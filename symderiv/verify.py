@@ -749,3 +749,51 @@ def _decide_matrix(lhs, rhs, ctx, **kw) -> Verdict:
             return Verdict(s, f"entrywise: {worst.method}", conditions=worst.conditions,
                            reason=worst.reason)
     return Verdict("proved", "entrywise (empty matrices)")
+
+
+def _names(e) -> set[str]:
+    if not isinstance(e, sympy.Basic):
+        return set()
+    out = {base_name(a) for a in e.atoms(Indexed)}
+    out |= {str(s) for s in e.free_symbols if isinstance(s, Symbol) and not s.is_integer}
+    return out | {str(a.func) for a in e.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _unstated_data(e, ctx: Context) -> list[str]:
+    """The names *e* rests on, through the definitions, that have no definition, no generic
+    dependence and no stated value (a condition): data whose values the text does not give."""
+    seen, todo, leaves = set(), list(_names(e)), set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        d = ctx.definition(n)
+        if d is not None:
+            todo.extend(_names(d.rhs))
+        elif not ctx.depends_on(n):
+            leaves.add(n)
+    for c in ctx.conditions:
+        leaves -= _names(c)
+    funcs = {name for name, _, _ in ctx.functions}
+    return sorted(leaves - funcs - {"beta"})
+
+
+def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
+    """``b_1 + Σ x_i w_i = 0.2 + 6·0.3 − 0.2·2``, ``f(b_1 + w x) = f(1.6)``: one side uses data
+    the text never gives values for (a figure, a table) and the other side none besides
+    those two share: the author substitutes values, not claims an identity in them.  Such a
+    link is never refuted (the values are unknown), only decided when it holds."""
+    if v.status != "refuted" or any(isinstance(e, sympy.Basic) and e.has(Partial)
+                                    for e in (a, b)):
+        return v
+    da, db = set(_unstated_data(a, ctx)), set(_unstated_data(b, ctx))
+    for small, big in ((da, db), (db, da)):
+        extra = sorted(big - small)
+        if small <= big and extra:
+            return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                           reason=f"one side uses {', '.join(extra)}, whose values the text "
+                                  "does not state, and the other side does not: read as a "
+                                  "substitution of values not given (e.g. from a figure), "
+                                  "not decided")
+    return v

@@ -22,10 +22,10 @@ from ..api import (_applied_to_symbols, build_context, check_parsed, check_readi
                    with_function_names)
 from ..calculus import CalculusError
 from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
-from ..notation import NotationError, Partial, SymderivError
+from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
-from ..verify import Verdict
+from ..verify import Verdict, combine_readings
 from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
                     misquotes)
@@ -119,7 +119,22 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         ctx = context(parts)
         if len(parts) < 2 and f.declarations:
             return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
+        blocked = _opaque_used(f, lhs, ctx, spec.opaque)
+        if blocked:
+            return FormulaResult(spec, Verdict(
+                "unknown", "none", claim=spec.latex, read_as=" = ".join(map(to_latex, parts)),
+                reason="depends on " + ", ".join(f"{n} (its definition at line {line} could "
+                                                 "not be read)" for n, line in blocked)
+                       + ": not decided"))
         v = check_readings(f, spec.latex, context, lhs=lhs)
+        if spec.alternatives:
+            results = [(v, ())]
+            for given, doubt in spec.alternatives:
+                alt = check_readings(f, spec.latex, lambda ps, g=given: build_context(
+                    g, cf.where + spec.where + spec.assume, nota, claim_exprs=ps, size=size),
+                    lhs=lhs)
+                results.append((alt, (doubt,)))
+            v = combine_readings(results, claim=spec.latex)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
@@ -142,6 +157,35 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         else:
             correct = correct_form(parts[0], cctx)
     return FormulaResult(spec, v, correct_form=correct, broken_step=broken)
+
+
+def _names_in(e) -> set[str]:
+    if not isinstance(e, sympy.Basic):
+        return set()
+    out = {base_name(a) for a in e.atoms(sympy.Indexed)}
+    out |= {str(s) for s in e.free_symbols if isinstance(s, sympy.Symbol)}
+    out |= {str(a.func) for a in e.atoms(sympy.core.function.AppliedUndef)}
+    return out
+
+
+def _opaque_used(f, lhs, ctx, opaque) -> list[tuple[str, int]]:
+    """The opaque names (defined by the text, definition unread) a formula depends on,
+    directly or through the definitions it uses."""
+    if not opaque:
+        return []
+    names: set[str] = set()
+    for reading in f.readings:
+        for p in ((lhs,) if lhs is not None else ()) + tuple(reading.parts):
+            names |= _names_in(p)
+    todo = list(names)
+    while todo:
+        d = ctx.definition(todo.pop())
+        if d is None:
+            continue
+        for n in _names_in(d.rhs) - names:
+            names.add(n)
+            todo.append(n)
+    return [(n, line) for n, line in opaque if n in names]
 
 
 def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:
