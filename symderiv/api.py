@@ -465,7 +465,7 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
             f = read_formula(text, notation)
         except SymderivError:
             return notation
-        if len(f.parts) != 2 or not isinstance(f.parts[0], sympy.Indexed):
+        if len(f.parts) != 2 or not isinstance(f.parts[0], (sympy.Indexed, Symbol)):
             continue
         for s in f.parts[1].atoms(sympy.Sum):
             limits.update((lo, hi) for _, lo, hi in s.limits)
