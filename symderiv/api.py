@@ -22,6 +22,7 @@ from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
 from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
+from .vocabulary import CATALOGUE, function_names
 from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
                      guard_substitution, summarize_chain)
 
@@ -109,6 +110,7 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
             target = Symbol(str(target.func))
         ctx = ctx.define(target, rhs)
         ctx = ctx.assume(*f.conditions) if f.conditions else ctx
+    ctx = _with_catalogue(ctx, claim_exprs)
     if ctx.functions:   # definitions may use a function defined after them
         funcs = tuple((n, ps, expand_functions(b, ctx)) for n, ps, b in ctx.functions)
         ctx = ctx.with_(functions=funcs)
@@ -401,10 +403,32 @@ _FUNCTION_DEF = re.compile(
     r"\s*\(([^()]*)\)\s*:?=")
 
 
+def _applied_names(exprs) -> set[str]:
+    return {str(a.func).rstrip("'") for e in exprs if isinstance(e, sympy.Basic)
+            for a in e.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _with_catalogue(ctx: Context, claim_exprs: Sequence) -> Context:
+    """The catalogue's definition of every function the claim or the definitions apply but
+    nothing defines (σ(z) without a definition is the logistic sigmoid)."""
+    used = _applied_names(tuple(claim_exprs) + tuple(d.rhs for d in ctx.definitions)
+                          + tuple(c for c in ctx.conditions))
+    defined = {name for name, _, _ in ctx.functions}
+    extra = tuple((n, CATALOGUE[n].params, CATALOGUE[n].body) for n in sorted(used)
+                  if n in CATALOGUE and n not in defined and ctx.definition(n) is None)
+    return ctx.with_(functions=ctx.functions + extra) if extra else ctx
+
+
+def catalogue_doubts(ctx: Context) -> tuple[str, ...]:
+    """The doubts of the catalogue readings a context relies on (``Sig`` as the sigmoid)."""
+    return tuple(CATALOGUE[n].doubt for n, params, body in ctx.functions
+                 if n in CATALOGUE and CATALOGUE[n].doubt and body == CATALOGUE[n].body)
+
+
 def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
     """Names the definitions define as functions (``\\sigma(x) = ...``) are read as functions
     everywhere (``\\sigma(z)`` is σ applied to z, not σ·z)."""
-    names = []
+    names = [n for n in function_names() if n not in notation.functions]
     for text in given:
         m = _FUNCTION_DEF.match(text)
         name = m and (m.group(1) or m.group(2))
@@ -457,7 +481,7 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
     >>> infer_notation([r"p_a = \\frac{e^{s_a}}{\\sum_{b=1}^{N} e^{s_b}}"]).size
     'N'
     """
-    if notation != Notation():
+    if replace(notation, functions=()) != Notation():
         return notation
     limits = set()
     for text in given:
@@ -503,7 +527,7 @@ def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Ver
         parts = ((lhs,) if lhs is not None else ()) + tuple(reading.parts)
         ctx = context(parts)
         v = check_parsed(parts, ctx, conditions=reading.conditions, sizes=sizes, claim=claim)
-        results.append((v, reading.doubts))
+        results.append((v, tuple(reading.doubts) + catalogue_doubts(ctx)))
     return combine_readings(results, claim=claim)
 
 

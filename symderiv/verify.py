@@ -788,9 +788,14 @@ def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
                                     for e in (a, b)):
         return v
     da, db = set(_unstated_data(a, ctx)), set(_unstated_data(b, ctx))
+    entries = {base_name(x) for e in (a, b) if isinstance(e, sympy.Basic)
+               for x in e.atoms(Indexed)}
+    entries |= {base_name(x) for d in ctx.definitions if isinstance(d.rhs, sympy.Basic)
+                for x in d.rhs.atoms(Indexed)}
     for small, big in ((da, db), (db, da)):
         extra = sorted(big - small)
-        if small <= big and extra:
+        # data entries (b_1, w_i), not variables (x): "x^2 = 4" is a claim for all x
+        if small <= big and extra and set(extra) & entries:
             return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
                            reason=f"one side uses {', '.join(extra)}, whose values the text "
                                   "does not state, and the other side does not: read as a "
