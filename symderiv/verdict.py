@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 __all__ = ["Verdict", "Counterexample", "ReadingResult", "combine_readings", "summarize_chain",
+           "undecided",
            "STATUSES", "EXIT_CODES"]
 
 STATUSES = ("proved", "verified", "refuted", "unknown")
@@ -221,3 +222,13 @@ def combine_readings(results: Sequence[tuple[Verdict, tuple[str, ...]]], claim: 
                    readings=summary,
                    reason=f"the plausible readings disagree: {said}; confirm the reading "
                           "(e.g. define the name) to have it decided")
+
+
+def undecided(v: Verdict, reason: str, links: Sequence[bool] | None = None) -> Verdict:
+    """*v* made unknown for *reason* (a name it rests on is opaque, say): the whole verdict, or
+    only the links flagged in *links* (a chain keeps the links that do not rest on it)."""
+    if links is None or not v.links or len(links) != len(v.links):
+        return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as, reason=reason,
+                       readings=v.readings)
+    new = tuple(undecided(link, reason) if flag else link for link, flag in zip(v.links, links))
+    return replace(summarize_chain(new, v.claim, v.read_as), readings=v.readings)

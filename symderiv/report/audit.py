@@ -336,6 +336,13 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
             spec = FormulaSpec(id=f"f{n}" + (f".{m}" if len(pieces) > 1 else ""),
                                line=found.line, latex=piece)
             eqs = top_level_equals(piece)
+            if piece.lstrip().startswith("=") and m > 1 and specs and specs[-1].read is None \
+                    and specs[-1].lhs is None and top_level_equals(specs[-1].latex):
+                # "&= ..." continues the chain of the row before: one chain, each link
+                # judged, and each side's claim is "first side = this side"
+                specs[-1] = replace(specs[-1], latex=specs[-1].latex.rstrip() + " " + piece.strip())
+                previous = piece[eqs[-1] + 1:].strip() or previous
+                continue
             if piece.lstrip().startswith("=") and previous is not None:
                 # "&= ..." continues the chain: its left side is the line before's last side
                 spec = replace(spec, lhs=previous, read=piece.lstrip()[1:].strip(),

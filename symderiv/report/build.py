@@ -25,7 +25,7 @@ from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
 from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
-from ..verify import Verdict, combine_readings
+from ..verify import Verdict, combine_readings, undecided
 from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
                     misquotes)
@@ -119,13 +119,6 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         ctx = context(parts)
         if len(parts) < 2 and f.declarations:
             return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
-        blocked = _opaque_used(f, lhs, ctx, spec.opaque)
-        if blocked:
-            return FormulaResult(spec, Verdict(
-                "unknown", "none", claim=spec.latex, read_as=" = ".join(map(to_latex, parts)),
-                reason="depends on " + ", ".join(f"{n} (its definition at line {line} could "
-                                                 "not be read)" for n, line in blocked)
-                       + ": not decided"))
         v = check_readings(f, spec.latex, context, lhs=lhs)
         if spec.alternatives:
             results = [(v, ())]
@@ -135,6 +128,12 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     lhs=lhs)
                 results.append((alt, (doubt,)))
             v = combine_readings(results, claim=spec.latex)
+        blocked = _opaque_used(f, lhs, ctx, spec.opaque, parts)
+        if blocked:
+            v = undecided(v, "depends on " + ", ".join(
+                f"{n} (its definition at line {line} could not be read)"
+                for n, line in sorted(set(x for b in blocked for x in b)))
+                + ": not decided", [bool(b) for b in blocked] if len(blocked) > 1 else None)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
@@ -168,24 +167,32 @@ def _names_in(e) -> set[str]:
     return out
 
 
-def _opaque_used(f, lhs, ctx, opaque) -> list[tuple[str, int]]:
-    """The opaque names (defined by the text, definition unread) a formula depends on,
-    directly or through the definitions it uses."""
+def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int]]]:
+    """Per link of the formula (one entry for a formula without links), the opaque names
+    (defined by the text, definition unread) that its sides rest on, directly or through the
+    definitions; [] when nothing rests on an opaque name."""
     if not opaque:
         return []
-    names: set[str] = set()
-    for reading in f.readings:
-        for p in ((lhs,) if lhs is not None else ()) + tuple(reading.parts):
+    def rests_on(exprs) -> list[tuple[str, int]]:
+        names: set[str] = set()
+        for p in exprs:
             names |= _names_in(p)
-    todo = list(names)
-    while todo:
-        d = ctx.definition(todo.pop())
-        if d is None:
-            continue
-        for n in _names_in(d.rhs) - names:
-            names.add(n)
-            todo.append(n)
-    return [(n, line) for n, line in opaque if n in names]
+        todo = list(names)
+        while todo:
+            d = ctx.definition(todo.pop())
+            if d is None:
+                continue
+            for n in _names_in(d.rhs) - names:
+                names.add(n)
+                todo.append(n)
+        return [(n, line) for n, line in opaque if n in names]
+    alternatives = [((lhs,) if lhs is not None else ()) + tuple(r.parts) for r in f.readings]
+    if len(parts) > 2:
+        out = [rests_on([p for alt in alternatives for p in alt[k:k + 2]])
+               for k in range(len(parts) - 1)]
+    else:
+        out = [rests_on([p for alt in alternatives for p in alt])]
+    return out if any(out) else []
 
 
 def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:
