@@ -24,7 +24,7 @@ from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, in
                       shape_of)
 from .vocabulary import CATALOGUE, function_names
 from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
-                     guard_substitution, summarize_chain)
+                     decide_approx, guard_substitution, summarize_chain)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -252,7 +252,7 @@ def _conditions_on_indices(ctx: Context, parts: Sequence) -> Context:
 
 
 def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
-                 claim: str = "") -> Verdict:
+                 claim: str = "", relations: Sequence[str] = ()) -> Verdict:
     """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
     parts = [expand_functions(p, ctx) for p in parts]
     conditions = tuple(expand_functions(c, ctx) for c in conditions)
@@ -262,7 +262,9 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
     if conditions:
         ctx = ctx.assume(*conditions)
     ctx = _conditions_on_indices(ctx, parts)
-    read_as = " = ".join(to_latex(p) for p in parts)
+    read_as = to_latex(parts[0]) if parts else ""
+    for rel, p in zip(list(relations) + ["="] * len(parts), parts[1:]):
+        read_as += f" {rel} {to_latex(p)}"
     if len(parts) < 2:
         return Verdict("unknown", "none", claim=claim, read_as=read_as,
                        reason="not an equation: nothing to check")
@@ -274,13 +276,18 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
         if early is not None:
             return early
     links = []
-    for (a, b), (sa, sb) in zip(zip(parts, parts[1:]), zip(shown, shown[1:])):
+    rels = list(relations) + ["="] * (len(parts) - 1 - len(relations))
+    for (a, b), (sa, sb), rel in zip(zip(parts, parts[1:]), zip(shown, shown[1:]), rels):
+        if rel == "\\approx":
+            v = decide_approx(a, b, ctx)
+            links.append(replace(v, read_as=f"{to_latex(sa)} \\approx {to_latex(sb)}"))
+            continue
         v = guard_substitution(_decide(a, b, ctx, sizes), a, b, ctx)
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
-        return replace(links[0], claim=claim, read_as=read_as)
+        return replace(links[0], claim=claim, read_as=links[0].read_as)
     concl = None
-    if any(v.status == "refuted" for v in links):
+    if any(v.status == "refuted" for v in links) and "\\approx" not in rels:
         concl = _decide(parts[0], parts[-1], ctx, sizes).status
     return summarize_chain(links, claim, read_as, conclusion=concl)
 
@@ -526,7 +533,9 @@ def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Ver
     for reading in f.readings:
         parts = ((lhs,) if lhs is not None else ()) + tuple(reading.parts)
         ctx = context(parts)
-        v = check_parsed(parts, ctx, conditions=reading.conditions, sizes=sizes, claim=claim)
+        relations = (("=",) if lhs is not None else ()) + tuple(reading.relations)
+        v = check_parsed(parts, ctx, conditions=reading.conditions, sizes=sizes, claim=claim,
+                         relations=relations)
         results.append((v, tuple(reading.doubts) + catalogue_doubts(ctx)))
     return combine_readings(results, claim=claim)
 

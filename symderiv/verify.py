@@ -802,3 +802,54 @@ def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
                                   "substitution of values not given (e.g. from a figure), "
                                   "not decided")
     return v
+
+
+def _decimals(x) -> int | None:
+    """The digits after the point of a decimal the text wrote (0.5987 → 4, 1.44 → 2)."""
+    if not (isinstance(x, sympy.Rational)):
+        return None
+    for d in range(0, 13):
+        if (x * 10 ** d).is_Integer:
+            return d
+    return None
+
+
+def decide_approx(lhs, rhs, ctx: Context, digits: int = 40) -> Verdict:
+    """``a \\approx 0.5987``: a closed number against a decimal written to d places.  It holds
+    when the exact value agrees with it to the digits shown (|a − b| < 10^-d, which admits both
+    rounding and truncation), evaluated to *digits* significant digits — a numerical check,
+    so ``verified``, never ``proved``; it fails when they differ by more than that."""
+    method = f"numerical value to {digits} digits against the decimal's digits"
+    try:
+        sides = [calculus.to_leaves(sympy.sympify(e), ctx)  # safe: SymPy objects
+                 for e in (lhs, rhs)]
+    except (CalculusError, SymderivError, TypeError) as err:
+        return Verdict("unknown", method, reason=f"unsupported: {err}")
+    if not all(isinstance(e, sympy.Basic) and e.is_number for e in sides):
+        return Verdict("unknown", method,
+                       reason="\\approx between expressions that are not closed numbers: "
+                              "only numerical values are compared")
+    places = [d for d in (_decimals(e) for e in sides) if d is not None]
+    if not places:
+        return Verdict("unknown", method, reason="neither side is a decimal written out")
+    d = min(places)
+    try:
+        values = [sympy.N(e, digits) for e in sides]
+        gap = abs(sympy.N(sides[0] - sides[1], digits))
+    except (TypeError, ValueError, ArithmeticError) as err:
+        return Verdict("unknown", method, reason=f"cannot evaluate: {err}")
+    if not all(v.is_real and v.is_finite for v in values + [gap]):
+        return Verdict("unknown", method, reason="a side is not a finite real number")
+    tol = sympy.Rational(1, 10 ** d)
+    shown = [sympy.N(e, d + 6) for e in sides]
+    if gap < tol * sympy.Rational(99, 100):
+        return Verdict("verified", method,
+                       reason=f"{shown[0]} and {shown[1]} agree to the {d} decimal(s) shown")
+    if gap > tol * sympy.Rational(101, 100):
+        return Verdict("refuted", method,
+                       counterexample=Counterexample(0, (), (), str(shown[0]), str(shown[1]),
+                                                     note=f"they differ by {sympy.N(gap, 3)}, "
+                                                          f"more than 10^-{d}"),
+                       reason=f"the values differ at the {d} decimal(s) shown")
+    return Verdict("unknown", method, reason="the values differ by about one unit of the last "
+                                             "digit shown: rounding cannot be told")

@@ -336,7 +336,8 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
             spec = FormulaSpec(id=f"f{n}" + (f".{m}" if len(pieces) > 1 else ""),
                                line=found.line, latex=piece)
             eqs = top_level_equals(piece)
-            if piece.lstrip().startswith("=") and m > 1 and specs and specs[-1].read is None \
+            if piece.lstrip().startswith(("=", "\\approx")) and m > 1 and specs \
+                    and specs[-1].read is None \
                     and specs[-1].lhs is None and top_level_equals(specs[-1].latex):
                 # "&= ..." continues the chain of the row before: one chain, each link
                 # judged, and each side's claim is "first side = this side"
