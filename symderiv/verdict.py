@@ -64,6 +64,7 @@ class Verdict:
     claim: str = ""
     read_as: str = ""
     readings: tuple["ReadingResult", ...] = ()
+    missing: str | None = None   # a condition under which the claim would hold, not stated
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -156,7 +157,8 @@ def summarize_chain(links: Sequence[Verdict], claim: str = "", read_as: str = ""
             reason += f"; the chain's conclusion (first side = last side) {holds}"
         return Verdict("refuted", method, conditions=first.conditions,
                        counterexample=first.counterexample, reason=reason, links=links,
-                       claim=claim, read_as=read_as)
+                       claim=claim, read_as=read_as,
+                       missing=next((v.missing for v in links if v.missing), None))
     if undecided:
         return Verdict("unknown", method,
                        reason=f"link {', '.join(map(str, undecided))} undecided: "

@@ -657,7 +657,7 @@ def _decide_core(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = D
         reason = f"holds only under the condition {missing}, which is not stated"
     return Verdict("refuted", "counterexample found in exact arithmetic and re-checked with "
                    "explicit sums and SymPy's diff", conditions=conds, counterexample=cx,
-                   reason=reason)
+                   reason=reason, missing=missing)
 
 
 def _at_stated_values(lhs, rhs, ctx: Context) -> Verdict | None:

@@ -107,6 +107,16 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
     return name
 
 
+def _definition_text(latex: str, notation: Notation) -> str:
+    """A chain ``L = A = B`` whose first link defines a name (``L = A``): that first link,
+    the definition the rest of the chain is checked under; else the formula itself."""
+    eqs = top_level_equals(latex)
+    if len(eqs) < 2 or _defined_name(latex, notation) is not None:
+        return latex
+    first = latex[:eqs[1]].strip()
+    return first if _defined_name(first, notation) is not None else latex
+
+
 def _is_assumption(latex: str, notation: Notation, defined: set) -> bool:
     """``\\sum_k t_k = 1``: an equation about data the document does not define (no
     derivative, no defined name, not a definition) states an assumption, not a claim."""
@@ -375,6 +385,17 @@ def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
     return conds
 
 
+_SUM_TO_ONE = re.compile(r"\bone[- ]hot\b|\bprobability (vector|distribution)s?\b|"
+                         r"\b(sums?|adds? up) to (one|1)\b", re.I)
+
+
+def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
+    """Prose saying a label vector sums to one ("y is a one-hot vector", "t is a probability
+    distribution"): the condition Σ_k t_k = 1 the engine finds a claim needs is stated there."""
+    return [(None, text.count("\n", 0, m.start()) + 1, f"'{m.group(0)}'")
+            for m in _SUM_TO_ONE.finditer(text)]
+
+
 def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     """Every formula of the document, read in its context: the case conditions of its
     sentence or section, the assumptions and definitions stated before it, and the values
@@ -416,8 +437,9 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 f"a stated value of {value[0]}: the formulas after it in its section are "
                 "checked at it")))
             continue
-        text_read = spec.read or spec.latex
-        entry = _entry_definition(text_read, notation) if _defined_name(text_read, notation) is None else None
+        text_read = _definition_text(spec.read or spec.latex, notation)
+        undefined = _defined_name(text_read, notation) is None
+        entry = _entry_definition(text_read, notation) if undefined else None
         if entry is not None and entry not in defined:
             opaque.setdefault(entry, (spec.line, len(out)))
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
@@ -425,7 +447,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                        f"definitions are not used yet, so the formulas that "
                                        f"depend on {entry} are not decided"))
             continue
-        unread = _unread_definition(text_read, notation) if _defined_name(text_read, notation) is None else None
+        unread = _unread_definition(text_read, notation) if undefined else None
         if unread is not None and unread not in defined:
             # a definition that could not be read: its name is opaque from here on, so
             # that nothing depending on it is decided with the name left free
@@ -449,7 +471,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             assumed.append((spec.latex, _section_end(text, offsets[n])))
             out.append(replace(spec, kind="assumption"))
             continue
-        text_read = spec.read or spec.latex
+        text_read = _definition_text(spec.read or spec.latex, notation)
         name = _defined_name(text_read, notation)
         indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", text_read))
         redefinition = False
@@ -497,6 +519,17 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                f"defines {name} for the formulas after it"))
             continue
         out.append(replace(spec, given=doc_given, where=where))
+    # conditions stated anywhere in a claim's section, before or after it
+    heads = [text.count("\n", 0, m.start()) + 2 for m in _SECTION.finditer(text)]
+
+    def section(line: int) -> int:
+        return sum(h <= line for h in heads)
+    elsewhere = [(s.latex, s.line, "as a formula") for s in out if s.kind == "assumption"]
+    elsewhere += _sum_to_one_cues(text)
+    if elsewhere:
+        out = [replace(s, elsewhere=tuple(e for e in elsewhere if section(e[1]) ==
+                                          section(s.line)))
+               if s.kind == "claim" else s for s in out]
     spans += [(n, line, start, len(out)) for n, (line, start) in opaque.items()]
     for n, line, start, end in spans:
         for m in range(start, end):

@@ -128,6 +128,8 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     lhs=lhs)
                 results.append((alt, (doubt,)))
             v = combine_readings(results, claim=spec.latex)
+        if v.status == "refuted" and v.missing and spec.elsewhere:
+            v = _under_stated_condition(v, spec, f, lhs, nota, cf, size)
         blocked = _opaque_used(f, lhs, ctx, spec.opaque, parts)
         if blocked:
             v = undecided(v, "depends on " + ", ".join(
@@ -156,6 +158,23 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         else:
             correct = correct_form(parts[0], cctx)
     return FormulaResult(spec, v, correct_form=correct, broken_step=broken)
+
+
+def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, size) -> Verdict:
+    """A refuted claim that holds under a condition the text states elsewhere (before or
+    after it: "$\\sum_k t_k = 1$", "y is one-hot"): checked again under it, and reported as
+    holding under that condition, with its line."""
+    for latex, line, said in spec.elsewhere:
+        cond = latex or v.missing
+        where = cf.where + spec.where + spec.assume + (cond,)
+        again = check_readings(f, spec.latex, lambda ps: build_context(
+            cf.given_for(spec), where, nota, claim_exprs=ps, size=size), lhs=lhs)
+        if again.ok:
+            note = f"{cond}, which the text states at line {line} ({said})"
+            return replace(again, conditions=tuple(dict.fromkeys(again.conditions + (note,))),
+                           reason=(again.reason + "; " if again.reason else "")
+                           + f"holds under {note}")
+    return v
 
 
 def _names_in(e) -> set[str]:

@@ -62,6 +62,9 @@ class FormulaSpec:
     opaque: tuple[tuple[str, int], ...] = ()
     # other plausible sets of definitions (a name the text corrects later): (given, doubt)
     alternatives: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # conditions the text states anywhere (before or after): (latex or None for a prose cue
+    # such as "one-hot", which states Σ = 1 of a label vector, line, what the text says)
+    elsewhere: tuple[tuple[str | None, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,160 @@
+"""The soundness rule at the level of a document and of a claim: readings combined, names whose
+definition was not read left opaque, corrections, substitutions of unstated values, catalogue
+functions, numerical ≈ claims, and conditions stated elsewhere in a section."""
+import json
+
+import pytest
+import sympy
+
+from symderiv import check
+from symderiv.cli import main
+from symderiv.notation import Context
+from symderiv.verify import Counterexample, Verdict, combine_readings, decide_approx
+
+SOFTMAX = r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}"
+
+
+def audit(tmp_path, capsys, text):
+    doc = tmp_path / "doc.md"
+    doc.write_text(text, encoding="utf-8")
+    main(["audit", str(doc), "--format", "json"])
+    return json.loads(capsys.readouterr().out)
+
+
+# -- combining the verdicts of readings -------------------------------------------------------
+PROVED = Verdict("proved", "symbolic", read_as="a = a")
+REFUTED = Verdict("refuted", "exact", read_as="a = b",
+                  counterexample=Counterexample(0, (), (("b", "2"),), "1", "2"))
+
+
+@pytest.mark.parametrize("results, status", [
+    ([(PROVED, ())], "proved"),
+    ([(PROVED, ()), (PROVED, ("x read as a name",))], "proved"),
+    ([(REFUTED, ()), (REFUTED, ("x read as a name",))], "refuted"),
+    ([(PROVED, ()), (REFUTED, ("b read as a product",))], "unknown"),
+    ([(REFUTED, ("dA read as one name",))], "unknown"),     # a lone doubtful reading
+    ([(PROVED, ("dA read as one name",))], "proved"),
+])
+def test_readings_combine(results, status):
+    v = combine_readings(results)
+    assert v.status == status
+    assert len(v.readings) == len(results)
+    assert v.to_json()["readings"][0]["doubts"] == list(results[0][1])
+
+
+def test_chains_combine_link_by_link():
+    chain = lambda *links: Verdict(  # noqa: E731
+        "unknown", "chain", links=links)
+    v = combine_readings([(chain(PROVED, REFUTED), ()), (chain(PROVED, PROVED), ("δ as ∂",))])
+    assert [link.status for link in v.links] == ["proved", "unknown"]
+
+
+# -- claims -----------------------------------------------------------------------------------
+def test_a_variable_differentiated_by_itself():   # regression: x was a generic of itself
+    assert check(r"\frac{d}{dx} x = 1").status == "proved"
+    assert check(r"\frac{d}{dx} I(x) = 1", given=["I(x) = x"]).status == "proved"
+
+
+@pytest.mark.parametrize("claim, status", [
+    (r"\frac{d}{dx}\sigma(x) = \sigma(x)(1-\sigma(x))", "proved"),     # catalogue sigmoid
+    (r"\sigma(-x) = 1 - \sigma(x)", "proved"),
+    (r"\sigma(-x) = -\sigma(x)", "refuted"),
+    (r"\frac{d}{dx} \text{softplus}(x) = \sigma(x)", "proved"),
+])
+def test_catalogue_functions(claim, status):
+    assert check(claim).status == status
+
+
+def test_a_doubtful_catalogue_name_never_refutes():
+    v = check(r"\text{Sig}(x)(1 - \text{Sig}(x)) = 0")
+    assert v.status == "unknown" and "Sig read as the logistic sigmoid" in v.reason
+
+
+def test_the_texts_definition_wins_over_the_catalogue():
+    v = check(r"\sigma(x) = x", given=[r"\sigma(x) = x"])
+    assert v.status == "proved"
+
+
+def test_a_size_pinned_by_a_condition():
+    v = check(r"\frac{\partial L}{\partial y_n} = y_n - t_n",
+              given=[r"L = \frac{1}{2N}\sum_{n=1}^{N} (y_n - t_n)^2"], where=["N = 1"])
+    assert v.status == "proved"
+
+
+@pytest.mark.parametrize("value, shown, status", [
+    (1 / (1 + sympy.exp(-sympy.Rational(2, 5))), sympy.Rational(5987, 10000), "verified"),
+    (1 / (1 + sympy.exp(2)), sympy.Rational(8808, 10000), "refuted"),     # Sig(+2), not Sig(-2)
+    (1 / sympy.log(2), sympy.Rational(144, 100), "verified"),
+    (sympy.Symbol("x"), sympy.Rational(1, 2), "unknown"),
+])
+def test_approximate_values(value, shown, status):
+    v = decide_approx(value, shown, Context())
+    assert v.status == status, v
+    assert v.status != "proved"
+
+
+# -- documents --------------------------------------------------------------------------------
+def test_an_unread_definition_leaves_its_name_opaque(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+Let $o_j = \frac{e^{z_j}}{\sum_k e^{z_k}} \odot q$ be the output.
+
+Then $\frac{\partial o_j}{\partial z_j} = o_j(1 - o_j)$, and $\frac{\partial h}{\partial x} = 2x$
+for $h = x^2$.
+""")
+    claim = next(e for e in entries if e["latex"].startswith(r"\frac{\partial o_j}"))
+    assert claim["verdict"] == "unknown" and "could not be read" in claim["reason"]
+    assert entries[0]["kind"] == "definition"
+
+
+def test_an_entry_definition_is_opaque_not_free(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+$$O_1 = \sigma(b_1 + \sum_i x_i w_i)$$
+
+so $\frac{\partial O_1}{\partial w_1} = x_1 O_1 (1 - O_1)$.
+""")
+    assert [e["verdict"] for e in entries] == ["unknown", "unknown"], entries
+
+
+def test_substituted_values_from_a_figure_are_not_refuted(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+$$ \begin{aligned} h &= b_1 + \sum{x_iw_i} \\ &= 0.2 + 6 \cdot 0.3 - 0.2 \cdot 2 \\
+&= 1.6 \end{aligned} $$
+""")
+    (chain,) = entries
+    assert chain["kind"] == "definition"   # the chain's first link defines h
+    assert [link["verdict"] for link in chain["links"]] == ["proved", "unknown", "proved"]
+    assert "values the text does not state" in chain["links"][1]["reason"]
+
+
+def test_a_claim_with_a_number_and_variables_is_still_a_claim():
+    assert check(r"x^2 - 1 = 3", where=[]).status == "refuted"
+
+
+def test_a_corrected_definition_makes_both_readings(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+My attempt: $y = \frac{1}{1 + e^{z}}$ and so $\frac{\partial y}{\partial z} = -y(1 - y)$.
+
+## Answer
+
+Your $y$ is mistaken and should be corrected as below: $y = \frac{1}{1 + e^{-z}}$.
+""")
+    claim = next(e for e in entries if e["latex"].startswith(r"\frac{\partial y}"))
+    assert claim["verdict"] == "unknown"
+    assert {r["verdict"] for r in claim["readings"]} == {"proved", "refuted"}
+
+
+def test_a_condition_stated_later_in_the_section(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, rf"""
+Let ${SOFTMAX}$ and $L = -\sum_{{k=1}}^{{K}} t_k \log y_k$.
+
+Then $\frac{{\partial L}}{{\partial z_j}} = y_j - t_j$.
+
+Here the target $t$ is a one-hot vector.
+
+## Soft targets
+
+Without it, $\frac{{\partial L}}{{\partial z_j}} = y_j - t_j$ fails.
+""")
+    claims = [e for e in entries if e["latex"].startswith(r"\frac{\partial L}")]
+    assert [c["verdict"] for c in claims] == ["proved", "refuted"]
+    assert any("line 6" in c for c in claims[0]["conditions"])
