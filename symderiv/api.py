@@ -15,7 +15,8 @@ import sympy
 from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
 
 from .calculus import CalculusError, _ancestors
-from .latex import IndexRange, LatexError, Notation, read_expr, read_formula, to_latex
+from .printer import to_latex
+from .read import IndexRange, LatexError, Notation, read_expr, read_formula
 from .notation import Context, NotationError, Partial, SymderivError, base_name
 from .notation import as_expr
 from .notation import size as size_symbol
@@ -517,7 +518,7 @@ def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
           timeout: float | None = DEFAULT_TIMEOUT, size: int | None = None) -> Verdict:
     """Read a LaTeX claim (``a = b`` or a chain ``a = b = c``) and decide it.
 
-    Raises :class:`~symderiv.latex.LatexError` / :class:`~symderiv.notation.NotationError` on
+    Raises :class:`~symderiv.read.LatexError` / :class:`~symderiv.notation.NotationError` on
     bad input; a check that exceeds *timeout* seconds gives ``unknown`` (reason: time budget).
     """
     args = (claim, tuple(given), tuple(where), notation or Notation(), tuple(sizes), size)

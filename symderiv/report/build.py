@@ -21,7 +21,8 @@ from .. import calculus
 from ..api import (_applied_to_symbols, build_context, check_parsed, infer_notation,
                    with_function_names)
 from ..calculus import CalculusError
-from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
+from ..printer import to_latex
+from ..read import LatexError, Notation, read_expr, read_formula
 from ..notation import NotationError, Partial, SymderivError
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
@@ -145,7 +146,7 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
 def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:
     """Declarations: index ranges agree with the reading; shapes fit the definitions."""
     from ..api import _shape_refuted, build_context
-    from ..latex import IndexRange
+    from ..read import IndexRange
     from ..vectors import ShapeError, shape_of
     ranges = [d for d in f.declarations if isinstance(d, IndexRange)]
     if ranges:
