@@ -123,9 +123,17 @@ class NameRules:
                            "\\frac{\\partial L}{\\partial y_i} x_j")
         base += suffix
         product_arg = None
+        entry = None
+        if call is not None and call.children[-1].type == "CALLSUB":
+            entry = self.sub_items(*self.strip(*call.children[-1].value.extra))
         if obj is None and call is not None:
             args = self.args(call.children[1])
-            if self.applied(lx, name, base, call, args, prime):
+            if entry is not None:
+                obj = Function(base)(*args, *entry)       # softmax(z)_i: softmax(z, i)
+                self.choices.note(f"{base}(...)_{{...}} read as the entry of {base}'s value, "
+                                  f"written {base}(arguments, index)")
+                call = None
+            elif self.applied(lx, name, base, call, args, prime):
                 obj = Function(base)(*args)
                 call = None
             else:
@@ -134,7 +142,7 @@ class NameRules:
                     product_arg = sympy.ImmutableMatrix([args])
         elif call is not None:
             args = self.args(call.children[1])
-            if len(args) > 1 or base in self.functions or name in self.functions:
+            if len(args) > 1 or entry is not None or base in self.functions or name in self.functions:
                 raise self.err(f"an argument list after the indexed name {base}", lx.start,
                                "write the function without an index, e.g. p(z)_i")
             product_arg = args[0]

@@ -15,8 +15,10 @@ def split_display(latex) -> list[str]:
 
     >>> split_display(r'\begin{eqnarray} a &=& b \\ c &=& d \nonumber \end{eqnarray}')
     ['a = b', 'c = d']
+    >>> split_display(r'\eqalign{ p &= q \cr &= r \cr}')
+    ['p = q', '= r']
     """
-    text = as_text(latex).strip()
+    text = _eqalign(as_text(latex).strip())
     for left, right in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
         if text.startswith(left) and text.endswith(right) and len(text) >= len(left) + len(right):
             text = text[len(left):len(text) - len(right)].strip()
@@ -86,6 +88,28 @@ def split_display(latex) -> list[str]:
         if line:
             out.extend(_split_joined(line))
     return out
+
+
+_EQALIGN = re.compile(r"\\eqalign(no)?\s*\{")
+
+
+def _eqalign(text: str) -> str:
+    """Plain TeX's ``\\eqalign{ a &= b \\cr ... }``: its rows, separated by ``\\\\``."""
+    while True:
+        m = _EQALIGN.search(text)
+        if m is None:
+            return text
+        depth, q = 1, m.end()
+        while q < len(text) and depth:
+            if text[q] == "{" and text[q - 1] != "\\":
+                depth += 1
+            elif text[q] == "}" and text[q - 1] != "\\":
+                depth -= 1
+            q += 1
+        if depth:
+            return text
+        inner = re.sub(r"\\cr(?![A-Za-z])", r"\\\\", text[m.end():q - 1])
+        text = text[:m.start()] + inner + text[q:]
 
 
 _JOIN = re.compile(r",?\s*\\q?quad\b\s*(?:\\text\{\s*(?:and)?\s*\}\s*)?")

@@ -212,6 +212,13 @@ class PreLexer:
                         stack.pop()
                     emit({")": "RPAR", "]": "RBRACK", "}": "RBRACE"}[c], Lexeme(p, p + 1))
                     p += 1
+                    q = v.nx(p, b)
+                    opener = v.match.get(p - 1)
+                    if v.is_char(q, "_", b) and opener is not None and any(
+                            o.type in ("LPAR_CALL", "LBRACK_CALL") and o.value.start == opener
+                            for o in out):
+                        a1, b1, p = v.arg(q + 1, b, "subscript")      # softmax(z)_i
+                        emit("CALLSUB", Lexeme(q, p, extra=(a1, b1)))
                 elif c == "|":
                     if p in bars:
                         emit("RBAR", Lexeme(p, p + 1))

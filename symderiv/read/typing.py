@@ -133,7 +133,7 @@ class SymbolTable:
                     q += 1
                 else:
                     break
-            is_call = q < n and toks[q].kind == "char" and toks[q].text == "("
+            is_call = q < n and toks[q].kind == "char" and toks[q].text in "(["
             (called if is_call else values).add(name)
             if len(name) > 1 and not is_call:
                 values.update(name)

@@ -121,6 +121,10 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                                            reason=f"unparsed: {err}"))
     if len(parts) < 2 and f.declarations:
         return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
+    if "\\approx" in f.relations:
+        return FormulaResult(spec, Verdict(
+            "unknown", "none", claim=spec.latex, read_as=spec.latex,
+            reason="an approximation (\\approx): rounded values are not checked as equalities"))
     v = check_parsed(parts, ctx, conditions=f.conditions, claim=spec.latex)
     if spec.kind == "redefinition" and v.status != "proved":
         v = Verdict("unknown", "definition", claim=spec.latex, read_as=v.read_as,
