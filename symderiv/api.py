@@ -23,7 +23,9 @@ from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
 from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
-from .verify import DEFAULT_SIZES, Counterexample, Verdict, decide
+from .vocabulary import CATALOGUE, function_names
+from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
+                     guard_substitution, summarize_chain)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -109,6 +111,7 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
             target = Symbol(str(target.func))
         ctx = ctx.define(target, rhs)
         ctx = ctx.assume(*f.conditions) if f.conditions else ctx
+    ctx = _with_catalogue(ctx, claim_exprs)
     if ctx.functions:   # definitions may use a function defined after them
         funcs = tuple((n, ps, expand_functions(b, ctx)) for n, ps, b in ctx.functions)
         ctx = ctx.with_(functions=funcs)
@@ -157,7 +160,7 @@ def with_generics(ctx: Context, exprs: Sequence) -> Context:
             if isinstance(f, sympy.core.function.AppliedUndef):
                 f = Symbol(str(f.func))
             if isinstance(f, Symbol) and ctx.definition(str(f)) is None \
-                    and not ctx.depends_on(str(f)):
+                    and not ctx.depends_on(str(f)) and base_name(p.x) != str(f):
                 deps.setdefault(str(f), set()).add(base_name(p.x))
     for name, bases in deps.items():
         # drop bases reached through another one (z is reached through y)
@@ -273,32 +276,14 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
             return early
     links = []
     for (a, b), (sa, sb) in zip(zip(parts, parts[1:]), zip(shown, shown[1:])):
-        v = _decide(a, b, ctx, sizes)
+        v = guard_substitution(_decide(a, b, ctx, sizes), a, b, ctx)
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=read_as)
-    concl = _decide(parts[0], parts[-1], ctx, sizes)
-    broken = [n for n, v in enumerate(links, 1) if v.status == "refuted"]
-    undecided = [n for n, v in enumerate(links, 1) if v.status == "unknown"]
-    if broken:
-        first = links[broken[0] - 1]
-        holds = {"proved": "still holds", "verified": "still holds (verified)",
-                 "refuted": "does not hold", "unknown": "is undecided"}[concl.status]
-        verb = "breaks" if len(broken) == 1 else "break"
-        return Verdict("refuted", f"chain of {len(links)} links, each judged",
-                       conditions=first.conditions, counterexample=first.counterexample,
-                       reason=f"link {', '.join(map(str, broken))} of {len(links)} {verb}; the "
-                              f"chain's conclusion (first side = last side) {holds}",
-                       links=tuple(links), claim=claim, read_as=read_as)
-    if undecided:
-        return Verdict("unknown", f"chain of {len(links)} links, each judged",
-                       reason=f"link {', '.join(map(str, undecided))} undecided: "
-                              + "; ".join(links[n - 1].reason or "" for n in undecided),
-                       links=tuple(links), claim=claim, read_as=read_as)
-    status = "proved" if all(v.status == "proved" for v in links) else "verified"
-    conds = tuple(dict.fromkeys(c for v in links for c in v.conditions))
-    return Verdict(status, f"chain of {len(links)} links, each judged", conditions=conds,
-                   links=tuple(links), claim=claim, read_as=read_as)
+    concl = None
+    if any(v.status == "refuted" for v in links):
+        concl = _decide(parts[0], parts[-1], ctx, sizes).status
+    return summarize_chain(links, claim, read_as, conclusion=concl)
 
 
 def _undeclared(p, shapes: dict, ctx: Context) -> list[str]:
@@ -419,10 +404,32 @@ _FUNCTION_DEF = re.compile(
     r"\s*\(([^()]*)\)\s*:?=")
 
 
+def _applied_names(exprs) -> set[str]:
+    return {str(a.func).rstrip("'") for e in exprs if isinstance(e, sympy.Basic)
+            for a in e.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _with_catalogue(ctx: Context, claim_exprs: Sequence) -> Context:
+    """The catalogue's definition of every function the claim or the definitions apply but
+    nothing defines (σ(z) without a definition is the logistic sigmoid)."""
+    used = _applied_names(tuple(claim_exprs) + tuple(d.rhs for d in ctx.definitions)
+                          + tuple(c for c in ctx.conditions))
+    defined = {name for name, _, _ in ctx.functions}
+    extra = tuple((n, CATALOGUE[n].params, CATALOGUE[n].body) for n in sorted(used)
+                  if n in CATALOGUE and n not in defined and ctx.definition(n) is None)
+    return ctx.with_(functions=ctx.functions + extra) if extra else ctx
+
+
+def catalogue_doubts(ctx: Context) -> tuple[str, ...]:
+    """The doubts of the catalogue readings a context relies on (``Sig`` as the sigmoid)."""
+    return tuple(CATALOGUE[n].doubt for n, params, body in ctx.functions
+                 if n in CATALOGUE and CATALOGUE[n].doubt and body == CATALOGUE[n].body)
+
+
 def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
     """Names the definitions define as functions (``\\sigma(x) = ...``) are read as functions
     everywhere (``\\sigma(z)`` is σ applied to z, not σ·z)."""
-    names = []
+    names = [n for n in function_names() if n not in notation.functions]
     for text in given:
         m = _FUNCTION_DEF.match(text)
         name = m and (m.group(1) or m.group(2))
@@ -475,7 +482,7 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
     >>> infer_notation([r"p_a = \\frac{e^{s_a}}{\\sum_{b=1}^{N} e^{s_b}}"]).size
     'N'
     """
-    if notation != Notation():
+    if replace(notation, functions=()) != Notation():
         return notation
     limits = set()
     for text in given:
@@ -483,7 +490,7 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
             f = read_formula(text, notation)
         except SymderivError:
             return notation
-        if len(f.parts) != 2 or not isinstance(f.parts[0], sympy.Indexed):
+        if len(f.parts) != 2 or not isinstance(f.parts[0], (sympy.Indexed, Symbol)):
             continue
         for s in f.parts[1].atoms(sympy.Sum):
             limits.update((lo, hi) for _, lo, hi in s.limits)
@@ -512,9 +519,21 @@ def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
         return Verdict("unknown", "none", claim=claim,
                        reason="an approximation (\\approx): rounded values are not checked as "
                               "equalities")
-    ctx = build_context(given, where, notation, claim_exprs=f.parts, size=size)
-    v = check_parsed(f.parts, ctx, conditions=f.conditions, sizes=sizes, claim=claim)
-    return v
+    return check_readings(f, claim, lambda parts: build_context(
+        given, where, notation, claim_exprs=parts, size=size), sizes=sizes)
+
+
+def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Verdict:
+    """Decide every plausible reading of formula *f* (``context(parts)`` builds the context
+    of one reading; *lhs*, if given, is prepended as the chain's first side) and combine
+    them: a verdict only where every reading agrees."""
+    results = []
+    for reading in f.readings:
+        parts = ((lhs,) if lhs is not None else ()) + tuple(reading.parts)
+        ctx = context(parts)
+        v = check_parsed(parts, ctx, conditions=reading.conditions, sizes=sizes, claim=claim)
+        results.append((v, tuple(reading.doubts) + catalogue_doubts(ctx)))
+    return combine_readings(results, claim=claim)
 
 
 def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,

@@ -198,6 +198,8 @@ def evaluate_partials(expr: Expr, ctx: Context) -> Expr:
     def fn(e):
         if isinstance(e, Partial):
             g = e.f
+            if g == e.x:
+                return sympy.S.One   # ∂x/∂x, whatever x depends on
             if isinstance(g, Symbol) and ctx.depends_on(str(g)) and \
                     base_name(e.x) in ctx.depends_on(str(g)):
                 return e  # ∂L/∂y_j for a generic L of y: a primitive quantity

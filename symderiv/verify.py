@@ -33,109 +33,18 @@ from .calculus import CalculusError, index_conditions, value_conditions
 from .printer import to_latex
 from .exact import PRIME, Evaluator, Unsupported, is_zero_value, degree_bound
 from .notation import Context, Partial, SymderivError, base_name, beta, substitute
+from .verdict import (EXIT_CODES, STATUSES, Counterexample, ReadingResult, Verdict,
+                      combine_readings, summarize_chain)
 
-__all__ = ["Verdict", "Counterexample", "decide", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
+__all__ = ["Verdict", "Counterexample", "ReadingResult", "decide", "combine_readings",
+           "summarize_chain", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
 
-STATUSES = ("proved", "verified", "refuted", "unknown")
-EXIT_CODES = {"proved": 0, "verified": 0, "refuted": 1, "unknown": 2}
 DEFAULT_SIZES = tuple(range(1, 9)) + (13,)   # and one larger size, past small-K coincidences
 POINTS_PER_CASE = 2
 
 
 def _tex(e) -> str:
     return to_latex(e)
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    """A concrete point where the two sides differ, re-checked exactly."""
-
-    K: int
-    indices: tuple[tuple[str, int], ...]
-    values: tuple[tuple[str, str], ...]
-    lhs: str
-    rhs: str
-    note: str = ""
-    size_name: str = "K"
-
-    def to_json(self) -> dict:
-        return {"K": self.K, "size": self.size_name, "indices": dict(self.indices),
-                "values": dict(self.values), "lhs": self.lhs, "rhs": self.rhs,
-                **({"note": self.note} if self.note else {})}
-
-    def __str__(self) -> str:
-        idx = ", ".join(f"{k} = {v}" for k, v in self.indices)
-        vals = "; ".join(f"{k} = {v}" for k, v in self.values)
-        head = "; ".join(p for p in (f"{self.size_name} = {self.K}" if self.K else "", idx,
-                                     vals, self.note)
-                         if p)
-        if not (self.lhs or self.rhs):   # e.g. a shape mismatch: no values to show
-            return head
-        return f"{head}: left side = {self.lhs}, right side = {self.rhs}"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of a check: one type for the CLI, the reports, the API and pytest."""
-
-    status: str
-    method: str
-    conditions: tuple[str, ...] = ()
-    counterexample: Counterexample | None = None
-    reason: str | None = None
-    links: tuple["Verdict", ...] = ()
-    claim: str = ""
-    read_as: str = ""
-
-    def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
-        if self.status == "refuted" and self.counterexample is None and not self.links:
-            raise ValueError("a refuted verdict needs a counterexample")
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("proved", "verified")
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.status]
-
-    def to_json(self) -> dict:
-        return {
-            "claim": self.claim, "read_as": self.read_as, "verdict": self.status,
-            "method": self.method, "conditions": list(self.conditions),
-            "counterexample": self.counterexample.to_json() if self.counterexample else None,
-            "reason": self.reason, "links": [v.to_json() for v in self.links],
-        }
-
-    def __str__(self) -> str:
-        lines = [f"{self.status.upper()}: {self.claim or self.read_as}"]
-        if self.read_as:
-            lines.append(f"  read as: {self.read_as}")
-        lines.append(f"  method: {self.method}")
-        if self.conditions:
-            lines.append(f"  conditions: {'; '.join(self.conditions)}")
-        if self.counterexample:
-            lines.append(f"  counterexample: {self.counterexample}")
-        if self.reason:
-            lines.append(f"  reason: {self.reason}")
-        for n, link in enumerate(self.links, 1):
-            lines.append(f"  link {n}: " + str(link).replace("\n", "\n  "))
-        return "\n".join(lines)
-
-    def _repr_markdown_(self) -> str:
-        out = f"**{self.status}** — ${self.read_as}$\n\n*method:* {self.method}"
-        if self.conditions:
-            out += "\n\n*conditions:* " + "; ".join(self.conditions)
-        if self.counterexample:
-            out += f"\n\n*counterexample:* {self.counterexample}"
-        if self.reason:
-            out += f"\n\n*reason:* {self.reason}"
-        return out
-
-    def _repr_latex_(self) -> str:
-        return rf"$\text{{{self.status}}}:\ {self.read_as}$"
 
 
 # ---------------------------------------------------------------------------------------
@@ -840,3 +749,56 @@ def _decide_matrix(lhs, rhs, ctx, **kw) -> Verdict:
             return Verdict(s, f"entrywise: {worst.method}", conditions=worst.conditions,
                            reason=worst.reason)
     return Verdict("proved", "entrywise (empty matrices)")
+
+
+def _names(e) -> set[str]:
+    if not isinstance(e, sympy.Basic):
+        return set()
+    out = {base_name(a) for a in e.atoms(Indexed)}
+    out |= {str(s) for s in e.free_symbols if isinstance(s, Symbol) and not s.is_integer}
+    return out | {str(a.func) for a in e.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _unstated_data(e, ctx: Context) -> list[str]:
+    """The names *e* rests on, through the definitions, that have no definition, no generic
+    dependence and no stated value (a condition): data whose values the text does not give."""
+    seen, todo, leaves = set(), list(_names(e)), set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        d = ctx.definition(n)
+        if d is not None:
+            todo.extend(_names(d.rhs))
+        elif not ctx.depends_on(n):
+            leaves.add(n)
+    for c in ctx.conditions:
+        leaves -= _names(c)
+    funcs = {name for name, _, _ in ctx.functions}
+    return sorted(leaves - funcs - {"beta"})
+
+
+def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
+    """``b_1 + Σ x_i w_i = 0.2 + 6·0.3 − 0.2·2``, ``f(b_1 + w x) = f(1.6)``: one side uses data
+    the text never gives values for (a figure, a table) and the other side none besides
+    those two share: the author substitutes values, not claims an identity in them.  Such a
+    link is never refuted (the values are unknown), only decided when it holds."""
+    if v.status != "refuted" or any(isinstance(e, sympy.Basic) and e.has(Partial)
+                                    for e in (a, b)):
+        return v
+    da, db = set(_unstated_data(a, ctx)), set(_unstated_data(b, ctx))
+    entries = {base_name(x) for e in (a, b) if isinstance(e, sympy.Basic)
+               for x in e.atoms(Indexed)}
+    entries |= {base_name(x) for d in ctx.definitions if isinstance(d.rhs, sympy.Basic)
+                for x in d.rhs.atoms(Indexed)}
+    for small, big in ((da, db), (db, da)):
+        extra = sorted(big - small)
+        # data entries (b_1, w_i), not variables (x): "x^2 = 4" is a claim for all x
+        if small <= big and extra and set(extra) & entries:
+            return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                           reason=f"one side uses {', '.join(extra)}, whose values the text "
+                                  "does not state, and the other side does not: read as a "
+                                  "substitution of values not given (e.g. from a figure), "
+                                  "not decided")
+    return v

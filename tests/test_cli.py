@@ -51,7 +51,7 @@ def test_check_json_contract(capsys, claim, given, where, status, code):
     got, out, _ = run(capsys, *argv)
     data = json.loads(out)
     assert set(data) == {"claim", "read_as", "verdict", "method", "conditions",
-                         "counterexample", "reason", "links"}
+                         "counterexample", "reason", "readings", "links"}
     assert data["verdict"] == status and got == code
     if status == "refuted":
         assert data["counterexample"]["lhs"] != data["counterexample"]["rhs"]

@@ -70,7 +70,7 @@ class SymbolTable:
         self.vectors = {canon_name(v) for v in notation.vectors}
         self.labels = {label_key(lab) for lab in notation.labels}
         self.index_names = set(notation.indices) | self._scan_indices(toks, match)
-        self.values, self.called = self._scan_uses(toks, match)
+        self.values, self.called, self.indexed = self._scan_uses(toks, match)
 
     def _scan_indices(self, toks, match) -> set[str]:
         """Letters used as subscripts (or summation variables) anywhere in the formula; a
@@ -105,9 +105,10 @@ class SymbolTable:
         return not all(x.text in self.nt.indices for x in inner)
 
     @staticmethod
-    def _scan_uses(toks, match) -> tuple[set, set]:
-        """Names written without a following ``(`` (values) and with one (called)."""
-        values, called = set(), set()
+    def _scan_uses(toks, match) -> tuple[set, set, set]:
+        """Names written without a following ``(`` (values), with one (called), and with a
+        subscript (indexed)."""
+        values, called, indexed = set(), set(), set()
         n = len(toks)
         p = 0
         while p < n:
@@ -125,6 +126,8 @@ class SymbolTable:
                 if toks[q].kind == "ws":
                     q += 1
                 elif toks[q].kind == "char" and toks[q].text in "_^":
+                    if toks[q].text == "_":
+                        indexed.add(name)
                     q += 1
                     while q < n and toks[q].kind == "ws":
                         q += 1
@@ -138,7 +141,7 @@ class SymbolTable:
             if len(name) > 1 and not is_call:
                 values.update(name)
             p = r + 1
-        return values, called
+        return values, called, indexed
 
     # -- decisions ---------------------------------------------------------------------------
     def is_value(self, name: str, base: str) -> bool:

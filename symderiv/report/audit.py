@@ -159,6 +159,64 @@ def _introduces_definition(text: str, offset: int) -> bool:
     return bool(_DEFINING_CUE.search(before)) and not _NEGATIVE_CUE.search(before)
 
 
+_CORRECTING_CUE = re.compile(r"\b(mistaken|mistake|should (be|read|have been)|corrected|"
+                             r"correction|correct (one|form|version|value)|instead|actually|"
+                             r"in fact|rather)\b", re.I)
+
+
+def _corrects(text: str, offset: int) -> bool:
+    """The sentence before the formula says an earlier one was wrong and gives it anew
+    ("your $O_2$ is mistaken and should be corrected as below")."""
+    start, _ = _sentence(text, offset)
+    return bool(_CORRECTING_CUE.search(text, start, offset))
+
+
+def _unread_definition(latex: str, notation: Notation) -> str | None:
+    """The name a formula defines when the formula looks like a definition (a lone name, or
+    a function of plain arguments, on the left of its first '=') but cannot be read."""
+    from ..notation import base_name
+    try:
+        _read(latex, notation)
+        return None
+    except SymderivError:
+        pass
+    eqs = top_level_equals(latex)
+    if not eqs:
+        return None
+    head = latex[:eqs[0]].strip().rstrip(":&").strip()
+    try:
+        target = _read(head, notation).parts
+    except SymderivError:
+        return None
+    if len(target) != 1:
+        return None
+    target = target[0]
+    if isinstance(target, sympy.core.function.AppliedUndef):
+        return str(target.func)
+    if isinstance(target, (sympy.Symbol, sympy.Indexed)) and not target.is_number:
+        return base_name(target)
+    return None
+
+
+def _entry_definition(latex: str, notation: Notation) -> str | None:
+    """``O_1 = \text{ReLU}(…)``: a definition of one entry (a literal index) of a name: the
+    name of its base.  Entry definitions are not used by the engine yet, so the base is
+    opaque from there on (nothing that depends on it is decided)."""
+    from ..notation import base_name
+    try:
+        f = _read(latex, notation)
+    except SymderivError:
+        return None
+    if len(f.parts) < 2 or f.conditions:
+        return None
+    target = f.parts[0]
+    if not (isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices)):
+        return None
+    if all(isinstance(p, sympy.Basic) and p.is_number for p in f.parts[1:2]):
+        return None   # a value, see _value_of
+    return base_name(target)
+
+
 def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
     """``z = (0, 2\\ln 3)``, ``T = 2``: a stated value of a plain name (its length, or None
     for a number) — a worked example's data, used for the rest of its paragraph."""
@@ -166,9 +224,14 @@ def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
         f = _read(latex, notation)
     except SymderivError:
         return None
-    if len(f.parts) != 2 or f.conditions or not isinstance(f.parts[0], sympy.Symbol):
+    if len(f.parts) != 2 or f.conditions:
         return None
-    value = f.parts[1]
+    target, value = f.parts
+    if isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices) and \
+            isinstance(value, sympy.Basic) and value.is_number:
+        return str(target), None   # "let x_1 = 6": the value of one entry of the data
+    if not isinstance(target, sympy.Symbol):
+        return None
     if isinstance(value, sympy.MatrixBase):
         if 1 in value.shape and all(x.is_number for x in value):
             return f.parts[0].name, max(value.shape)
@@ -319,6 +382,9 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     by_doc: dict[str, tuple[str, bool]] = {}
     assumed: list[tuple[str, int]] = []   # (assumption, where its section ends)
     values: list[tuple[int, int, str, str, int | None]] = []   # (from, to, name, latex, length)
+    opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
+    spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
+    placed: dict[str, int] = {}    # where each name of the document was defined
     for n, spec in enumerate(specs):
         if n in conds:
             out.append(replace(spec, kind="condition"))
@@ -335,12 +401,30 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         value = _value_of(spec.latex, notation) if here >= 0 else None
         # data vectors are values even for a defined name ("if the layer outputs y = (0, ln 3)");
         # a number for a defined name is a claim ("the loss is L = 0.29")
-        if value is not None and (value[1] is not None or value[0] not in defined):
+        if value is not None and (value[1] is not None or value[0].split("[")[0] not in defined):
             values = [v for v in values if v[2] != value[0]]   # a new value replaces the old
             values.append((here, _section_end(text, here), value[0], spec.latex, value[1]))
             out.append(replace(spec, kind="value", reading=(
                 f"a stated value of {value[0]}: the formulas after it in its section are "
                 "checked at it")))
+            continue
+        text_read = spec.read or spec.latex
+        entry = _entry_definition(text_read, notation) if _defined_name(text_read, notation) is None else None
+        if entry is not None and entry not in defined:
+            opaque.setdefault(entry, (spec.line, len(out)))
+            out.append(replace(spec, kind="definition", given=doc_given, where=where,
+                               reading=f"defines an entry of {entry} (a literal index); entry "
+                                       f"definitions are not used yet, so the formulas that "
+                                       f"depend on {entry} are not decided"))
+            continue
+        unread = _unread_definition(text_read, notation) if _defined_name(text_read, notation) is None else None
+        if unread is not None and unread not in defined:
+            # a definition that could not be read: its name is opaque from here on, so
+            # that nothing depending on it is decided with the name left free
+            opaque.setdefault(unread, (spec.line, len(out) + 1))
+            out.append(replace(spec, kind="definition", given=doc_given, where=where,
+                               reading=f"defines {unread}, but the definition could not be "
+                                       "read: formulas that depend on it are not decided"))
             continue
         if active:   # inside a worked example: its values, its size
             names = {v[2] for v in active}
@@ -361,6 +445,22 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         name = _defined_name(text_read, notation)
         indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", text_read))
         redefinition = False
+        if name is not None and name in by_doc and name in placed and _corrects(text, here):
+            # "your O_2 is mistaken and should be corrected as below": the text's own
+            # correction holds from here on, and what came before it depends on which of the
+            # two definitions is right: both are readings of the formulas in between
+            old, line0 = by_doc.pop(name)[0], placed.pop(name)
+            doc_given = tuple(g for g in doc_given if g != old) + (text_read,)
+            by_doc[name] = (text_read, indexed)
+            doubt = f"{name} as the text corrects it at line {spec.line}"
+            for m, earlier in enumerate(out):
+                if old in earlier.given:
+                    alt = tuple(text_read if g == old else g for g in earlier.given)
+                    out[m] = replace(earlier, alternatives=earlier.alternatives + ((alt, doubt),))
+            out.append(replace(spec, kind="definition", given=doc_given, where=where,
+                               reading=f"corrects the definition of {name} at line {line0}; "
+                                       "holds for the formulas after it"))
+            continue
         if name is not None and name in by_doc and (
                 (indexed and not by_doc[name][1]) or _introduces_definition(text, here)):
             # the document defines the name again ("y = Wx + b, y_i = Σ_j W_ij x_j + b_i";
@@ -374,6 +474,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             before = doc_given + (old,)
         if name is not None and name not in defined:
             defined.add(name)
+            if name in opaque:
+                line0, start = opaque.pop(name)
+                spans.append((name, line0, start, len(out)))
+            placed[name] = spec.line
             by_doc[name] = (text_read, indexed)
             doc_given += (text_read,)
             if redefinition:
@@ -385,6 +489,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                f"defines {name} for the formulas after it"))
             continue
         out.append(replace(spec, given=doc_given, where=where))
+    spans += [(n, line, start, len(out)) for n, (line, start) in opaque.items()]
+    for n, line, start, end in spans:
+        for m in range(start, end):
+            out[m] = replace(out[m], opaque=out[m].opaque + ((n, line),))
     for line, head in find_code_blocks(text):
         out.append(FormulaSpec(id=f"code-L{line}", line=line, latex=head, kind="code"))
     return sorted(out, key=lambda s: s.line)

@@ -18,15 +18,15 @@ import sympy
 from dataclasses import replace
 
 from .. import calculus
-from ..api import (_applied_to_symbols, build_context, check_parsed, infer_notation,
+from ..api import (_applied_to_symbols, build_context, check_parsed, check_readings, infer_notation,
                    with_function_names)
 from ..calculus import CalculusError
 from ..printer import to_latex
 from ..read import LatexError, Notation, read_expr, read_formula
-from ..notation import NotationError, Partial, SymderivError
+from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
-from ..verify import Verdict
+from ..verify import Verdict, combine_readings
 from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
                     misquotes)
@@ -110,22 +110,40 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         nota = with_function_names(cf.given_for(spec),
                                    infer_notation(cf.given_for(spec), cf.notation))
         f = read_formula(spec.read or spec.latex, nota)
-        parts = tuple(f.parts)
-        if spec.lhs:
-            parts = (read_expr(spec.lhs, nota),) + parts
+        lhs = read_expr(spec.lhs, nota) if spec.lhs else None
+        parts = ((lhs,) if lhs is not None else ()) + tuple(f.parts)
         size = spec.size if spec.size is not None else cf.size
-        ctx = build_context(cf.given_for(spec), cf.where + spec.where + spec.assume,
-                            nota, claim_exprs=parts, size=size)
+
+        def context(parts):
+            return build_context(cf.given_for(spec), cf.where + spec.where + spec.assume,
+                                 nota, claim_exprs=parts, size=size)
+        ctx = context(parts)
+        if len(parts) < 2 and f.declarations:
+            return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
+        if "\\approx" in f.relations:
+            return FormulaResult(spec, Verdict(
+                "unknown", "none", claim=spec.latex, read_as=spec.latex,
+                reason="an approximation (\\approx): rounded values are not checked as "
+                       "equalities"))
+        blocked = _opaque_used(f, lhs, ctx, spec.opaque)
+        if blocked:
+            return FormulaResult(spec, Verdict(
+                "unknown", "none", claim=spec.latex, read_as=" = ".join(map(to_latex, parts)),
+                reason="depends on " + ", ".join(f"{n} (its definition at line {line} could "
+                                                 "not be read)" for n, line in blocked)
+                       + ": not decided"))
+        v = check_readings(f, spec.latex, context, lhs=lhs)
+        if spec.alternatives:
+            results = [(v, ())]
+            for given, doubt in spec.alternatives:
+                alt = check_readings(f, spec.latex, lambda ps, g=given: build_context(
+                    g, cf.where + spec.where + spec.assume, nota, claim_exprs=ps, size=size),
+                    lhs=lhs)
+                results.append((alt, (doubt,)))
+            v = combine_readings(results, claim=spec.latex)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
-    if len(parts) < 2 and f.declarations:
-        return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
-    if "\\approx" in f.relations:
-        return FormulaResult(spec, Verdict(
-            "unknown", "none", claim=spec.latex, read_as=spec.latex,
-            reason="an approximation (\\approx): rounded values are not checked as equalities"))
-    v = check_parsed(parts, ctx, conditions=f.conditions, claim=spec.latex)
     if spec.kind == "redefinition" and v.status != "proved":
         v = Verdict("unknown", "definition", claim=spec.latex, read_as=v.read_as,
                     reason="differs from the text's earlier definition of the same name: read "
@@ -145,6 +163,35 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         else:
             correct = correct_form(parts[0], cctx)
     return FormulaResult(spec, v, correct_form=correct, broken_step=broken)
+
+
+def _names_in(e) -> set[str]:
+    if not isinstance(e, sympy.Basic):
+        return set()
+    out = {base_name(a) for a in e.atoms(sympy.Indexed)}
+    out |= {str(s) for s in e.free_symbols if isinstance(s, sympy.Symbol)}
+    out |= {str(a.func) for a in e.atoms(sympy.core.function.AppliedUndef)}
+    return out
+
+
+def _opaque_used(f, lhs, ctx, opaque) -> list[tuple[str, int]]:
+    """The opaque names (defined by the text, definition unread) a formula depends on,
+    directly or through the definitions it uses."""
+    if not opaque:
+        return []
+    names: set[str] = set()
+    for reading in f.readings:
+        for p in ((lhs,) if lhs is not None else ()) + tuple(reading.parts):
+            names |= _names_in(p)
+    todo = list(names)
+    while todo:
+        d = ctx.definition(todo.pop())
+        if d is None:
+            continue
+        for n in _names_in(d.rhs) - names:
+            names.add(n)
+            todo.append(n)
+    return [(n, line) for n, line in opaque if n in names]
 
 
 def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:

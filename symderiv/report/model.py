@@ -58,6 +58,10 @@ class FormulaSpec:
     read: str | None = None
     size: int | None = None
     use: str | tuple[str, ...] | None = None
+    # names the text defines but whose definition could not be read: (name, line)
+    opaque: tuple[tuple[str, int], ...] = ()
+    # other plausible sets of definitions (a name the text corrects later): (given, doubt)
+    alternatives: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 @dataclass(frozen=True)

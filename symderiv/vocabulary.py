@@ -1,0 +1,63 @@
+"""Vocabulary as data: functions ML texts use without defining them, with their definitions.
+
+A text that writes ``\\sigma(z)`` or ``\\text{sigmoid}(x)`` without defining it means the logistic
+sigmoid; one that writes ``\\text{Sig}(x)`` most likely does too, but that reading is a doubt (shown,
+and never the ground of a refutation).  A definition the text states always wins over the
+catalogue's.
+
+>>> entry = CATALOGUE["sigma"]
+>>> entry.body, entry.doubt
+(1/(1 + exp(-x)), None)
+>>> CATALOGUE["Sig"].doubt
+'Sig read as the logistic sigmoid 1/(1 + e^{-x}) (the text does not define it)'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+from sympy import Symbol
+
+__all__ = ["Entry", "CATALOGUE", "function_names"]
+
+_x = Symbol("x")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A catalogue function of one argument ``x``: what it is, its body, and the doubt its
+    name leaves (None when the name is unambiguous in ML texts)."""
+
+    what: str
+    body: sympy.Expr
+    doubt: str | None = None
+
+    @property
+    def params(self) -> tuple[Symbol, ...]:
+        return (_x,)
+
+
+_SIGMOID = 1 / (1 + sympy.exp(-_x))
+
+
+def _entries() -> dict[str, Entry]:
+    out = {}
+    for name in ("sigma", "sigmoid", "Sigmoid", "logistic"):
+        out[name] = Entry("the logistic sigmoid", _SIGMOID)
+    for name in ("sig", "Sig", "sigm"):
+        out[name] = Entry("the logistic sigmoid", _SIGMOID,
+                          f"{name} read as the logistic sigmoid 1/(1 + e^{{-x}}) (the text does "
+                          "not define it)")
+    for name in ("softplus", "Softplus"):
+        out[name] = Entry("softplus", sympy.log(1 + sympy.exp(_x)))
+    for name in ("Identity", "identity"):
+        out[name] = Entry("the identity", _x)
+    return out
+
+
+CATALOGUE: dict[str, Entry] = _entries()
+
+
+def function_names() -> tuple[str, ...]:
+    """Names read as functions wherever they are applied to an argument."""
+    return tuple(CATALOGUE)
