@@ -103,6 +103,15 @@ class NameRules:
                 suffix = "_{" + self.src(a1, b1) + "}"
             elif self.table.is_label_run(inner):
                 suffix = "_{" + self.src(a1, b1) + "}"            # y_{true}
+            elif (len(inner) > 4 and self.is_char(a1 + self._run_len(a1, b1), "_", b1)
+                  and self.table.is_label_run(inner[:self._run_len(a1, b1)])):
+                n = self._run_len(a1, b1)                           # y_{pred_i}
+                suffix = "_{" + self.src(a1, a1 + n) + "}"
+                s1, s2, end = self.arg(a1 + n + 1, b1, "subscript")
+                if self.nx(end, b1) < b1:
+                    raise self.err("unexpected text after the index", end,
+                                   "write y_{pred_i} with one index")
+                obj = IndexedBase(base + suffix)[tuple(self.sub_items(*self.strip(s1, s2)))]
             else:
                 items = self.sub_items(a1, b1)
                 if transpose:
@@ -176,6 +185,13 @@ class NameRules:
         if product_arg is not None:
             obj = self.wrap(lambda: mul([obj, product_arg]), lx.start)
         return obj
+
+    def _run_len(self, a, b) -> int:
+        n = 0
+        while a + n < b and self.toks[a + n].kind == "letter" and (
+                n == 0 or self.toks[a + n].pos == self.toks[a + n - 1].end):
+            n += 1
+        return n
 
     def applied(self, lx, name, base, call, args, prime, indexed=False) -> bool:
         """Is ``name(args)`` an application? Declared functions, primes, argument lists and

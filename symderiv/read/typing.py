@@ -88,13 +88,25 @@ class SymbolTable:
                     found.add(toks[q].text)
                 elif toks[q].kind == "char" and toks[q].text == "{" and q in match:
                     inner = [toks[r] for r in range(q + 1, match[q])]
-                    if self.is_label_run(inner):
-                        continue
-                    found |= {x.text for x in inner if x.kind in ("letter", "greek")}
+                    for run in self._runs(inner):
+                        if not self.is_label_run(run):
+                            found |= {x.text for x in run if x.kind in ("letter", "greek")}
         found.discard(self.nt.size)
         if isinstance(self.nt.upper, str):
             found.discard(self.nt.upper)
         return found
+
+    @staticmethod
+    def _runs(inner: list[Tok]) -> list[list[Tok]]:
+        """Adjacent letters grouped (``pred_i`` → ``pred``, ``_``, ``i``)."""
+        runs: list[list[Tok]] = []
+        for x in inner:
+            if runs and x.kind == "letter" and runs[-1][-1].kind == "letter" and \
+                    runs[-1][-1].end == x.pos:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+        return runs
 
     def is_label_run(self, inner: list[Tok]) -> bool:
         """``true`` in ``y_{true}``: three or more adjacent letters, not all index letters."""
