@@ -24,7 +24,6 @@ CONSTRUCTS = [
     ("0.3", D, Rational(3, 10)),
     ("y_{true}", D, Symbol("y_{true}")),                      # a label, not four indices
     (r"y_{\text{pred}}", D, Symbol(r"y_{\text{pred}}")),
-    ("y_{pred_i}", D, IndexedBase("y_{pred}")[i]),
     (r"\hat y_k", D, IndexedBase(r"\hat{y}")[k]),
     (r"\hat{\mathbf{y}}", D, Symbol(r"\hat{y}")),
     (r"\ell", D, Symbol("ell")),

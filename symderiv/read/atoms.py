@@ -58,12 +58,12 @@ class NameRules:
         if len(run) >= 5 or (has_call and len(run) >= 3):
             return True
         if run[0] == "d" and len(run) == 2:
-            return self.choices.choose(("run", lx.start), (
+            return self.choices.choose(("run", run), (
                 f"{run} read as one name (a gradient), not d·{run[1]}",
                 f"{run} read as the product d·{run[1]}")) == 0
         if run.isupper() or has_call:
             dots = "·".join(run)
-            return self.choices.choose(("run", lx.start), (
+            return self.choices.choose(("run", run), (
                 f"{run} read as one name, not the product {dots}",
                 f"{run} read as the product {dots}")) == 0
         if len(run) >= 3:
@@ -105,13 +105,10 @@ class NameRules:
                 suffix = "_{" + self.src(a1, b1) + "}"            # y_{true}
             elif (len(inner) > 4 and self.is_char(a1 + self._run_len(a1, b1), "_", b1)
                   and self.table.is_label_run(inner[:self._run_len(a1, b1)])):
-                n = self._run_len(a1, b1)                           # y_{pred_i}
-                suffix = "_{" + self.src(a1, a1 + n) + "}"
-                s1, s2, end = self.arg(a1 + n + 1, b1, "subscript")
-                if self.nx(end, b1) < b1:
-                    raise self.err("unexpected text after the index", end,
-                                   "write y_{pred_i} with one index")
-                obj = IndexedBase(base + suffix)[tuple(self.sub_items(*self.strip(s1, s2)))]
+                # y_{pred_i}: the entries of a vector y_{pred} that the text also writes bare
+                # (∂L/∂y_{pred}); read as entries they would be unrelated to the bare name
+                raise self.err(f"an index inside a labelled subscript ({self.src(a1, b1)})",
+                               a1, "write the entry as y^{pred}_i, or declare the notation")
             else:
                 items = self.sub_items(a1, b1)
                 if transpose:
@@ -210,14 +207,14 @@ class NameRules:
             return False
         written = " ".join(self.src(lx.start, call.children[-1].value.end).split())
         shown = f"{written})" if not written.endswith((")", "]", "}")) else written
-        return self.choices.choose(("call", lx.start), (
+        return self.choices.choose(("call", base), (
             f"{shown} read as {base} applied to its argument, not a product",
             f"{shown} read as the product of {base} and its argument")) == 0
 
     def transpose(self, lx, name: str, at: int) -> bool:
         """``W^T``: a transpose; with a doubt when T is also a name of the formula."""
         if "T" in self.table.values - {name} and lx.sub is not None:
-            return self.choices.choose(("transpose", at), (
+            return self.choices.choose(("transpose", "T"), (
                 f"{name}^T read as a transpose, though T is also a name here",
                 f"{name}^T read as the power {name} to the T")) == 0
         return True

@@ -83,7 +83,7 @@ class DerivRules:
             self.choices.note(f"{written} read as a derivative (δ read as ∂)")
             option = 0
         else:
-            option = self.choices.choose(("delta", p), (
+            option = self.choices.choose(("delta",), (
                 f"{written} read as a derivative (δ read as ∂)",
                 f"{written} read as a ratio, δ a variable"))
         if option == 1:

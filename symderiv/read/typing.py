@@ -41,7 +41,10 @@ def canon_name(s: str) -> str:
 
 
 class Choices:
-    """The choice points met while reading, and the options forced for this reading."""
+    """The choice points met while reading, and the options forced for this reading.
+
+    A key names a construct, not a place: every ``dA`` of a formula, every δ-fraction, every
+    ``f(...)`` of one name is read the same way, so the readings stay coherent."""
 
     def __init__(self, forced: dict | None = None):
         self.forced = dict(forced or {})

@@ -418,9 +418,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                        f"depend on {entry} are not decided"))
             continue
         unread = _unread_definition(text_read, notation) if _defined_name(text_read, notation) is None else None
-        if unread is not None and unread not in defined:
+        if unread is not None:
             # a definition that could not be read: its name is opaque from here on, so
-            # that nothing depending on it is decided with the name left free
+            # that nothing depending on it is decided with the name left free (nor with an
+            # earlier definition it replaces: "dZ = dA \odot f'(Z)" after "dZ = ∂L/∂z")
+            if unread in defined:
+                old = by_doc.pop(unread, (None,))[0]
+                doc_given = tuple(g for g in doc_given if g != old)
+                defined.discard(unread)
             opaque.setdefault(unread, (spec.line, len(out) + 1))
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
                                reading=f"defines {unread}, but the definition could not be "
