@@ -16,7 +16,6 @@ from symderiv.notation import beta, index, size
 from .typing import label_key
 from .values import is_matrix, mul, power
 
-_BOLD = ("\\mathbf", "\\boldsymbol", "\\bm", "\\pmb")
 TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT",
              "\\mathrmT", "\\textsf{T}"}
 
@@ -164,9 +163,8 @@ class NameRules:
             elif prime and base not in self.functions:
                 raise self.err(f"{base} (with a prime) is not applied to anything", lx.start,
                                f"write {base}(x)")
-            elif base in self.vectors or (base == name and name in self.table.indexed and (
-                    self.toks[lx.start].src.startswith(_BOLD))):
-                obj = IndexedBase(base)       # \mathbf{z} beside z_j: the whole vector
+            elif base in self.vectors:
+                obj = IndexedBase(base)
             elif base != name or not name.isalpha():     # labelled, primed, accented...
                 obj = Symbol(base)
             else:
