@@ -8,7 +8,6 @@ r"""Names with their scripts, function applications, letter runs and numbers.
 from __future__ import annotations
 
 import sympy
-from lark import Tree
 from sympy import Expr, Function, IndexedBase, Integer, KroneckerDelta, Rational, Symbol
 
 from symderiv.notation import beta, index, size
@@ -289,5 +288,3 @@ def _names(expr):
             out.add(str(s.label))
     return out
 
-
-__all__ = ["NameRules", "TRANSPOSE", "Tree"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy
 from lark import Token, Tree
-from sympy import Indexed, IndexedBase, Integer, KroneckerDelta, Rational, Symbol
+from sympy import Indexed, IndexedBase, KroneckerDelta, Rational, Symbol
 
 from symderiv.notation import Partial
 
@@ -266,5 +266,3 @@ class DerivRules:
             raise self.err("a product with an excluded index", p, "write the product out")
         return cls(body, (marker, lo, hi))
 
-
-__all__ = ["DerivRules", "Integer"]

@@ -9,6 +9,7 @@ from sympy import ImmutableMatrix, Indexed, Integer
 
 from symderiv.notation import index
 
+from .clauses import condition
 from .scan import ELLIPSIS_CMDS
 from .values import is_matrix
 
@@ -252,8 +253,3 @@ def _pattern_matrix(grid):
 def _tex(expr) -> str:
     from symderiv.printer import to_latex
     return to_latex(expr)
-
-
-def condition(r, a, b, allow_eq):
-    from .formula import condition as _condition
-    return _condition(r, a, b, allow_eq)

@@ -12,8 +12,6 @@ from lark import Lark
 from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
-from .model import LatexError
-
 
 class _Given(Lexer):
     """Lark's lexer slot: the terminals were made by :class:`~symderiv.read.scan.PreLexer`."""
