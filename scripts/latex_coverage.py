@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from symderiv.extract import extract_formulas
-from symderiv.latex import LatexError, Notation, read_formula, split_display, to_latex
+from symderiv.printer import to_latex
+from symderiv.read import LatexError, Notation, read_formula, split_display
 
 DEFAULT_POSTS = Path(__file__).resolve().parents[2] / "shared" / "posts"
 

@@ -15,7 +15,8 @@ import sympy
 from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
 
 from .calculus import CalculusError, _ancestors
-from .latex import IndexRange, LatexError, Notation, read_expr, read_formula, to_latex
+from .printer import to_latex
+from .read import IndexRange, LatexError, Notation, read_expr, read_formula
 from .notation import Context, NotationError, Partial, SymderivError, base_name
 from .notation import as_expr
 from .notation import size as size_symbol
@@ -521,6 +522,10 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
 def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
     notation = with_function_names(given, infer_notation(given, notation))
     f = read_formula(claim, notation)
+    if "\\approx" in f.relations:
+        return Verdict("unknown", "none", claim=claim,
+                       reason="an approximation (\\approx): rounded values are not checked as "
+                              "equalities")
     return check_readings(f, claim, lambda parts: build_context(
         given, where, notation, claim_exprs=parts, size=size), sizes=sizes)
 
@@ -545,7 +550,7 @@ def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
           timeout: float | None = DEFAULT_TIMEOUT, size: int | None = None) -> Verdict:
     """Read a LaTeX claim (``a = b`` or a chain ``a = b = c``) and decide it.
 
-    Raises :class:`~symderiv.latex.LatexError` / :class:`~symderiv.notation.NotationError` on
+    Raises :class:`~symderiv.read.LatexError` / :class:`~symderiv.notation.NotationError` on
     bad input; a check that exceeds *timeout* seconds gives ``unknown`` (reason: time budget).
     """
     args = (claim, tuple(given), tuple(where), notation or Notation(), tuple(sizes), size)

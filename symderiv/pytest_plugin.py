@@ -116,7 +116,7 @@ class IdentityItem(pytest.Item):
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, IdentityCheckFailed):
             return f"{self.name}: {excinfo.value}"
-        from .latex import LatexError
+        from .read import LatexError
         if isinstance(excinfo.value, LatexError):
             return f"{self.name}: cannot read the claim: {excinfo.value}"
         return super().repr_failure(excinfo, style)

@@ -29,7 +29,7 @@ class TensorShape(ShapeError):
 
 
 def to_tex(e) -> str:
-    from .latex import to_latex
+    from .printer import to_latex
     return to_latex(e)
 
 

@@ -30,7 +30,7 @@ from sympy import Expr, Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
 
 from . import calculus
 from .calculus import CalculusError, index_conditions, value_conditions
-from .latex import to_latex
+from .printer import to_latex
 from .exact import PRIME, Evaluator, Unsupported, is_zero_value, degree_bound
 from .notation import Context, Partial, SymderivError, base_name, beta, substitute
 from .verdict import (EXIT_CODES, STATUSES, Counterexample, ReadingResult, Verdict,

@@ -1,4 +1,4 @@
-r"""The LaTeX reader and printer (symderiv.latex).
+r"""The LaTeX reader and printer (symderiv.read, symderiv.printer).
 
 Readings are compared structurally (``==``), or by ``simplify(a - b) == 0`` where the structure
 legitimately differs, never as strings. Formulas marked "post 000/001/002" are copied verbatim
@@ -16,8 +16,9 @@ from sympy import (E, Eq, Function, FunctionMatrix, ImmutableMatrix, IndexedBase
                    KroneckerDelta, Lambda, MatAdd, MatMul, Ne, Piecewise, Product, Rational, Sum,
                    Symbol, exp, log, sqrt)
 
-from symderiv.latex import (Declaration, Formula, IndexRange, LatexError, Notation, read_expr,
-                            read_formula, split_display, to_latex)
+from symderiv.printer import to_latex
+from symderiv.read import (Declaration, Formula, IndexRange, LatexError, Notation, read_expr,
+                           read_formula, split_display)
 from symderiv.notation import K, Partial, SymderivError, beta, index, size
 
 i, j, k, a, b = (index(n) for n in "ijkab")
@@ -133,7 +134,7 @@ READINGS = [
     ("g(x)", FG, g_(x)),
     ("g^2(x)", FG, g_(x) ** 2),
     ("g(x)^2", FG, g_(x) ** 2),
-    ("f(x)", D, f_ * x),                                 # undeclared: a product
+    ("f(x)", D, Function("f")(x)),       # undeclared: an application (a product is the other reading)
     ("L(y, t)", D, L_(Symbol("y"), Symbol("t"))),       # several arguments: a function
     ("f'(x)", D, Function("f'")(x)),
     ("Softmax^{'}(A^{O})", O, Function("Softmax'")(AO)),
@@ -324,7 +325,7 @@ BAD = [
     (r"\frac{\partial x}{\partial (x+y)}", "differentiate"), (r"\frac{d^2 y}{dx^2}", "higher"),
     (r"\frac{\partial x}{y}", "only one side"), ("a < b", "inequality"), ("x = ", "empty"),
     ("y_{1.5}", "decimal"), ("ü", "unsupported character"), (r"\text{hello world}", "text"),
-    (r"\begin{pmatrix} 1 & 2 \\ 3 \end{pmatrix}", "lengths"), (r"a \approx b", "between"),
+    (r"\begin{pmatrix} 1 & 2 \\ 3 \end{pmatrix}", "lengths"), (r"a \sim b", "between"),
     ("x + (y, z)", "matrix and a scalar"), ("x" + " x" * 600, "factors"),
     (r"\sum_{k=1}^{K} " * 20 + "y_k", "sums"), ("+".join(["x"] * 3100), "terms"),
     (" ".join(["9" * 200] * 30), "digits"), ("f'", "prime"), ("(1,2)(3,4)", None),

@@ -3,7 +3,7 @@ import pytest
 from sympy import IndexedBase, Rational, Sum, Symbol, log, exp, Function
 
 from symderiv.api import check
-from symderiv.latex import Notation, read_expr
+from symderiv.read import Notation, read_expr
 from symderiv.notation import K, Partial, index
 
 w, z = IndexedBase("w"), IndexedBase("z")

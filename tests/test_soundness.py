@@ -260,7 +260,7 @@ def test_sizes_only_the_claim_uses(claim, status):
 
 
 def test_transpose_has_a_clear_message():
-    from symderiv.latex import LatexError, read_formula
+    from symderiv.read import LatexError, read_formula
     with pytest.raises(LatexError, match="transpose"):
         read_formula(r"\frac{\partial L}{\partial W} = \frac{\partial L}{\partial y} x^\top")
 
@@ -283,7 +283,7 @@ def test_value_of_a_differentiation_variable(claim, status):
 ])
 def test_matrix_notation_is_refused_not_misread(latex, what):
     """y^T is not y to the power T: such formulas are unreadable (unknown), never refuted."""
-    from symderiv.latex import LatexError, read_formula
+    from symderiv.read import LatexError, read_formula
     with pytest.raises(LatexError, match=what):
         read_formula(latex)
 

@@ -10,7 +10,7 @@ import sympy
 
 from ..extract import extract_formulas
 from ..notation import Partial, SymderivError
-from ..latex import Notation, split_display, top_level_equals
+from ..read import Notation, split_display, top_level_equals
 from .markdown import ICON, _code, _md_text
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
 
@@ -30,7 +30,7 @@ _CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-
 @functools.lru_cache(maxsize=4096)
 def _read(latex: str, notation: Notation):
     """read_formula, once per formula and notation (the context rules ask several times)."""
-    from ..latex import read_formula
+    from ..read import read_formula
     return read_formula(latex, notation)
 
 
@@ -304,7 +304,7 @@ def _top_level_commas(text: str) -> list[str]:
 
 def _enumerated(latex: str, notation: Notation) -> str | None:
     """``y_1 = E(1), \\dots, y_K = E(K)`` → ``y_{i} = E(i)`` (checked against the first item)."""
-    from ..latex import to_latex
+    from ..printer import to_latex
     if not any(d in latex for d in _DOTS):
         return None
     items = [t.strip() for t in _top_level_commas(latex) if t.strip() not in _DOTS + ("",)]
@@ -448,9 +448,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                        f"depend on {entry} are not decided"))
             continue
         unread = _unread_definition(text_read, notation) if undefined else None
-        if unread is not None and unread not in defined:
+        if unread is not None:
             # a definition that could not be read: its name is opaque from here on, so
-            # that nothing depending on it is decided with the name left free
+            # that nothing depending on it is decided with the name left free (nor with an
+            # earlier definition it replaces: "dZ = dA \odot f'(Z)" after "dZ = ∂L/∂z")
+            if unread in defined:
+                old = by_doc.pop(unread, (None,))[0]
+                doc_given = tuple(g for g in doc_given if g != old)
+                defined.discard(unread)
             opaque.setdefault(unread, (spec.line, len(out) + 1))
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
                                reading=f"defines {unread}, but the definition could not be "

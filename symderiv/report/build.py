@@ -21,7 +21,8 @@ from .. import calculus
 from ..api import (_applied_to_symbols, build_context, check_parsed, check_readings, infer_notation,
                    with_function_names)
 from ..calculus import CalculusError
-from ..latex import LatexError, Notation, read_expr, read_formula, to_latex
+from ..printer import to_latex
+from ..read import LatexError, Notation, read_expr, read_formula
 from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
@@ -217,7 +218,7 @@ def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int]]]:
 def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:
     """Declarations: index ranges agree with the reading; shapes fit the definitions."""
     from ..api import _shape_refuted, build_context
-    from ..latex import IndexRange
+    from ..read import IndexRange
     from ..vectors import ShapeError, shape_of
     ranges = [d for d in f.declarations if isinstance(d, IndexRange)]
     if ranges:

@@ -6,7 +6,7 @@ import json
 import sympy
 
 from ..derivations import Derivation
-from ..latex import to_latex
+from ..printer import to_latex
 
 __all__ = ["render_derivation"]
 

@@ -5,7 +5,7 @@ A claim file (TOML, one per post) holds formulas and notation only, never verdic
     post = "000_6e1cb4f8268cf0b9.txt"     # under the posts folder
     slug = "000-softmax-output-layer"
     title = "..."
-    [notation]                           # symderiv.latex.Notation fields
+    [notation]                           # symderiv.read.Notation fields
     labels = ["O"]
     [context]
     given = ['y_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}']    # for every formula
@@ -33,7 +33,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..latex import Notation
+from ..read import Notation
 from ..notation import NotationError
 from ..verify import Verdict
 

@@ -1,0 +1,290 @@
+r"""Names with their scripts, function applications, letter runs and numbers.
+
+``A^{O}_i`` → ``IndexedBase('A^{O}')[i]`` (a layer's label), ``z^{[l]}_j``, ``W^{(l)}``,
+``y_{true}`` → ``Symbol('y_{true}')``, ``\delta_{ij}`` / ``1_{i=j}`` → ``KroneckerDelta``,
+``W^T_{ij}`` → ``W[j, i]``, ``f(x)`` → an application or a product (see
+:mod:`symderiv.read.typing`), ``e^{x}`` → ``exp(x)``.
+"""
+from __future__ import annotations
+
+import sympy
+from sympy import Expr, Function, IndexedBase, Integer, KroneckerDelta, Rational, Symbol
+
+from symderiv.notation import beta, index, size
+
+from .typing import label_key
+from .values import is_matrix, mul, power
+
+TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT",
+             "\\mathrmT", "\\textsf{T}"}
+
+
+class NameRules:
+    """Mixin of :class:`~symderiv.read.transform.Reader`: the ``atom_call`` rule and names."""
+
+    # -- symbols -----------------------------------------------------------------------------
+    def index_sym(self, name: str):
+        if name == self.nt.size:
+            return self.nt.size_symbol
+        if isinstance(self.nt.upper, str) and name == self.nt.upper:
+            return size(name)
+        return index(name)
+
+    def scalar(self, name: str):
+        if name == self.nt.size or (isinstance(self.nt.upper, str) and name == self.nt.upper):
+            return self.index_sym(name)
+        if name == "beta":
+            return beta
+        if name in self.index_names:
+            return index(name)
+        return Symbol(name)
+
+    # -- the rule ----------------------------------------------------------------------------
+    def rule_atom_call(self, t, post=None):
+        lx = t.children[0].value
+        call = t.children[1] if len(t.children) > 1 else None
+        if lx.run and not self.run_is_name(lx, call is not None):
+            first = [self.scalar(c) for c in lx.run[:-1]]
+            last = self.named(lx, lx.run[-1], call, post)
+            return self.wrap(lambda: mul(first + [last]), lx.start)
+        return self.named(lx, lx.run or lx.name, call, post)
+
+    def run_is_name(self, lx, has_call: bool) -> bool:
+        """``softmax``, ``NLL``, ``dA``: one name; ``xy``: a product (see typing.py)."""
+        run = lx.run
+        spaced = " ".join(run)
+        if len(run) >= 5 or (has_call and len(run) >= 3):
+            return True
+        if run[0] == "d" and len(run) == 2:
+            return self.choices.choose(("run", run), (
+                f"{run} read as one name (a gradient), not d·{run[1]}",
+                f"{run} read as the product d·{run[1]}")) == 0
+        if run.isupper() or has_call:
+            dots = "·".join(run)
+            return self.choices.choose(("run", run), (
+                f"{run} read as one name, not the product {dots}",
+                f"{run} read as the product {dots}")) == 0
+        if len(run) >= 3:
+            self.warn(f"read {run!r} as the product {spaced}; declare it in the notation if "
+                      "it is one name")
+        return False
+
+    def named(self, lx, name: str, call, post=None):
+        label = pw = None
+        prime = lx.prime
+        transpose = False
+        for a1, b1, q in lx.sups:
+            key = label_key(self.src(a1, b1))
+            sub_after = lx.sub is not None and lx.sub[0] > q
+            if key in ("'", "\\prime", "''"):
+                prime = True
+            elif label is None and pw is None and name != "e" and (
+                    self.is_label(a1, b1, key) or (sub_after and self.layer_letter(a1, b1))):
+                label = key          # A^{O}_i, z^{[L]}_j: a layer's name, not a power
+            elif pw is None and not transpose:
+                if name != "e" and key in TRANSPOSE:
+                    transpose = self.transpose(lx, name, q)
+                    if transpose:
+                        continue
+                pw = (a1, b1, q)
+            else:
+                raise self.err("two superscripts on one name", q, "use braces, e.g. (x^{2})^{3}")
+        base = name if label is None else f"{name}^{{{label}}}"
+        if prime:
+            base += "'"
+        obj = None
+        suffix = ""
+        if lx.sub is not None:
+            a1, b1 = self.strip(*lx.sub)
+            inner = self.toks[a1:b1]
+            if b1 - a1 == 1 and self.toks[a1].kind in ("word", "text"):
+                suffix = "_{" + self.src(a1, b1) + "}"
+            elif self.table.is_label_run(inner):
+                suffix = "_{" + self.src(a1, b1) + "}"            # y_{true}
+            elif (len(inner) > 4 and self.is_char(a1 + self._run_len(a1, b1), "_", b1)
+                  and self.table.is_label_run(inner[:self._run_len(a1, b1)])):
+                # y_{pred_i}: the entries of a vector y_{pred} that the text also writes bare
+                # (∂L/∂y_{pred}); read as entries they would be unrelated to the bare name
+                raise self.err(f"an index inside a labelled subscript ({self.src(a1, b1)})",
+                               a1, "write the entry as y^{pred}_i, or declare the notation")
+            else:
+                items = self.sub_items(a1, b1)
+                if transpose:
+                    if len(items) != 2:
+                        raise self.err("a transpose with one index", lx.start,
+                                       "write the entry of the transpose as W^T_{ij} = W_{ji}")
+                    items = items[::-1]
+                if name == "delta" and label is None and not prime:
+                    if len(items) != 2:
+                        raise self.err(f"\\delta with {len(items)} indices", lx.start,
+                                       "a Kronecker delta has two indices: \\delta_{ij}")
+                    obj = KroneckerDelta(*items)
+                else:
+                    obj = IndexedBase(base + suffix)[tuple(items)]
+        elif transpose:
+            raise self.err("a transpose in vector notation is not read", lx.start,
+                           "write the formula per entry with indices, e.g. "
+                           "\\frac{\\partial L}{\\partial W_{ij}} = "
+                           "\\frac{\\partial L}{\\partial y_i} x_j")
+        base += suffix
+        product_arg = None
+        entry = None
+        if call is not None and call.children[-1].type == "CALLSUB":
+            entry = self.sub_items(*self.strip(*call.children[-1].value.extra))
+        if obj is None and call is not None:
+            args = self.args(call.children[1])
+            if entry is not None:
+                obj = Function(base)(*args, *entry)       # softmax(z)_i: softmax(z, i)
+                self.choices.note(f"{base}(...)_{{...}} read as the entry of {base}'s value, "
+                                  f"written {base}(arguments, index)")
+                call = None
+            elif self.applied(lx, name, base, call, args, prime):
+                obj = Function(base)(*args)
+                call = None
+            else:
+                product_arg = args[0]
+                if len(args) > 1:                               # pragma: no cover
+                    product_arg = sympy.ImmutableMatrix([args])
+        elif call is not None:
+            args = self.args(call.children[1])
+            if len(args) > 1 or entry is not None or base in self.functions or name in self.functions:
+                raise self.err(f"an argument list after the indexed name {base}", lx.start,
+                               "write the function without an index, e.g. p(z)_i")
+            product_arg = args[0]
+            if not (self.table.is_value(name, base)
+                    or name in {str(s) for a in args for s in _names(a)}):
+                written = " ".join(self.src(lx.start, call.children[-1].value.end).split())
+                self.choices.note(f"{written} read as a product, not as {base} applied to "
+                                  "its argument")
+        if obj is None:
+            if name == "e" and label is None and not suffix and not prime:
+                obj = sympy.E
+            elif prime and base not in self.functions:
+                raise self.err(f"{base} (with a prime) is not applied to anything", lx.start,
+                               f"write {base}(x)")
+            elif base in self.vectors:
+                obj = IndexedBase(base)
+            elif base != name or not name.isalpha():     # labelled, primed, accented...
+                obj = Symbol(base)
+            else:
+                obj = self.scalar(name)
+        if pw is not None:
+            e = self.expr(pw[0], pw[1], "exponent")
+            obj = self.wrap(lambda: power(obj, e), pw[2])
+        if post is not None:
+            if product_arg is not None:
+                product_arg = self.wrap(lambda: power(product_arg, post[0]), post[1])
+            else:
+                obj = self.wrap(lambda: power(obj, post[0]), post[1])
+        if product_arg is not None:
+            obj = self.wrap(lambda: mul([obj, product_arg]), lx.start)
+        return obj
+
+    def _run_len(self, a, b) -> int:
+        n = 0
+        while a + n < b and self.toks[a + n].kind == "letter" and (
+                n == 0 or self.toks[a + n].pos == self.toks[a + n - 1].end):
+            n += 1
+        return n
+
+    def applied(self, lx, name, base, call, args, prime, indexed=False) -> bool:
+        """Is ``name(args)`` an application? Declared functions, primes, argument lists and
+        function words are; a name used as a value elsewhere is not; otherwise both readings
+        are kept (the application preferred)."""
+        tb = self.table
+        if not indexed and tb.is_function(name, base, lx.kind, prime):
+            return True
+        if indexed and (base in self.functions or name in self.functions):
+            return True
+        if len(args) > 1:
+            return True
+        if any(is_matrix(a) for a in args):
+            return False
+        if tb.is_value(name, base) or name in {str(s) for a in args for s in _names(a)}:
+            return False
+        written = " ".join(self.src(lx.start, call.children[-1].value.end).split())
+        shown = f"{written})" if not written.endswith((")", "]", "}")) else written
+        return self.choices.choose(("call", base), (
+            f"{shown} read as {base} applied to its argument, not a product",
+            f"{shown} read as the product of {base} and its argument")) == 0
+
+    def transpose(self, lx, name: str, at: int) -> bool:
+        """``W^T``: a transpose; with a doubt when T is also a name of the formula."""
+        if "T" in self.table.values - {name} and lx.sub is not None:
+            return self.choices.choose(("transpose", "T"), (
+                f"{name}^T read as a transpose, though T is also a name here",
+                f"{name}^T read as the power {name} to the T")) == 0
+        return True
+
+    def layer_letter(self, a, b) -> bool:
+        """A superscript before a subscript that names a layer: one capital letter
+        (``A^{O}_i``) or a bracketed group (``z^{[l]}_j``)."""
+        a, b = self.strip(a, b)
+        if b - a == 1 and self.toks[a].kind == "letter" and self.toks[a].text.isupper() \
+                and self.toks[a].text != "T":
+            return True
+        return b - a >= 3 and self.is_char(a, "[") and self.is_char(b - 1, "]")
+
+    def is_label(self, a, b, key) -> bool:
+        if key in self.labels:
+            return True
+        a, b = self.strip(a, b)
+        if b - a == 1 and self.toks[a].kind in ("word", "text", "letter") and self.toks[
+                a].src.startswith(("\\text", "\\mbox")):
+            return True
+        return b - a >= 3 and self.is_char(a, "(") and self.match.get(a) == b - 1
+
+    # -- subscripts --------------------------------------------------------------------------
+    def sub_items(self, a, b) -> list:
+        if a >= b:
+            raise self.err("an empty subscript", max(a - 1, 0), "write the index, e.g. y_{i}")
+        pieces = self.split_at(a, b, lambda r: self.is_char(r, ","))
+        if len(pieces) > 1:
+            return [self.index_value(self.expr(x, y, "index"), x) for x, y in pieces]
+        kinds = {self.toks[r].kind for r in range(a, b)}
+        if kinds <= {"letter", "num", "greek", "ws"}:
+            items = []
+            for r in range(a, b):
+                t = self.toks[r]
+                if t.kind in ("letter", "greek"):
+                    items.append(self.index_sym(t.text))
+                elif t.kind == "num":
+                    if "." in t.text:
+                        raise self.err(f"a decimal index {t.text}", r, "indices are integers")
+                    items.append(Integer(t.text))
+            return items
+        return [self.index_value(self.expr(a, b, "index"), a)]
+
+    def index_value(self, value, at):
+        if is_matrix(value) or not isinstance(value, Expr) or (
+                value.is_number and not value.is_Integer):
+            raise self.err(f"the index {value} is not an integer", at,
+                           "indices are letters or integers, e.g. y_{i+1}")
+        if isinstance(value, Symbol) and not value.is_integer:
+            return self.index_sym(value.name)
+        return value
+
+    # -- numbers -----------------------------------------------------------------------------
+    def number(self, lx):
+        text = lx.name
+        value = Rational(text) if "." in text else Integer(text)
+        if lx.sub is not None:
+            a1, b1 = lx.sub
+            sides = self.split_at(a1, b1, lambda s: self.is_char(s, "="))
+            if value == 1 and len(sides) == 2:
+                return KroneckerDelta(self.expr(*sides[0], "index"),
+                                      self.expr(*sides[1], "index"))
+            raise self.err(f"a subscript on the number {text}", lx.start + 1,
+                           "write the indicator as 1_{i=j}, or remove the subscript")
+        return value
+
+
+def _names(expr):
+    out = set()
+    for s in sympy.preorder_traversal(expr):
+        if isinstance(s, Symbol):
+            out.add(s.name)
+        elif isinstance(s, IndexedBase):
+            out.add(str(s.label))
+    return out
+

@@ -1,0 +1,159 @@
+r"""Cutting a display into equations: ``eqnarray``/``align``/``aligned``/``\\eqalign{..\\cr..}`` rows
+or ``\\\\``-separated lines; ``&=&`` and ``=&`` continuation rows keep their leading ``=``."""
+from __future__ import annotations
+
+import re
+
+from .matrices import ALIGN_ENVS
+from .normalize import as_text
+
+_ENV_RE = re.compile(r"\\(begin|end)\s*\{\s*([A-Za-z]+\*?)\s*\}(\s*\{[^{}]*\})?")
+
+
+def split_display(latex) -> list[str]:
+    r"""One string per equation of a display: ``eqnarray``/``align``/... or ``\\``-separated lines.
+
+    >>> split_display(r'\begin{eqnarray} a &=& b \\ c &=& d \nonumber \end{eqnarray}')
+    ['a = b', 'c = d']
+    >>> split_display(r'\eqalign{ p &= q \cr &= r \cr}')
+    ['p = q', '= r']
+    """
+    text = _eqalign(as_text(latex).strip())
+    for left, right in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
+        if text.startswith(left) and text.endswith(right) and len(text) >= len(left) + len(right):
+            text = text[len(left):len(text) - len(right)].strip()
+            break
+    lines: list[str] = []
+    buf: list[str] = []
+    depth = 0          # brace depth
+    matrix = 0         # depth inside matrix-like environments
+    p = 0
+    n = len(text)
+    while p < n:
+        c = text[p]
+        if c == "\\":
+            if text.startswith("\\\\", p):
+                if depth == 0 and matrix == 0:
+                    lines.append("".join(buf))
+                    buf = []
+                    p += 2
+                    m = re.match(r"\s*\[[^\]]*\]", text[p:])   # \\[2pt]
+                    if m:
+                        p += m.end()
+                    continue
+                buf.append("\\\\")
+                p += 2
+                continue
+            m = _ENV_RE.match(text, p)
+            if m:
+                env = m.group(2)
+                if env in ALIGN_ENVS:
+                    buf.append(" ")
+                    p = m.end()
+                    continue
+                matrix += 1 if m.group(1) == "begin" else -1
+                buf.append(m.group(0))
+                p = m.end()
+                continue
+            m = re.match(r"\\(nonumber|notag)(?![A-Za-z])", text[p:])
+            if m:
+                p += m.end()
+                continue
+            m = re.match(r"\\label\s*\{[^{}]*\}", text[p:])
+            if m:
+                p += m.end()
+                continue
+            m = re.match(r"\\([A-Za-z]+|.)", text[p:], re.S)
+            buf.append(m.group(0))
+            p += m.end()
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "&" and matrix == 0:
+            buf.append(" ")
+            p += 1
+            continue
+        elif c == "%":
+            nl = text.find("\n", p)
+            p = n if nl < 0 else nl
+            continue
+        buf.append(c)
+        p += 1
+    lines.append("".join(buf))
+    out = []
+    for line in lines:
+        line = " ".join(line.split())
+        if line:
+            out.extend(_split_joined(line))
+    return out
+
+
+_EQALIGN = re.compile(r"\\eqalign(no)?\s*\{")
+
+
+def _eqalign(text: str) -> str:
+    """Plain TeX's ``\\eqalign{ a &= b \\cr ... }``: its rows, separated by ``\\\\``."""
+    while True:
+        m = _EQALIGN.search(text)
+        if m is None:
+            return text
+        depth, q = 1, m.end()
+        while q < len(text) and depth:
+            if text[q] == "{" and text[q - 1] != "\\":
+                depth += 1
+            elif text[q] == "}" and text[q - 1] != "\\":
+                depth -= 1
+            q += 1
+        if depth:
+            return text
+        inner = re.sub(r"\\cr(?![A-Za-z])", r"\\\\", text[m.end():q - 1])
+        text = text[:m.start()] + inner + text[q:]
+
+
+_JOIN = re.compile(r",?\s*\\q?quad\b\s*(?:\\text\{\s*(?:and)?\s*\}\s*)?")
+_SIMPLE_CONDITION = re.compile(
+    r"^\(?\s*(\\text\{[^{}]*\}\s*)*[A-Za-z]\s*(=|==|\\neq?|!=)\s*([A-Za-z]|\d+)\s*\)?[.,]?$")
+
+
+def top_level_equals(text: str) -> list[int]:
+    """Positions of the ``=`` signs of *text* outside braces (not ``\\leq``, ``:=``, ``==``)."""
+    out, depth = [], 0
+    for n, c in enumerate(text):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif (c == "=" and depth == 0 and text[n - 1:n] not in ("=", ":", "!", "<", ">")
+              and text[n + 1:n + 2] != "="):
+            out.append(n)
+    return out
+
+
+def _split_joined(line: str) -> list[str]:
+    r"""``E = ..., \qquad \frac{\partial E}{\partial y} = ...``: two equations on one line.
+
+    A trailing case condition (``\quad (i \neq j)``) stays with its equation.
+
+    >>> _split_joined(r"y = 2 x, \qquad z = 3 y")
+    ['y = 2 x', 'z = 3 y']
+    >>> _split_joined(r"a = b \quad (i \neq j)")
+    ['a = b \\quad (i \\neq j)']
+    """
+    depth, cuts = 0, []
+    for m in _JOIN.finditer(line):
+        depth = line.count("{", 0, m.start()) - line.count("}", 0, m.start())
+        if depth == 0:
+            cuts.append(m)
+    for m in cuts:
+        left, right = line[:m.start()].strip(), line[m.end():].strip()
+        if (top_level_equals(left) and top_level_equals(right)
+                and not _SIMPLE_CONDITION.match(right)):
+            return [left] + _split_joined(right)
+    return [line]
+
+
+# ---------------------------------------------------------------------------------------------
+# LaTeX out
+# ---------------------------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+r"""Formulas: a chain ``a = b = c``, definitions (``:=``, ``\\coloneqq``, ``\\stackrel{def}{=}``,
+``\\triangleq``, ``\\equiv``), ``\\approx`` as a relation, case conditions (leading ``i \\neq j:``,
+trailing ``\\quad (i \\neq j)``, ``\\text{ if } i = j``), declarations ``W \\in \\mathbb{R}^{m \\times n}``
+and index ranges ``1 \\leq j \\leq K``; each expression is read by the grammar.
+
+Every choice point met (:mod:`symderiv.read.typing`) gives one alternative reading: the
+formula read again with that choice flipped.
+"""
+from __future__ import annotations
+
+import sympy
+from sympy import Symbol
+
+from symderiv.notation import base_name
+from symderiv.printer import to_latex
+
+from .clauses import (_declaration, _index_range, _relation_at, _single_name,
+                      _trailing_condition, condition)
+from .matrices import ALIGN_ENVS
+from .model import MAX_ALTERNATIVES, MAX_DIGITS, Formula, LatexError, Notation, Reading
+from .normalize import DEFAULT_CONFIG, as_text, match_brackets, screen, tokenize
+from .transform import Reader
+from .typing import Choices
+from .values import num_digits
+
+def is_index(s) -> bool:
+    return (isinstance(s, Symbol) and not isinstance(s, sympy.Dummy) and s.is_integer is True
+            and s.is_positive is None)
+
+
+# ---------------------------------------------------------------------------------------------
+# formulas
+# ---------------------------------------------------------------------------------------------
+def _unwrap(r: Reader, a: int, b: int) -> tuple[int, int]:
+    """Strip ``$..$``, ``\\[..\\]``, ``\\(..\\)``, one alignment environment, final punctuation."""
+    toks = r.toks
+    while True:
+        a, b = r.strip(a, b)
+        if a >= b:
+            return a, b
+        first, last = toks[a], toks[b - 1]
+        if (first.kind == "char" and first.text == "$" and last.kind == "char"
+                and last.text == "$" and b - a >= 2):
+            a, b = a + 1, b - 1
+            while a < b and r.is_char(a, "$") and r.is_char(b - 1, "$"):
+                a, b = a + 1, b - 1
+            continue
+        if first.kind == "cmd" and last.kind == "cmd" and (first.text, last.text) in (
+                ("[", "]"), ("(", ")")):
+            a, b = a + 1, b - 1
+            continue
+        if first.kind == "begin" and first.text in ALIGN_ENVS and r.match.get(a) == b - 1:
+            inner = [x for x in r.split_at(a + 1, b - 1, lambda p: r.is_cmd(p, {"\\"}))
+                     if r.strip(*x)[0] < r.strip(*x)[1]]
+            if len(inner) > 1:
+                raise r.err(f"the {first.text} environment holds {len(inner)} equations", a,
+                            "split the display into equations first (split_display)")
+            a, b = a + 1, b - 1
+            continue
+        if last.kind == "char" and last.text in ".,;":
+            b -= 1
+            continue
+        if last.kind == "cmd" and last.text == "\\":
+            b -= 1
+            continue
+        return a, b
+
+
+def read_formula(latex, notation: Notation = Notation()) -> Formula:
+    r"""Read one LaTeX formula: a chain ``a = b = c``, an expression, declarations, conditions.
+
+    >>> f = read_formula(r'i \neq j: \frac{\partial y_j}{\partial x_i} = -\beta y_{j}y_{i}')
+    >>> f.conditions, f.relations
+    ((Ne(i, j),), ('=',))
+    >>> f.parts[0]
+    Partial(y[j], x[i])
+    >>> read_formula(r'x,b ∈ R^n').declarations
+    (Declaration(names=('x', 'b'), space='R', shape=(n,)),)
+    """
+    if not isinstance(notation, Notation):
+        raise LatexError(f"notation must be a Notation, got {type(notation).__name__}")
+    text = as_text(latex)
+    screen(text)
+    toks = tokenize(text, DEFAULT_CONFIG)
+    match, dropped = match_brackets(toks, text)
+    r, parts, relations, conditions, declarations = _read_once(text, toks, match, dropped,
+                                                               notation, Choices())
+    alternatives = []
+    seen = {(tuple(parts), tuple(relations), tuple(conditions))}
+    for key in r.choices.points[:MAX_ALTERNATIVES]:
+        try:
+            alt = _read_once(text, toks, match, dropped, notation, Choices({key: 1}))
+        except LatexError:
+            continue
+        ar, aparts, arels, aconds, _ = alt
+        ident = (tuple(aparts), tuple(arels), tuple(aconds))
+        if ident in seen:
+            continue
+        seen.add(ident)
+        alternatives.append(Reading(tuple(aparts), tuple(arels), tuple(aconds),
+                                    tuple(ar.choices.doubts)))
+    return Formula(text, tuple(parts), tuple(relations), tuple(conditions), tuple(declarations),
+                   tuple(r.warnings), tuple(r.choices.doubts), tuple(alternatives))
+
+
+def _read_once(text, toks, match, dropped, notation, choices):
+    """One reading of the formula under *choices*."""
+    r = Reader(text, toks, match, dropped, notation, choices)
+    a, b = _unwrap(r, 0, len(toks))
+    if a >= b:
+        raise LatexError("the formula is empty", text, None, "give a LaTeX formula such as y_i = 1")
+    conditions: list = []
+    declarations: list = []
+    # a leading case condition "i == j:" / "i \neq j:"
+    for p in r.top_level(a, b):
+        if r.is_char(p, ":") and not r.is_char(p + 1, "=", b):
+            cond = condition(r, a, p, allow_eq=True)
+            if cond is None:
+                raise r.err(f"cannot read the condition {r.src(a, p)!r} before ':'", a,
+                            "write a case condition as i = j: or i \\neq j:")
+            conditions.append(cond)
+            a = p + 1
+            break
+    b, trailing = _trailing_condition(r, a, b)
+    if trailing is not None:
+        conditions.append(trailing)
+    segments = r.split_at(a, b, lambda p: r.is_char(p, ","))
+    main = None
+    pending: list[tuple[int, int]] = []
+    for n, (s, e) in enumerate(segments):
+        s, e = r.strip(s, e)
+        if s >= e:
+            raise r.err("an empty item between commas", min(s, len(toks) - 1), "remove the comma")
+        rels = [(_relation_at(r, p, e) or (None,))[0] for p in r.top_level(s, e)]
+        rels = [x for x in rels if x]
+        if "\\in" in rels:
+            names = []
+            for ps, pe in pending:
+                nm = _single_name(r, ps, pe)
+                obj = r.expr(ps, pe, "name")
+                names.append(nm if nm else base_name(obj))
+            pending = []
+            declarations.append(_declaration(r, s, e, names))
+            continue
+        if pending:
+            if main is not None:
+                raise r.err("several formulas separated by commas", s,
+                            "give one formula at a time")
+            main, pending = pending[0], pending[1:]
+            if pending:
+                raise r.err("several formulas separated by commas", pending[0][0],
+                            "give one formula at a time")
+        if rels and all(x in ("<", ">", "<=", ">=", "\\leq", "\\le", "\\geq", "\\ge",
+                              "\\leqslant", "\\geqslant", "\\lt", "\\gt") for x in rels):
+            declarations.append(_index_range(r, s, e))
+            continue
+        cond = condition(r, s, e, allow_eq=main is not None or n > 0)
+        if cond is not None and (main is not None or len(segments) == 1 or n > 0
+                                 or not rels == ["="]):
+            conditions.append(cond)
+            continue
+        if (_single_name(r, s, e) is not None and n + 1 < len(segments) and main is None):
+            pending.append((s, e))
+            continue
+        if main is not None:
+            raise r.err("several formulas separated by commas", s, "give one formula at a time")
+        main = (s, e)
+    if pending:
+        if main is not None or len(pending) > 1:
+            raise r.err("several formulas separated by commas", pending[0][0],
+                        "give one formula at a time")
+        main = pending[0]
+    parts: list = []
+    relations: list[str] = []
+    if main is not None:
+        s, e = main
+        start = s
+        p = s
+        while p < e:
+            got = _relation_at(r, p, e)
+            if got:
+                kind, after = got
+                if kind == "==":
+                    kind = "="
+                if kind not in ("=", ":=", "\\approx"):
+                    raise r.err(f"{r.toks[p].src!r} between the parts of a formula", p,
+                                "only = and := are read; put conditions before a colon")
+                parts.append(r.expr(start, p, "side of the equation"))
+                relations.append(kind)
+                start = after
+                p = after
+                continue
+            p = r.skip(p)
+        parts.append(r.expr(start, e, "side of the equation"))
+    parts = finish(r, parts, conditions)
+    for part in parts:
+        for num in part.atoms(sympy.Rational):
+            if num_digits(num) > MAX_DIGITS:
+                raise LatexError(f"a number with more than {MAX_DIGITS} digits", text, None,
+                                 "write large numbers as powers, e.g. 10^{5000}")
+    return r, parts, relations, conditions, declarations
+
+
+def read_expr(latex, notation: Notation = Notation()):
+    r"""Read one expression (no relation, condition or declaration).
+
+    >>> read_expr(r'\frac{\partial L}{\partial y_j}')
+    Partial(L, y[j])
+    """
+    f = read_formula(latex, notation)
+    if len(f.parts) != 1 or f.relations or f.conditions or f.declarations:
+        text = as_text(latex)
+        raise LatexError("expected one expression, found "
+                         + (f"{len(f.parts)} parts joined by {', '.join(f.relations)}"
+                            if f.relations else "a condition or declaration"),
+                         text, None, "use read_formula for equations")
+    return f.parts[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# split_display
+# ---------------------------------------------------------------------------------------------
+
+def finish(self, parts: list, conditions: list) -> list:
+    """Resolve bare ``\\sum`` indices and note summation indices also used outside."""
+    for marker, info in reversed(self.markers):
+        node = next((s for e in parts for s in sympy.preorder_traversal(e)
+                     if isinstance(s, (sympy.Sum, sympy.Product))
+                     and any(lim[0] == marker for lim in s.limits)), None)
+        if node is None:
+            continue
+        f = node.function
+        lims = list(node.limits)
+        n = next(k for k, lim in enumerate(lims) if lim[0] == marker)
+        _, lo, hi = lims[n]
+        fs = f.free_symbols
+        if info["kind"] == "i=k":
+            var, alt = info["var"], info["alt"]
+            if var in fs:
+                lims[n] = (var, lo, hi)
+            elif alt in fs:
+                lo_d, hi_d = self.nt.default_range()
+                lims[n] = (alt, lo_d, hi_d)
+                self.warn(f"read {info['written']} as a sum over {alt} ({var} does not occur "
+                          f"in the summand)")
+            else:
+                raise self.err(f"the summand uses neither {var} nor {alt}", info["at"],
+                               "write the summation index, e.g. \\sum_{k=1}^{K}")
+        else:
+            dummy = sympy.Dummy()
+            outside = set()
+            for e in parts + list(conditions):
+                outside |= e.xreplace({node: dummy}).free_symbols
+            mine = {s for s in fs if is_index(s)}
+            cands = sorted(mine - outside, key=str)
+            if len(cands) != 1:
+                what = ("no index" if not mine else
+                        "several indices" if len(cands) > 1 else "only indices used outside")
+                raise self.err(f"a \\{info['op']} without an index, and its summand has "
+                               f"{what} ({', '.join(map(str, sorted(mine, key=str))) or '-'})",
+                               info["at"], "write the summation index, e.g. \\sum_{j}")
+            lims[n] = (cands[0], lo, hi)
+        new = type(node)(f, *lims)
+        parts = [e.xreplace({node: new}) for e in parts]
+    free = set()
+    for e in parts + list(conditions):
+        free |= e.free_symbols
+    for e in parts:
+        for s in sympy.preorder_traversal(e):
+            if isinstance(s, (sympy.Sum, sympy.Product)):
+                for v, _, _ in s.limits:
+                    if v in free:
+                        self.warn(f"{v} is a summation index in {to_latex(s)} and also used "
+                                  "outside that sum")
+                        self.choices.note(f"{v} is summed over in {to_latex(s)} and also "
+                                          "used free outside that sum")
+    return parts
+

@@ -1,0 +1,170 @@
+r"""The symbol table of one formula, and the choice points where a construct has two readings.
+
+:class:`SymbolTable` knows, from the :class:`~symderiv.read.model.Notation` and a scan of the
+tokens, which names are functions, indices, labels, vectors and sizes, and which names are
+used as values elsewhere in the formula. It decides the juxtapositions the grammar leaves open
+(``f(x)``: an application or a product; ``NLL``: a name or a product of letters). Where the
+text alone cannot decide, :class:`Choices` records a choice point: the preferred reading is
+taken and its doubt noted, and the formula is read again with the other option for each point
+(:func:`symderiv.read.formula.read_formula` keeps those as alternative readings).
+"""
+from __future__ import annotations
+
+import re
+
+from .normalize import Tok
+
+# names that are functions wherever they are followed by an argument
+ALWAYS_FUNCTIONS = {"sigma", "softmax", "sigmoid", "relu", "ReLU", "Relu", "tanh", "Softmax",
+                    "SoftMax", "Sig", "sig", "Identity", "identity", "phi", "ELU", "GELU", "LSE",
+                    "logsumexp", "argmax", "argmin"}
+_LABEL_STRIP = re.compile(r"\s+")
+
+
+def label_key(s: str) -> str:
+    s = _LABEL_STRIP.sub("", s)
+    while s.startswith("{") and s.endswith("}"):
+        s = s[1:-1]
+    return s
+
+
+def canon_name(s: str) -> str:
+    """``'A^O'`` → ``'A^{O}'``, ``'\\beta'`` → ``'beta'``: the base names the reader builds."""
+    s = s.strip()
+    m = re.fullmatch(r"(\\?[A-Za-z]+'?)\s*(?:\^\s*(\{.*\}|\S))?", s)
+    if not m:
+        return s
+    name = m.group(1).lstrip("\\")
+    if m.group(2):
+        name += "^{" + label_key(m.group(2)) + "}"
+    return name
+
+
+class Choices:
+    """The choice points met while reading, and the options forced for this reading.
+
+    A key names a construct, not a place: every ``dA`` of a formula, every δ-fraction, every
+    ``f(...)`` of one name is read the same way, so the readings stay coherent."""
+
+    def __init__(self, forced: dict | None = None):
+        self.forced = dict(forced or {})
+        self.points: list = []            # keys, in the order met
+        self.doubts: list[str] = []
+
+    def choose(self, key, doubts: tuple[str, ...]) -> int:
+        """Option 0 (preferred) unless forced; *doubts* holds the doubt of each option."""
+        n = self.forced.get(key, 0)
+        if key not in self.points:
+            self.points.append(key)
+        self.note(doubts[n])
+        return n
+
+    def note(self, doubt: str):
+        if doubt and doubt not in self.doubts:
+            self.doubts.append(doubt)
+
+
+class SymbolTable:
+    """What the names of one formula are (see the module docstring)."""
+
+    def __init__(self, notation, toks: list[Tok], match: dict):
+        self.nt = notation
+        self.functions = {canon_name(f) for f in notation.functions}
+        self.vectors = {canon_name(v) for v in notation.vectors}
+        self.labels = {label_key(lab) for lab in notation.labels}
+        self.index_names = set(notation.indices) | self._scan_indices(toks, match)
+        self.values, self.called, self.indexed = self._scan_uses(toks, match)
+
+    def _scan_indices(self, toks, match) -> set[str]:
+        """Letters used as subscripts (or summation variables) anywhere in the formula; a
+        braced run of three or more letters that are not all index letters is a label
+        (``y_{true}``), not indices."""
+        found = set()
+        for p, t in enumerate(toks):
+            if t.kind == "char" and t.text == "_" and p + 1 < len(toks):
+                q = p + 1
+                while q < len(toks) and toks[q].kind == "ws":
+                    q += 1
+                if q >= len(toks):
+                    continue
+                if toks[q].kind in ("letter", "greek"):
+                    found.add(toks[q].text)
+                elif toks[q].kind == "char" and toks[q].text == "{" and q in match:
+                    inner = [toks[r] for r in range(q + 1, match[q])]
+                    for run in self._runs(inner):
+                        if not self.is_label_run(run):
+                            found |= {x.text for x in run if x.kind in ("letter", "greek")}
+        found.discard(self.nt.size)
+        if isinstance(self.nt.upper, str):
+            found.discard(self.nt.upper)
+        return found
+
+    @staticmethod
+    def _runs(inner: list[Tok]) -> list[list[Tok]]:
+        """Adjacent letters grouped (``pred_i`` → ``pred``, ``_``, ``i``)."""
+        runs: list[list[Tok]] = []
+        for x in inner:
+            if runs and x.kind == "letter" and runs[-1][-1].kind == "letter" and \
+                    runs[-1][-1].end == x.pos:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+        return runs
+
+    def is_label_run(self, inner: list[Tok]) -> bool:
+        """``true`` in ``y_{true}``: three or more adjacent letters, not all index letters."""
+        if len(inner) < 3 or any(x.kind != "letter" for x in inner):
+            return False
+        if any(inner[n + 1].pos != inner[n].end for n in range(len(inner) - 1)):
+            return False
+        return not all(x.text in self.nt.indices for x in inner)
+
+    @staticmethod
+    def _scan_uses(toks, match) -> tuple[set, set, set]:
+        """Names written without a following ``(`` (values), with one (called), and with a
+        subscript (indexed)."""
+        values, called, indexed = set(), set(), set()
+        n = len(toks)
+        p = 0
+        while p < n:
+            t = toks[p]
+            if t.kind not in ("letter", "greek", "word"):
+                p += 1
+                continue
+            r = p
+            while t.kind == "letter" and r + 1 < n and toks[r + 1].kind == "letter" and \
+                    toks[r + 1].pos == toks[r].end:
+                r += 1
+            name = "".join(x.text for x in toks[p:r + 1])
+            q = r + 1
+            while q < n:                    # skip scripts and primes
+                if toks[q].kind == "ws":
+                    q += 1
+                elif toks[q].kind == "char" and toks[q].text in "_^":
+                    if toks[q].text == "_":
+                        indexed.add(name)
+                    q += 1
+                    while q < n and toks[q].kind == "ws":
+                        q += 1
+                    q = match[q] + 1 if q in match and match[q] > q else q + 1
+                elif toks[q].kind == "char" and toks[q].text == "'":
+                    q += 1
+                else:
+                    break
+            is_call = q < n and toks[q].kind == "char" and toks[q].text in "(["
+            (called if is_call else values).add(name)
+            if len(name) > 1 and not is_call:
+                values.update(name)
+            p = r + 1
+        return values, called, indexed
+
+    # -- decisions ---------------------------------------------------------------------------
+    def is_value(self, name: str, base: str) -> bool:
+        return (name == "e" or name in self.index_names or name == self.nt.size
+                or name == "beta" or base in self.vectors or name in self.values
+                or base in self.values)
+
+    def is_function(self, name: str, base: str, kind: str, prime: bool) -> bool:
+        return (prime or base in self.functions or name in self.functions
+                or name in ALWAYS_FUNCTIONS or (kind == "word" and len(name) > 1
+                                                and not name.startswith("\\")))
