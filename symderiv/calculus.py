@@ -150,6 +150,15 @@ def total_diff(expr: Expr, x, ctx: Context) -> Expr:
     generics += [b for b in {e.base for e in body.atoms(Indexed)} if ctx.depends_on(str(b.label))]
     if isinstance(x, IndexedBase):
         _vector_diff_error(x)
+    if isinstance(x, Indexed):
+        for f in body.atoms(sympy.core.function.AppliedUndef):
+            if any(isinstance(a, (Symbol, IndexedBase)) and base_name(a) == xname
+                   for arg in f.args for a in sympy.preorder_traversal(arg)):
+                # f(z) of the whole vector z, differentiated by an entry z_j: its value is
+                # not 0, and nothing says what it is
+                raise CalculusError(
+                    f"{f} is a function of the whole vector {xname} that nothing defines: "
+                    f"its derivative by {x} is unknown (define {f.func})")
     body = rename_bound(body, set(x.free_symbols))
     result = sympy.diff(body, x)  # generic symbols are constants to SymPy; chained below
     for g in generics:

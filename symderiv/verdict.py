@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 __all__ = ["Verdict", "Counterexample", "ReadingResult", "combine_readings", "summarize_chain",
-           "undecided",
+           "undecided", "adopt",
            "STATUSES", "EXIT_CODES"]
 
-STATUSES = ("proved", "verified", "refuted", "unknown")
-EXIT_CODES = {"proved": 0, "verified": 0, "refuted": 1, "unknown": 2}
-HOLDS = ("proved", "verified")
+STATUSES = ("proved", "verified", "refuted", "unknown", "adopted")
+EXIT_CODES = {"proved": 0, "verified": 0, "refuted": 1, "unknown": 2, "adopted": 0}
+HOLDS = ("proved", "verified", "adopted")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("proved", "verified")
+        return self.status in HOLDS
 
     @property
     def exit_code(self) -> int:
@@ -164,7 +164,9 @@ def summarize_chain(links: Sequence[Verdict], claim: str = "", read_as: str = ""
                        reason=f"link {', '.join(map(str, undecided))} undecided: "
                               + "; ".join(links[n - 1].reason or "" for n in undecided),
                        links=links, claim=claim, read_as=read_as)
-    status = "proved" if all(v.status == "proved" for v in links) else "verified"
+    statuses = {v.status for v in links}
+    status = ("adopted" if links and links[0].status == "adopted" and statuses <= {
+        "adopted", "proved"} else "proved" if statuses <= {"proved", "adopted"} else "verified")
     conds = tuple(dict.fromkeys(c for v in links for c in v.conditions))
     return Verdict(status, method, conditions=conds, links=links, claim=claim, read_as=read_as)
 
@@ -210,7 +212,8 @@ def combine_readings(results: Sequence[tuple[Verdict, tuple[str, ...]]], claim: 
         return replace(summarize_chain(links, claim, read_as), readings=summary)
     statuses = [v.status for v, _ in results]
     if all(s in HOLDS for s in statuses):
-        status = "proved" if all(s == "proved" for s in statuses) else "verified"
+        status = ("adopted" if all(s == "adopted" for s in statuses) else
+                  "proved" if all(s in ("proved", "adopted") for s in statuses) else "verified")
         conds = tuple(dict.fromkeys(c for v, _ in results for c in v.conditions))
         return replace(first, status=status, conditions=conds, claim=claim, read_as=read_as,
                        readings=summary)
@@ -234,3 +237,21 @@ def undecided(v: Verdict, reason: str, links: Sequence[bool] | None = None) -> V
                        readings=v.readings)
     new = tuple(undecided(link, reason) if flag else link for link, flag in zip(v.links, links))
     return replace(summarize_chain(new, v.claim, v.read_as), readings=v.readings)
+
+
+def adopt(v: Verdict, name: str) -> Verdict:
+    """The verdict of a definition the text states: adopted (read, and used for what follows),
+    not proved — for a chain ``L = A = B`` the first link is the definition and the others are
+    still judged.  A definition that could not be read stays unknown."""
+    reason = f"defines {name}: read and used for the formulas after it"
+    if v.links:
+        if v.links[0].status == "unknown" and "unparsed" in (v.links[0].reason or ""):
+            return v
+        first = replace(v.links[0], status="adopted", method="definition",
+                        counterexample=None, reason=reason)
+        links = (first,) + tuple(v.links[1:])
+        return replace(summarize_chain(links, v.claim, v.read_as), readings=v.readings)
+    if v.status == "unknown" and (v.reason or "").startswith("unparsed"):
+        return v
+    return Verdict("adopted", "definition", claim=v.claim, read_as=v.read_as, reason=reason,
+                   readings=v.readings)

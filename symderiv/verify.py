@@ -34,10 +34,10 @@ from .printer import to_latex
 from .exact import PRIME, Evaluator, Unsupported, is_zero_value, degree_bound
 from .notation import Context, Partial, SymderivError, base_name, beta, substitute
 from .verdict import (EXIT_CODES, STATUSES, Counterexample, ReadingResult, Verdict,
-                      combine_readings, summarize_chain, undecided)
+                      adopt, combine_readings, summarize_chain, undecided)
 
 __all__ = ["Verdict", "Counterexample", "ReadingResult", "decide", "combine_readings",
-           "summarize_chain", "undecided", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
+           "summarize_chain", "undecided", "adopt", "STATUSES", "DEFAULT_SIZES", "EXIT_CODES"]
 
 DEFAULT_SIZES = tuple(range(1, 9)) + (13,)   # and one larger size, past small-K coincidences
 POINTS_PER_CASE = 2

@@ -122,7 +122,7 @@ $$ \begin{aligned} h &= b_1 + \sum{x_iw_i} \\ &= 0.2 + 6 \cdot 0.3 - 0.2 \cdot 2
 """)
     (chain,) = entries
     assert chain["kind"] == "definition"   # the chain's first link defines h
-    assert [link["verdict"] for link in chain["links"]] == ["proved", "unknown", "proved"]
+    assert [link["verdict"] for link in chain["links"]] == ["adopted", "unknown", "proved"]
     assert "values the text does not state" in chain["links"][1]["reason"]
 
 

@@ -284,12 +284,12 @@ def test_audit_reads_definitions_and_prose_conditions(tmp_path, capsys):
     code = main(["audit", str(doc), "--format", "json"])
     entries = json.loads(capsys.readouterr().out)
     got = [(e["kind"], e["verdict"]) for e in entries]
-    assert got == [("definition", "proved"),
+    assert got == [("definition", "adopted"),
                    ("condition", "unknown"), ("claim", "proved"),
                    ("condition", "unknown"), ("claim", "proved"),
                    ("claim", "refuted"), ("condition", "unknown"),
                    ("claim", "proved"),
-                   ("definition", "proved"), ("claim", "refuted")], got
+                   ("definition", "adopted"), ("claim", "refuted")], got
     assert "t" in entries[-1]["reason"] and "= 1" in entries[-1]["reason"]
     assert code == 1
     main(["audit", str(doc), "--format", "md"])
@@ -315,7 +315,7 @@ def test_audit_adopts_function_definitions(tmp_path, capsys):
                    "$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))$, not $\\sigma'(x) = \\sigma(x)^2$.\n")
     main(["audit", str(doc), "--format", "json"])
     got = [(e["kind"], e["verdict"]) for e in json.loads(capsys.readouterr().out)]
-    assert got == [("definition", "proved"), ("claim", "proved"), ("claim", "refuted")]
+    assert got == [("definition", "adopted"), ("claim", "proved"), ("claim", "refuted")]
 
 
 def _audit_json(tmp_path, capsys, text, *args):
@@ -338,10 +338,10 @@ The labels are one-hot, so $\sum_k t_k = 1$ and $\frac{\partial L}{\partial z_j}
 $$E = \frac{1}{2}\sum_{n=1}^{K} (y_n - t_n)^2, \qquad \frac{\partial E}{\partial y_n} = y_n - t_n$$
 """)
     got = [(e["kind"], e["verdict"]) for e in entries]
-    assert got == [("definition", "proved"), ("definition", "proved"),
+    assert got == [("definition", "adopted"), ("definition", "adopted"),
                    ("claim", "refuted"),
                    ("assumption", "unknown"), ("claim", "proved"),
-                   ("definition", "proved"), ("claim", "proved")], got
+                   ("definition", "adopted"), ("claim", "proved")], got
     # the align rows are one chain, judged link by link: the third row is the slip
     assert [link["verdict"] for link in entries[2]["links"]] == ["proved", "proved", "refuted"]
     assert "link 3" in entries[2]["reason"]
@@ -386,7 +386,7 @@ and $\frac{1}{T} p_1 (1 - p_1) = \frac{3}{32}$, but not $p_1 p_2 = \frac{3}{8}$.
 $\frac{\partial p_a}{\partial z_a} = \frac{1}{T} p_a (1 - p_a)$.
 """)
     got = [(e["kind"], e["verdict"]) for e in entries]
-    assert got == [("definition", "proved"), ("value", "unknown"), ("value", "unknown"),
+    assert got == [("definition", "adopted"), ("value", "unknown"), ("value", "unknown"),
                    ("value", "unknown"), ("claim", "proved"), ("claim", "proved"),
                    ("claim", "proved"), ("claim", "proved"), ("claim", "refuted"),
                    ("claim", "proved")], got
@@ -405,9 +405,9 @@ With the squared error $L = \frac{1}{2} \sum_{k=1}^{K} (y_k - t_k)^2$, $\frac{\p
 And for cross-entropy, $L = -\sum_{k=1}^{K} t_k \log y_k$ and $\frac{\partial L}{\partial y_j} = -\frac{t_j}{y_j}$.
 """)
     got = [(e["kind"], e["verdict"]) for e in entries]
-    assert got == [("definition", "proved"), ("condition", "unknown"), ("claim", "proved"),
-                   ("definition", "proved"), ("claim", "proved"),
-                   ("redefinition", "unknown"), ("claim", "proved")], got
+    assert got == [("definition", "adopted"), ("condition", "unknown"), ("claim", "proved"),
+                   ("definition", "adopted"), ("claim", "proved"),
+                   ("redefinition", "adopted"), ("claim", "proved")], got
     assert "enumerated" in entries[0]["reading"]
 
 
@@ -419,7 +419,7 @@ Expanding, we find $L = \sum_{k=1}^{K} t_k z_k$. Hence $\frac{\partial L}{\parti
 A wrong version is $L = -\sum_{k=1}^{K} t_k z_k + K \log \sum_{k=1}^{K} e^{z_k}$.
 """)
     got = [(e["kind"], e["verdict"]) for e in entries]
-    assert got == [("definition", "proved"), ("definition", "proved"), ("claim", "refuted"),
+    assert got == [("definition", "adopted"), ("definition", "adopted"), ("claim", "refuted"),
                    ("claim", "refuted"), ("claim", "refuted")], got
 
 
@@ -431,7 +431,7 @@ Then $\frac{\partial p_a}{\partial z_b} = p_a (\delta_{ab} - p_b)$ is only right
 But $\frac{\partial p_a}{\partial z_b} = T p_a (\delta_{ab} - p_b)$ is wrong.
 """)
     got = [(e["kind"], e["verdict"]) for e in entries]
-    assert got == [("definition", "proved"), ("claim", "proved"), ("condition", "unknown"),
+    assert got == [("definition", "adopted"), ("claim", "proved"), ("condition", "unknown"),
                    ("claim", "refuted")], got
 
 

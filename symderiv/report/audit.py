@@ -492,7 +492,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 if old in earlier.given:
                     alt = tuple(text_read if g == old else g for g in earlier.given)
                     out[m] = replace(earlier, alternatives=earlier.alternatives + ((alt, doubt),))
-            out.append(replace(spec, kind="definition", given=doc_given, where=where,
+            out.append(replace(spec, kind="definition", given=doc_given, where=where, defines=name,
                                reading=f"corrects the definition of {name} at line {line0}; "
                                        "holds for the formulas after it"))
             continue
@@ -517,9 +517,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             doc_given += (text_read,)
             if redefinition:
                 out.append(replace(spec, kind="redefinition", given=before, where=where,
+                                   defines=name,
                                    reading=f"defines {name} anew for the formulas after it"))
                 continue
-            out.append(replace(spec, kind="definition", given=doc_given, where=where,
+            out.append(replace(spec, kind="definition", given=doc_given, where=where, defines=name,
                                reading=(spec.reading + "; " if spec.reading else "") +
                                f"defines {name} for the formulas after it"))
             continue
@@ -598,7 +599,7 @@ def audit_posts(posts: Path, reports: list[PostReport], outdir: Path,
 def audit_markdown(name: str, results: list[FormulaResult], origin: str) -> str:
     """The audit of one document as a Markdown table (one row per formula found)."""
     counts = {s: sum(r.verdict.status == s for r in results)
-              for s in ("proved", "verified", "refuted", "unknown")}
+              for s in ("adopted", "proved", "verified", "refuted", "unknown")}
     lines = [f"# Audit of `{name}`", "",
              f"{len(results)} formulas found ({', '.join(f'{v} {k}' for k, v in counts.items())}); "
              + origin, "",

@@ -26,7 +26,7 @@ from ..read import LatexError, Notation, read_expr, read_formula
 from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
-from ..verify import Verdict, combine_readings, undecided
+from ..verify import Verdict, adopt, combine_readings, undecided
 from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
                     misquotes)
@@ -141,12 +141,14 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
     if spec.kind == "redefinition" and v.status != "proved":
-        v = Verdict("unknown", "definition", claim=spec.latex, read_as=v.read_as,
-                    reason="differs from the text's earlier definition of the same name: read "
-                           "as a new definition for the formulas after it (not checked)")
+        v = adopt(v, spec.defines or "the name")
+        v = replace(v, reason=(v.reason or "") + "; it differs from the text's earlier "
+                    "definition of the same name, so it is a new definition (not checked)")
     if spec.assume and v.ok:
         v = replace(v, reason=(v.reason + "; " if v.reason else "") + "relies on " +
                     ", ".join(spec.assume) + ", which the text does not state")
+    if spec.kind == "definition" and spec.defines and not spec.alternatives:
+        v = adopt(v, spec.defines)
     correct = broken = None
     parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
     if v.status == "refuted":

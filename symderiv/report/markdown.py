@@ -7,7 +7,7 @@ from .model import FormulaResult, PostReport
 __all__ = ["render_markdown", "render_index"]
 
 ICON = {"proved": "✅ proved", "verified": "☑️ verified", "refuted": "❌ refuted",
-        "unknown": "❔ unknown"}
+        "unknown": "❔ unknown", "adopted": "📌 adopted"}
 
 
 def _code(s: str) -> str:

@@ -65,6 +65,7 @@ class FormulaSpec:
     # conditions the text states anywhere (before or after): (latex or None for a prose cue
     # such as "one-hot", which states Σ = 1 of a label vector, line, what the text says)
     elsewhere: tuple[tuple[str | None, int, str], ...] = ()
+    defines: str | None = None   # the name a definition defines (then it is adopted)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class PostReport:
     notes: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
-        out = {s: 0 for s in ("proved", "verified", "refuted", "unknown")}
+        out = {s: 0 for s in ("adopted", "proved", "verified", "refuted", "unknown")}
         for r in self.results:
             out[r.verdict.status] += 1
         return out

@@ -12,7 +12,7 @@ from .model import FormulaResult, PostReport
 __all__ = ["render_tex"]
 
 COLOR = {"proved": "green!50!black", "verified": "teal", "refuted": "red!70!black",
-         "unknown": "gray"}
+         "unknown": "gray", "adopted": "blue!60!black"}
 
 
 def _verb(s: str) -> str:
