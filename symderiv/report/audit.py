@@ -88,9 +88,12 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
         return None
     target = f.parts[0]
     if isinstance(target, sympy.core.function.AppliedUndef):
-        params = set(target.args)
+        params = {str(a) if isinstance(a, sympy.Symbol) else a for a in target.args}
         name = str(target.func)
-        if "'" in name or not params or not params <= f.parts[1].free_symbols:
+        rhs = f.parts[1]
+        used = {str(x) for x in rhs.free_symbols} | {base_name(a) for a in rhs.atoms(
+            sympy.Indexed)} | {str(a.func) for a in rhs.atoms(sympy.core.function.AppliedUndef)}
+        if "'" in name or not params or not params <= used:
             return None   # σ'(x) = ... states a derivative, it defines nothing
         return name
     if isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
