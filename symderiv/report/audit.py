@@ -205,10 +205,14 @@ def _unread_definition(latex: str, notation: Notation) -> str | None:
         return None
     target = target[0]
     if isinstance(target, sympy.core.function.AppliedUndef):
-        return str(target.func)
-    if isinstance(target, (sympy.Symbol, sympy.Indexed)) and not target.is_number:
-        return base_name(target)
-    return None
+        name = str(target.func)
+    elif isinstance(target, (sympy.Symbol, sympy.Indexed)) and not target.is_number:
+        name = base_name(target)
+    else:
+        return None
+    if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*_", latex[eqs[0] + 1:]):
+        return None   # y = \{y_1, \dots, y_K\}: a listing of its entries, not a definition
+    return name
 
 
 def _entry_definition(latex: str, notation: Notation) -> str | None:
