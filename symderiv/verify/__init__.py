@@ -1,0 +1,20 @@
+"""verify: every verdict is made here (the only stage that says proved, verified, refuted,
+adopted or unknown).
+
+- :mod:`.verdict`: the Verdict, its evidence, and how the verdicts of several readings combine;
+- :mod:`.exact_check`: exact evaluation at random points of GF(p), per size;
+- :mod:`.search`: readable counterexamples, re-checked by an independent route;
+- :mod:`.decide`: the layered decision procedure (symbolic proof, exact check, refutation);
+- :mod:`.numbers`: substituted values and ``\\approx`` values.
+"""
+from .verdict import (EXIT_CODES, HOLDS, STATUSES, Counterexample, ReadingResult, Verdict, adopt,
+                      combine_readings, summarize_chain, undecided)
+from .exact_check import DEFAULT_SIZES, exact_check, prepare
+from .search import explicit_search, find_counterexample
+from .decide import decide
+from .numbers import decide_approx, guard_substitution
+
+__all__ = ["Verdict", "Counterexample", "ReadingResult", "decide", "combine_readings",
+           "summarize_chain", "undecided", "adopt", "decide_approx", "guard_substitution",
+           "exact_check", "prepare", "find_counterexample", "explicit_search",
+           "STATUSES", "DEFAULT_SIZES", "EXIT_CODES", "HOLDS"]

@@ -1,0 +1,116 @@
+"""Numbers in claims: substitutions of values the text does not give, and ``\\approx`` values."""
+from __future__ import annotations
+
+
+import sympy
+from sympy import Indexed, Symbol
+
+from .. import calculus
+from ..calculus import CalculusError
+from ..notation import Context, Partial, SymderivError, base_name
+from .verdict import Counterexample, Verdict
+
+
+
+def _names(e) -> set[str]:
+    if not isinstance(e, sympy.Basic):
+        return set()
+    out = {base_name(a) for a in e.atoms(Indexed)}
+    out |= {str(s) for s in e.free_symbols if isinstance(s, Symbol) and not s.is_integer}
+    return out | {str(a.func) for a in e.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _unstated_data(e, ctx: Context) -> list[str]:
+    """The names *e* rests on, through the definitions, that have no definition, no generic
+    dependence and no stated value (a condition): data whose values the text does not give."""
+    seen, todo, leaves = set(), list(_names(e)), set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        d = ctx.definition(n)
+        if d is not None:
+            todo.extend(_names(d.rhs))
+        elif not ctx.depends_on(n):
+            leaves.add(n)
+    for c in ctx.conditions:
+        leaves -= _names(c)
+    funcs = {name for name, _, _ in ctx.functions}
+    return sorted(leaves - funcs - {"beta"})
+
+
+def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
+    """``b_1 + Σ x_i w_i = 0.2 + 6·0.3 − 0.2·2``, ``f(b_1 + w x) = f(1.6)``: one side uses data
+    the text never gives values for (a figure, a table) and the other side none besides
+    those two share: the author substitutes values, not claims an identity in them.  Such a
+    link is never refuted (the values are unknown), only decided when it holds."""
+    if v.status != "refuted" or any(isinstance(e, sympy.Basic) and e.has(Partial)
+                                    for e in (a, b)):
+        return v
+    da, db = set(_unstated_data(a, ctx)), set(_unstated_data(b, ctx))
+    entries = {base_name(x) for e in (a, b) if isinstance(e, sympy.Basic)
+               for x in e.atoms(Indexed)}
+    entries |= {base_name(x) for d in ctx.definitions if isinstance(d.rhs, sympy.Basic)
+                for x in d.rhs.atoms(Indexed)}
+    for small, big in ((da, db), (db, da)):
+        extra = sorted(big - small)
+        # data entries (b_1, w_i), not variables (x): "x^2 = 4" is a claim for all x
+        if small <= big and extra and set(extra) & entries:
+            return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                           reason=f"one side uses {', '.join(extra)}, whose values the text "
+                                  "does not state, and the other side does not: read as a "
+                                  "substitution of values not given (e.g. from a figure), "
+                                  "not decided")
+    return v
+
+
+def _decimals(x) -> int | None:
+    """The digits after the point of a decimal the text wrote (0.5987 → 4, 1.44 → 2)."""
+    if not (isinstance(x, sympy.Rational)):
+        return None
+    for d in range(0, 13):
+        if (x * 10 ** d).is_Integer:
+            return d
+    return None
+
+
+def decide_approx(lhs, rhs, ctx: Context, digits: int = 40) -> Verdict:
+    """``a \\approx 0.5987``: a closed number against a decimal written to d places.  It holds
+    when the exact value agrees with it to the digits shown (|a − b| < 10^-d, which admits both
+    rounding and truncation), evaluated to *digits* significant digits — a numerical check,
+    so ``verified``, never ``proved``; it fails when they differ by more than that."""
+    method = f"numerical value to {digits} digits against the decimal's digits"
+    try:
+        sides = [calculus.to_leaves(sympy.sympify(e), ctx)  # safe: SymPy objects
+                 for e in (lhs, rhs)]
+    except (CalculusError, SymderivError, TypeError) as err:
+        return Verdict("unknown", method, reason=f"unsupported: {err}")
+    if not all(isinstance(e, sympy.Basic) and e.is_number for e in sides):
+        return Verdict("unknown", method,
+                       reason="\\approx between expressions that are not closed numbers: "
+                              "only numerical values are compared")
+    places = [d for d in (_decimals(e) for e in sides) if d is not None]
+    if not places:
+        return Verdict("unknown", method, reason="neither side is a decimal written out")
+    d = min(places)
+    try:
+        values = [sympy.N(e, digits) for e in sides]
+        gap = abs(sympy.N(sides[0] - sides[1], digits))
+    except (TypeError, ValueError, ArithmeticError) as err:
+        return Verdict("unknown", method, reason=f"cannot evaluate: {err}")
+    if not all(v.is_real and v.is_finite for v in values + [gap]):
+        return Verdict("unknown", method, reason="a side is not a finite real number")
+    tol = sympy.Rational(1, 10 ** d)
+    shown = [sympy.N(e, d + 6) for e in sides]
+    if gap < tol * sympy.Rational(99, 100):
+        return Verdict("verified", method,
+                       reason=f"{shown[0]} and {shown[1]} agree to the {d} decimal(s) shown")
+    if gap > tol * sympy.Rational(101, 100):
+        return Verdict("refuted", method,
+                       counterexample=Counterexample(0, (), (), str(shown[0]), str(shown[1]),
+                                                     note=f"they differ by {sympy.N(gap, 3)}, "
+                                                          f"more than 10^-{d}"),
+                       reason=f"the values differ at the {d} decimal(s) shown")
+    return Verdict("unknown", method, reason="the values differ by about one unit of the last "
+                                             "digit shown: rounding cannot be told")

@@ -1,0 +1,259 @@
+"""Readable counterexamples: a search at small sizes and simple values, each re-checked by an
+independent route (explicit sums, SymPy's own diff, exact arithmetic)."""
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import sympy
+from sympy import Expr, Indexed, IndexedBase, Sum, Symbol
+
+from .. import calculus
+from ..calculus import CalculusError, index_conditions, value_conditions
+from ..exact import Evaluator, Unsupported
+from ..notation import Context, Partial, SymderivError, base_name, beta, substitute
+from .verdict import Counterexample
+
+from .exact_check import _admissible, _assignments, _free_idx, _impose, _size_values, _sizes_of, _tex, prepare
+
+
+# ---------------------------------------------------------------------------------------
+# counterexamples
+def _explicit(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
+    """The claim side at a concrete size, by SymPy alone: explicit sums, SymPy's diff."""
+    sub = {s: sympy.Integer(v) for s, v in n_sizes.items()}
+    defs = tuple(type(d)(d.target, d.rhs.xreplace(sub).doit()) for d in ctx.definitions)
+    ranges = tuple((name, tuple(sympy.sympify(v).xreplace(sub) for v in rng))  # safe: SymPy
+                   for name, rng in ctx.ranges)
+    cctx = ctx.with_(definitions=defs, size=ctx.size.xreplace(sub), ranges=ranges)
+    e = calculus.apply_conditions(expr, index_conditions(ctx.conditions))
+    e = substitute(e.xreplace(sub), {k: sympy.Integer(v) for k, v in env.items()})
+    e = calculus.evaluate_partials(e.doit() if not e.has(Partial) else e, cctx)
+    return calculus.to_leaves(e.xreplace(sub), cctx).doit()
+
+
+def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
+    """Both sides at the point by the independent route; None unless they differ exactly."""
+    try:
+        a = _explicit(lhs, ctx, n_sizes, env)
+        b = _explicit(rhs, ctx, n_sizes, env)
+        values = _point(ev)
+        a = sympy.simplify(_partial_values(a, ev).xreplace(values))
+        b = sympy.simplify(_partial_values(b, ev).xreplace(values))
+    except (SymderivError, TypeError, ValueError):
+        return None   # no independent confirmation: no refutation
+    if a.free_symbols or b.free_symbols or a.has(Partial) or b.has(Partial):
+        return None
+    d = sympy.simplify(a - b)
+    if d.is_Rational and d != 0:
+        return a, b
+    if d.is_zero is False and d.is_number:
+        return a, b
+    return None
+
+
+_U_CHOICES = ((1, 1, 1, 1, 1, 1, 1, 1), (1, 2, 3, 4, 5, 6, 7, 8), (2, 1, 1, 1, 1, 1, 1, 1))
+_DATA_CHOICES = ((0, 1, 0, 0, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0, 0, 0), (1, 2, 3, 4, 5, 6, 7, 8),
+                 (1, 1, 1, 1, 1, 1, 1, 1), (2, -1, 3, 1, 0, 2, 1, 1))
+
+
+def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
+                        tries: int = 44) -> Counterexample | None:
+    """A readable point where the sides differ, confirmed by :func:`_recheck`."""
+    diff = prepare(lhs - rhs, ctx)
+    polys = [prepare(p, ctx) for p in value_conditions(ctx.conditions)]
+    idx = _free_idx(diff, ctx)
+    size_syms = _sizes_of(diff, ctx)
+    # parameters inside exponentials (a temperature τ in e^{z/τ}) take values that keep
+    # e^{z/τ} rational at z = ln u: 1/2, 2, 1, ...
+    exp_params = sorted({str(s) for a in diff.atoms(sympy.exp) for s in a.exp.free_symbols
+                         if not s.is_integer and str(s) != "beta"})
+    sizes = _admissible(sizes, sympy.Add(diff, lhs - rhs, evaluate=False), ctx)
+    rng = random.Random(seed)
+    for n in sizes:
+        sv = _size_values(size_syms, n)
+        for a in _assignments(idx, n, ctx, sv, 16, rng):
+            env = dict(zip(idx, a))
+            for t in range(tries):
+                params = {name: _EXP_PARAM_VALUES[(t + m) % len(_EXP_PARAM_VALUES)]
+                          for m, name in enumerate(exp_params)}
+                pattern, b = None, 1 + (t % 2) if t % 5 else 3
+                n_patterns = len(_U_CHOICES) * len(_DATA_CHOICES)
+                if t // 2 < n_patterns:
+                    p = t // 2
+                    pattern = (_U_CHOICES[p % len(_U_CHOICES)], _DATA_CHOICES[p // len(_U_CHOICES)])
+                    b = 1 + t % 2
+                ev = Evaluator(n, "real", sizes=sv, seed=seed + t, pattern=pattern,
+                               symbols={"beta": b, **params})
+                try:
+                    if polys and not _impose(ev, polys, env):
+                        return None
+                    ev.accessed.clear()
+                    val = ev.value(diff, env)
+                except (ZeroDivisionError, Unsupported):
+                    continue
+                if val == 0:
+                    continue
+                if _mixed_leaves(ev):
+                    continue
+                checked = _recheck(lhs, rhs, ctx, {s: sv[str(s)] for s in size_syms},
+                                   env, ev)
+                if checked is None:
+                    continue
+                return Counterexample(
+                    K=n if _uses_size(diff, size_syms, idx) else 0,
+                    indices=tuple((str(k), v) for k, v in env.items()),
+                    values=_show_values(ev), lhs=_tex(checked[0]), rhs=_tex(checked[1]),
+                    size_name=str(size_syms[0]))
+    return None
+
+
+_EXP_PARAM_VALUES = (Fraction(1, 2), 2, 1, Fraction(1, 3))
+_SIMPLE_U = ((1, 2, 3, 4), (2, 1, 1, 1), (1, 1, 1, 1))
+_SIMPLE_D = ((1, 0, 0, 0), (0, 1, 0, 0), (1, 2, 3, 4), (2, -1, 1, 3))
+
+
+def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample | None:
+    """Counterexamples by SymPy alone, for claims the exact evaluator cannot take (logs).
+
+    Both sides are written out at a concrete K (explicit sums, SymPy's diff); leaves get
+    simple values (z_m = ln u_m, small integers); SymPy must show the difference non-zero.
+    """
+    diff = prepare(lhs - rhs, ctx)
+    idx = _free_idx(diff, ctx)
+    size_syms = _sizes_of(diff, ctx)
+    sizes = _admissible(sizes, sympy.Add(diff, lhs - rhs, evaluate=False), ctx)
+    for s_ in diff.atoms(Sum):
+        for _, lo, hi in s_.limits:
+            if any(not (v.is_integer) for v in (lo.free_symbols | hi.free_symbols)):
+                return None  # a bound that is not a size: no honest concrete instance
+    rng = random.Random(0)
+    for n in sizes:
+        sv = _size_values(size_syms, n)
+        for a in _assignments(idx, n, ctx, sv, 8, rng):
+            env = dict(zip(idx, a))
+            try:
+                ea = _explicit(lhs, ctx, {s: sv[str(s)] for s in size_syms}, env)
+                eb = _explicit(rhs, ctx, {s: sv[str(s)] for s in size_syms}, env)
+            except (CalculusError, TypeError, ValueError):
+                return None
+            exps = {e.args[0].as_coeff_Mul()[1] for e in (ea - eb).atoms(sympy.exp)}
+            for us in _SIMPLE_U:
+                for ds in _SIMPLE_D:
+                    values, shown = _simple_point(ea - eb, exps, us, ds)
+                    va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
+                    vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
+                    if va.free_symbols or vb.free_symbols:
+                        continue
+                    d = sympy.simplify(va - vb)
+                    if d.is_number and d.is_zero is False:
+                        return Counterexample(
+                            K=n if _uses_size(diff, size_syms, idx) else 0,
+                            indices=tuple((str(k), v) for k, v in env.items()),
+                            values=shown, lhs=_tex(va), rhs=_tex(vb),
+                            size_name=str(size_syms[0]))
+    return None
+
+
+def _simple_point(e, exp_args, us, ds):
+    """Values for the leaves of an explicit expression, and how to show them."""
+    values, shown = {}, {}
+    logs = set()
+    for arg in exp_args:
+        logs |= {a for a in arg.atoms(Indexed)}
+    nu = nd = 0
+    for leaf in sorted(e.atoms(Indexed), key=sympy.default_sort_key):
+        name = base_name(leaf)
+        if leaf in logs:
+            u = us[nu % len(us)]
+            nu += 1
+            values[leaf] = sympy.log(u)
+            shown.setdefault(name, []).append("0" if u == 1 else f"ln {u}")
+        else:
+            v = ds[nd % len(ds)]
+            nd += 1
+            values[leaf] = sympy.Integer(v)
+            shown.setdefault(name, []).append(str(v))
+    for p in sorted(e.atoms(Partial), key=sympy.default_sort_key):
+        v = ds[nd % len(ds)]
+        nd += 1
+        values[p] = sympy.Integer(v)
+        shown.setdefault(sympy.latex(p), []).append(str(v))
+    labels = {a.base.label for a in e.atoms(Indexed)}
+    for sym in sorted(e.free_symbols - set(values) - labels, key=str):
+        if isinstance(sym, Symbol) and not sym.is_integer:
+            values[sym] = sympy.Integer(1)
+            shown.setdefault("β" if sym.name == "beta" else sym.name, []).append("1")
+    return values, tuple((k, "(" + ", ".join(v) + ")" if len(v) > 1 else v[0])
+                         for k, v in shown.items())
+
+
+def _subs_partials(e, values):
+    return e.xreplace({p: v for p, v in values.items() if isinstance(p, Partial)})
+
+
+def _uses_size(diff, size_syms, idx) -> bool:
+    """Does the claim depend on a size symbol (sums, indices, the size itself)?"""
+    if not any(isinstance(s, Symbol) and s.is_positive for s in size_syms):
+        return False
+    return bool(idx) or bool(diff.atoms(Sum)) or bool(set(size_syms) & diff.free_symbols)
+
+
+def _mixed_leaves(ev) -> bool:
+    """In real mode a leaf used both as z_m = ln u_m and as a plain value is inconsistent."""
+    us = {k[1:] for k in ev.leaves if k and k[0] == "u"}
+    return any(k in us for k in ev.leaves)
+
+
+def _point(ev) -> dict:
+    """The evaluator's point as SymPy values: z_m = ln u_m, data, scalars, opaque ∂L/∂y_m."""
+    def q(v):
+        return sympy.Rational(v.numerator, v.denominator)
+    out = {}
+    for key, v in ev.leaves.items():
+        if key[0] == "u":
+            out[IndexedBase(key[1])[key[2]]] = sympy.log(q(v))
+        elif "/" not in key[0]:
+            out[IndexedBase(key[0])[key[1]]] = q(v)
+    for name, v in ev.symbols.items():
+        sym = beta if name == "beta" else Symbol(name)
+        out[sym] = q(Fraction(v))
+    return out
+
+
+def _partial_values(e: Expr, ev) -> Expr:
+    """Replace opaque ∂L/∂y_m nodes by the evaluator's values for them."""
+    rep = {}
+    for p in e.atoms(Partial):
+        key = (str(sympy.latex(p.f)) + "/" + base_name(p.x),
+               tuple(int(i) for i in getattr(p.x, "indices", ())))
+        if key in ev.leaves:
+            v = Fraction(ev.leaves[key])
+            rep[p] = sympy.Rational(v.numerator, v.denominator)
+    return e.xreplace(rep)
+
+
+def _show_values(ev) -> tuple:
+    groups: dict = {}
+    for key, v in sorted(ev.leaves.items(), key=lambda kv: repr(kv[0])):
+        if key[0] == "u":
+            name, idx = key[1], key[2]
+            shown = "0" if v == 1 else f"ln {v}"
+            groups.setdefault(name, []).append((idx, shown))
+        elif "/" in key[0]:
+            groups.setdefault(r"\partial " + key[0].replace("/", r"/\partial "), []).append(
+                (key[1], str(v)))
+        else:
+            groups.setdefault(key[0], []).append((key[1], str(v)))
+    out = []
+    for name, items in groups.items():
+        items.sort()
+        if all(len(i) == 1 for i, _ in items):
+            out.append((name, "(" + ", ".join(s for _, s in items) + ")"))
+        else:
+            out.append((name, ", ".join(f"{name}{list(i)} = {s}" for i, s in items)))
+    used = {k[1] for k in ev.accessed if k[0] == "sym"}
+    for name, v in sorted(ev.symbols.items()):
+        if name in used:
+            out.append(("β" if name == "beta" else name, str(v)))
+    return tuple(out)
