@@ -52,6 +52,7 @@ CONSTRUCTS = [
     (r"\sigma'(x)", D, Function("sigma'")(x)),
     ("L’(u)", D, Function("L'")(Symbol("u"))),                # U+2019 as a prime
     (r"l(\mathbf{y}, \hat{\mathbf{y}})", D, Function("l")(Symbol("y"), Symbol(r"\hat{y}"))),
+    (r"L(y_1, \dots, y_K)", D, Function("L")(y)),               # L of the whole vector y
     # -- sums -----------------------------------------------------------------------------------
     (r"\sum_{k \neq i} y_k", D, Sum((1 - KroneckerDelta(i, k)) * y[k], (k, 1, K))),
     (r"\sum_{k \ne i} y_k", D, Sum((1 - KroneckerDelta(i, k)) * y[k], (k, 1, K))),

@@ -196,7 +196,7 @@ class NameRules:
             return True
         if indexed and (base in self.functions or name in self.functions):
             return True
-        if len(args) > 1:
+        if len(args) > 1 or len(call.children[1].children) > 1:   # an argument list
             return True
         if any(is_matrix(a) for a in args):
             return False
