@@ -170,3 +170,19 @@ def test_normalization_switches():
     assert "large" in kept
     with pytest.raises(LatexError, match="primitive"):
         read_formula(r"\csname x\endcsname")
+
+
+@pytest.mark.parametrize("switch,text", [
+    ("sizers", r"\left( x \right)"), ("fonts", r"\mathbf{z}"), ("fractions", r"\dfrac{1}{2}"),
+    ("spacing", r"x \, y"), ("unicode", "α"), ("styles", r"\large x"),
+])
+def test_each_switch_turns_its_normalisation_off(switch, text):
+    read_formula(text)                                             # normalised: read
+    off = NormalizationConfig(**{switch: False})
+    from symderiv.read.formula import _read_once
+    from symderiv.read.normalize import match_brackets
+    from symderiv.read.typing import Choices
+    with pytest.raises(LatexError):
+        toks = tokenize(text, off)
+        match, dropped = match_brackets(toks, text)
+        _read_once(text, toks, match, dropped, Notation(), Choices())

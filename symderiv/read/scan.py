@@ -375,7 +375,7 @@ class PreLexer:
         v = self.v
         t = v.toks[p]
         name = t.text
-        if name in ("frac", "dfrac", "tfrac"):
+        if name == "frac":
             return self.frac(p, b, emit)
         if name == "partial":
             q = v.nx(p + 1, b)
