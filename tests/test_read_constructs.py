@@ -34,6 +34,9 @@ CONSTRUCTS = [
     ("z^{[l]}_j", D, IndexedBase("z^{[l]}")[j]),
     ("A^{O}_i", D, IndexedBase("A^{O}")[i]),
     ("W_{ijk}", D, W[i, j, k]),
+    (r"\delta_3", D, IndexedBase("delta")[3]),               # one index: a name, not Kronecker
+    (r"\text{tanh}'(x)", D, Function("tanh'")(x)),
+    (r"\text{scaled\_scores}", D, Symbol("scaled_scores")),
     ("xy", D, x * Symbol("y")),                               # a bare run: a product
     # -- functions ------------------------------------------------------------------------------
     (r"\log \hat y_j", D, log(IndexedBase(r"\hat{y}")[j])),

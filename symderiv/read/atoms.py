@@ -114,7 +114,7 @@ class NameRules:
                         raise self.err("a transpose with one index", lx.start,
                                        "write the entry of the transpose as W^T_{ij} = W_{ji}")
                     items = items[::-1]
-                if name == "delta" and label is None and not prime:
+                if name == "delta" and label is None and not prime and len(items) != 1:
                     if len(items) != 2:
                         raise self.err(f"\\delta with {len(items)} indices", lx.start,
                                        "a Kronecker delta has two indices: \\delta_{ij}")

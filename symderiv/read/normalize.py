@@ -303,8 +303,8 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                     add("num", inner, pos, stop)
                 elif re.fullmatch(r"\\[A-Za-z]+", inner) and inner[1:] in _GREEK:
                     add("greek", inner[1:], pos, stop)
-                elif re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", inner):
-                    add("word", inner, pos, stop)
+                elif re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(\\_[A-Za-z0-9]+)*", inner):
+                    add("word", inner.replace("\\_", "_"), pos, stop)     # scaled\_scores
                 elif _ACCENTED.fullmatch(_strip_fonts(inner)):
                     m = _ACCENTED.fullmatch(_strip_fonts(inner))
                     add("word", f"\\{m.group(1)}{{{m.group(2) or m.group(3)}}}", pos, stop)

@@ -299,7 +299,7 @@ class PreLexer:
                 p = r + 1
         else:
             name, p = t.text, p + 1
-        if name in FUNC_WORDS:
+        if name in FUNC_WORDS and not v.is_char(v.nx(p, b), "'", b):     # tanh'(x): a name
             return self.func(name, start, p, b, emit)
         lx = Lexeme(start, p, t.kind, name, run if len(run) > 1 else "")
         while True:
