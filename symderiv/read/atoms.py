@@ -15,6 +15,7 @@ from symderiv.notation import beta, index, size
 from .typing import label_key
 from .values import is_matrix, mul, power
 
+_BOLD = ("\\mathbf", "\\boldsymbol", "\\bm", "\\pmb")
 TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT",
              "\\mathrmT", "\\textsf{T}"}
 
@@ -164,6 +165,11 @@ class NameRules:
                                f"write {base}(x)")
             elif base in self.vectors:
                 obj = IndexedBase(base)
+            elif (base == name and name in self.table.indexed
+                  and self.toks[lx.start].src.startswith(_BOLD)):
+                self.choices.note(f"\\mathbf{{{name}}} read as a name {name}, though {name}_... "
+                                  "are also written: it may be the vector of those entries")
+                obj = self.scalar(name)
             elif base != name or not name.isalpha():     # labelled, primed, accented...
                 obj = Symbol(base)
             else:
