@@ -7,8 +7,8 @@ checkout's ``symderiv/latex.py`` if it is still there, else the last commit that
 
     PYTHONPATH=. python benchmarks/bench_reader.py [--repeat N]
 
-Run of 2026-12-01 (2 CPUs, best of 2, beside a corpus scoring run): 442 formulas; old reader
-0.166 s (332 read), new reader 0.122 s (342 read, alternatives included): ratio new/old 0.74.
+Run of 2026-12-01 (2 CPUs, best of 3): 442 formulas; old reader 0.162 s (332 read), new reader
+0.122 s (353 read, alternative readings included): ratio new/old 0.76.
 """
 from __future__ import annotations
 

@@ -34,6 +34,9 @@ CONSTRUCTS = [
     ("z^{[l]}_j", D, IndexedBase("z^{[l]}")[j]),
     ("A^{O}_i", D, IndexedBase("A^{O}")[i]),
     ("W_{ijk}", D, W[i, j, k]),
+    (r"\delta_3", D, IndexedBase("delta")[3]),               # one index: a name, not Kronecker
+    (r"\text{tanh}'(x)", D, Function("tanh'")(x)),
+    (r"\text{scaled\_scores}", D, Symbol("scaled_scores")),
     ("xy", D, x * Symbol("y")),                               # a bare run: a product
     # -- functions ------------------------------------------------------------------------------
     (r"\log \hat y_j", D, log(IndexedBase(r"\hat{y}")[j])),
@@ -52,6 +55,7 @@ CONSTRUCTS = [
     (r"\sigma'(x)", D, Function("sigma'")(x)),
     ("L’(u)", D, Function("L'")(Symbol("u"))),                # U+2019 as a prime
     (r"l(\mathbf{y}, \hat{\mathbf{y}})", D, Function("l")(Symbol("y"), Symbol(r"\hat{y}"))),
+    (r"L(y_1, \dots, y_K)", D, Function("L")(y)),               # L of the whole vector y
     # -- sums -----------------------------------------------------------------------------------
     (r"\sum_{k \neq i} y_k", D, Sum((1 - KroneckerDelta(i, k)) * y[k], (k, 1, K))),
     (r"\sum_{k \ne i} y_k", D, Sum((1 - KroneckerDelta(i, k)) * y[k], (k, 1, K))),
@@ -169,3 +173,19 @@ def test_normalization_switches():
     assert "large" in kept
     with pytest.raises(LatexError, match="primitive"):
         read_formula(r"\csname x\endcsname")
+
+
+@pytest.mark.parametrize("switch,text", [
+    ("sizers", r"\left( x \right)"), ("fonts", r"\mathbf{z}"), ("fractions", r"\dfrac{1}{2}"),
+    ("spacing", r"x \, y"), ("unicode", "α"), ("styles", r"\large x"),
+])
+def test_each_switch_turns_its_normalisation_off(switch, text):
+    read_formula(text)                                             # normalised: read
+    off = NormalizationConfig(**{switch: False})
+    from symderiv.read.formula import _read_once
+    from symderiv.read.normalize import match_brackets
+    from symderiv.read.typing import Choices
+    with pytest.raises(LatexError):
+        toks = tokenize(text, off)
+        match, dropped = match_brackets(toks, text)
+        _read_once(text, toks, match, dropped, Notation(), Choices())

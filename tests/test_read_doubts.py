@@ -47,6 +47,8 @@ DOUBTS = [
     # 5. transpose or label
     ("W^T_{ij} T", D, W[j, i] * Symbol("T"), "transpose, though T is also a name",
      W[i, j] ** Symbol("T") * Symbol("T")),
+    # a bold name beside its own entries: maybe the whole vector (a doubt, the name kept)
+    (r"f(\mathbf{z}) + z_1", F, None, "may be the vector of those entries", None),
     # 6. bound index reused free
     (r"\sum_j e^{z_j} + j", D, None, "j is summed over", None),
 ]

@@ -15,6 +15,7 @@ from symderiv.notation import beta, index, size
 from .typing import label_key
 from .values import is_matrix, mul, power
 
+_BOLD = ("\\mathbf", "\\boldsymbol", "\\bm", "\\pmb")
 TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT",
              "\\mathrmT", "\\textsf{T}"}
 
@@ -114,7 +115,7 @@ class NameRules:
                         raise self.err("a transpose with one index", lx.start,
                                        "write the entry of the transpose as W^T_{ij} = W_{ji}")
                     items = items[::-1]
-                if name == "delta" and label is None and not prime:
+                if name == "delta" and label is None and not prime and len(items) != 1:
                     if len(items) != 2:
                         raise self.err(f"\\delta with {len(items)} indices", lx.start,
                                        "a Kronecker delta has two indices: \\delta_{ij}")
@@ -164,6 +165,11 @@ class NameRules:
                                f"write {base}(x)")
             elif base in self.vectors:
                 obj = IndexedBase(base)
+            elif (base == name and name in self.table.indexed
+                  and self.toks[lx.start].src.startswith(_BOLD)):
+                self.choices.note(f"\\mathbf{{{name}}} read as a name {name}, though {name}_... "
+                                  "are also written: it may be the vector of those entries")
+                obj = self.scalar(name)
             elif base != name or not name.isalpha():     # labelled, primed, accented...
                 obj = Symbol(base)
             else:
@@ -196,7 +202,7 @@ class NameRules:
             return True
         if indexed and (base in self.functions or name in self.functions):
             return True
-        if len(args) > 1:
+        if len(args) > 1 or len(call.children[1].children) > 1:   # an argument list
             return True
         if any(is_matrix(a) for a in args):
             return False

@@ -114,6 +114,8 @@ def _strip_fonts(inner: str) -> str:
     return inner
 
 
+_STYLE_SKIPS = {"displaystyle", "textstyle", "scriptstyle", "scriptscriptstyle", "nonumber",
+                "notag", "limits", "nolimits", "\n", "\t", "\r", " "}
 _DROP_WITH_ARG = {"tag", "tag*", "label", "hspace", "vspace", "hspace*", "phantom", "hphantom",
                   "vphantom"}
 
@@ -198,7 +200,10 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                 raise LatexError("a backslash ends the formula", text, pos, "remove it")
             if name == "operatorname" and text.startswith("*", end):
                 end += 1                                   # \operatorname*{argmax}
-            if name in _SKIP_CMDS or (name in _STYLE_CMDS and config.styles):
+            if name in ("dfrac", "tfrac") and config.fractions:
+                add("cmd", "frac", pos, end)
+            elif (name in _SKIP_CMDS and (config.spacing or name in _STYLE_SKIPS)) or (
+                    name in _STYLE_CMDS and config.styles):
                 add("ws", " ", pos, end)
             elif name in ("color", "textcolor") and config.colors:
                 g = _group_text(text, end)
@@ -235,7 +240,7 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                     add("word" if len(w) > 1 else "letter", w, start, end + m.end())
                     pos = end + m.end()
                     continue
-            elif name in _SIZERS:
+            elif name in _SIZERS and config.sizers:
                 q = end
                 while q < n and text[q] in " \t\n":
                     q += 1
@@ -276,7 +281,7 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                 add(name, g[0].strip(), pos, g[1])
                 pos = g[1]
                 continue
-            elif name in _FONT_CMDS or name == "mathbb":
+            elif (name in _FONT_CMDS and config.fonts) or name == "mathbb":
                 g = _group_text(text, end)
                 if g is None:
                     raise LatexError(f"\\{name} needs an argument in braces", text, pos,
@@ -298,8 +303,8 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                     add("num", inner, pos, stop)
                 elif re.fullmatch(r"\\[A-Za-z]+", inner) and inner[1:] in _GREEK:
                     add("greek", inner[1:], pos, stop)
-                elif re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", inner):
-                    add("word", inner, pos, stop)
+                elif re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(\\_[A-Za-z0-9]+)*", inner):
+                    add("word", inner.replace("\\_", "_"), pos, stop)     # scaled\_scores
                 elif _ACCENTED.fullmatch(_strip_fonts(inner)):
                     m = _ACCENTED.fullmatch(_strip_fonts(inner))
                     add("word", f"\\{m.group(1)}{{{m.group(2) or m.group(3)}}}", pos, stop)
@@ -341,10 +346,13 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
             add(kind, tx if kind == "letter" else " ", pos, end)
         else:
             ch = tx
-            if ch == "%":          # a TeX comment runs to the end of the line
+            if ch == "%" and config.comments:       # a TeX comment runs to the end of the line
                 nl = text.find("\n", pos)
                 end = n if nl < 0 else nl
                 add("ws", " ", pos, end)
+            elif ord(ch) >= 128 and not config.unicode:
+                raise LatexError(f"unsupported character {ch!r} (U+{ord(ch):04X})", text, pos,
+                                 "write it as a LaTeX command")
             elif ch in _UNICODE_GREEK:
                 add("greek", _UNICODE_GREEK[ch], pos, end)
             elif ch in _UNICODE_CMD:
@@ -355,7 +363,7 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                 add("char", _UNICODE_CHAR[ch], pos, end)
             elif ch in _UNICODE_BB:
                 add("bb", _UNICODE_BB[ch], pos, end)
-            elif ch == "~":
+            elif ch == "~" and config.spacing:
                 add("ws", " ", pos, end)
             elif ch.isspace():
                 add("ws", " ", pos, end)
@@ -366,7 +374,6 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                                  "write it as a LaTeX command")
         pos = end
     return toks
-
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}

@@ -134,6 +134,7 @@ class PreLexer:
 
     def __init__(self, view: TokenView, words: list[str], functions: set[str]):
         self.v, self.words, self.functions = view, words, functions
+        self.in_call = False
 
     def lex(self, a: int, b: int) -> list[Token]:
         v, toks = self.v, self.v.toks
@@ -204,7 +205,7 @@ class PreLexer:
                     kind = {"(": "LPAR", "[": "LBRACK", "{": "LBRACE"}[c]
                     if after_name and (c in "([" or last_kind() == "FUNC"):
                         kind += "_CALL"
-                    stack.append(c)
+                    stack.append(kind)
                     emit(kind, Lexeme(p, p + 1))
                     p += 1
                 elif c in ")]}":
@@ -255,6 +256,7 @@ class PreLexer:
             elif k == "num":
                 p = self.number(p, b, emit)
             elif k == "cmd":
+                self.in_call = bool(stack) and stack[-1] == "LPAR_CALL"
                 p = self.command(p, b, emit)
                 if out and out[-1].type == "BIGOP" and not stack:
                     bigops += 1
@@ -297,7 +299,7 @@ class PreLexer:
                 p = r + 1
         else:
             name, p = t.text, p + 1
-        if name in FUNC_WORDS:
+        if name in FUNC_WORDS and not v.is_char(v.nx(p, b), "'", b):     # tanh'(x): a name
             return self.func(name, start, p, b, emit)
         lx = Lexeme(start, p, t.kind, name, run if len(run) > 1 else "")
         while True:
@@ -373,7 +375,7 @@ class PreLexer:
         v = self.v
         t = v.toks[p]
         name = t.text
-        if name in ("frac", "dfrac", "tfrac"):
+        if name == "frac":
             return self.frac(p, b, emit)
         if name == "partial":
             q = v.nx(p + 1, b)
@@ -413,6 +415,9 @@ class PreLexer:
             return p + 1
         if name in ("{", "}"):
             emit("LSET" if name == "{" else "RSET", Lexeme(p, p + 1))
+            return p + 1
+        if name in ELLIPSIS_CMDS and self.in_call:
+            emit("DOTS", Lexeme(p, p + 1))            # L(y_1, \dots, y_K): the whole vector
             return p + 1
         if name in ELLIPSIS_CMDS:
             raise v.err("an ellipsis (\\dots) inside an expression", p,

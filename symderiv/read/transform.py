@@ -12,7 +12,7 @@ import time
 
 import sympy
 from lark import Token, Tree
-from sympy import ImmutableMatrix, Symbol
+from sympy import ImmutableMatrix, Indexed, Symbol
 
 from .atoms import NameRules
 from .derivs import DerivRules
@@ -155,7 +155,29 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
 
     # -- groups and simple terminals ------------------------------------------------------------
     def args(self, t) -> list:
-        return [self.visit(c) for c in t.children if isinstance(c, Tree)]
+        values = [self.visit(c) if isinstance(c, Tree) else c for c in t.children
+                  if isinstance(c, Tree) or c.type == "DOTS"]
+        if not any(isinstance(v, Token) for v in values):
+            return values
+        return self.vector_run(values)
+
+    def vector_run(self, values: list) -> list:
+        """``y_1, \\dots, y_K`` in an argument list → the whole vector ``y`` (IndexedBase)."""
+        out = []
+        for n, v in enumerate(values):
+            if not isinstance(v, Token):
+                out.append(v)
+                continue
+            before = out.pop() if out else None
+            after = values[n + 1] if n + 1 < len(values) else None
+            if not (isinstance(before, Indexed) and isinstance(after, Indexed)
+                    and before.base == after.base and len(before.indices) == 1
+                    and len(after.indices) == 1):
+                raise self.err("an ellipsis between arguments that are not entries of one "
+                               "vector", v.value.start, "write L(y_1, \\dots, y_K)")
+            out.append(before.base)
+            values[n + 1] = None
+        return [v for v in out if v is not None]
 
     def rule_group(self, t):
         opener = t.children[0]
