@@ -522,10 +522,6 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
 def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
     notation = with_function_names(given, infer_notation(given, notation))
     f = read_formula(claim, notation)
-    if "\\approx" in f.relations:
-        return Verdict("unknown", "none", claim=claim,
-                       reason="an approximation (\\approx): rounded values are not checked as "
-                              "equalities")
     return check_readings(f, claim, lambda parts: build_context(
         given, where, notation, claim_exprs=parts, size=size), sizes=sizes)
 
