@@ -10,13 +10,17 @@ from .normalize import as_text
 _ENV_RE = re.compile(r"\\(begin|end)\s*\{\s*([A-Za-z]+\*?)\s*\}(\s*\{[^{}]*\})?")
 
 
-def split_display(latex) -> list[str]:
+def split_display(latex, keep_tabs: bool = False) -> list[str]:
     r"""One string per equation of a display: ``eqnarray``/``align``/... or ``\\``-separated lines.
 
     >>> split_display(r'\begin{eqnarray} a &=& b \\ c &=& d \nonumber \end{eqnarray}')
     ['a = b', 'c = d']
     >>> split_display(r'\eqalign{ p &= q \cr &= r \cr}')
     ['p = q', '= r']
+    >>> split_display(r'\begin{aligned} z_1 & = x \\ &= y \end{aligned}', keep_tabs=True)
+    ['z_1 & = x', '&= y']
+
+    *keep_tabs* keeps the alignment marks ``&`` (as the text has them: the reader ignores them).
     """
     text = _eqalign(as_text(latex).strip())
     for left, right in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
@@ -72,7 +76,7 @@ def split_display(latex) -> list[str]:
         elif c == "}":
             depth -= 1
         elif c == "&" and matrix == 0:
-            buf.append(" ")
+            buf.append("&" if keep_tabs else " ")
             p += 1
             continue
         elif c == "%":

@@ -345,7 +345,8 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
     continue the chain of the line before; enumerated definitions are read as one."""
     specs, offsets = [], []
     for n, found in enumerate(extract_formulas(text), 1):
-        pieces = split_display(found.latex) if found.kind == "display" else [found.latex]
+        pieces = split_display(found.latex, keep_tabs=True) if found.kind == "display" \
+            else [found.latex]
         previous = None
         for m, piece in enumerate(pieces, 1):
             if not piece.strip():
@@ -353,7 +354,7 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
             spec = FormulaSpec(id=f"f{n}" + (f".{m}" if len(pieces) > 1 else ""),
                                line=found.line, latex=piece)
             eqs = top_level_equals(piece)
-            if piece.lstrip().startswith(("=", "\\approx")) and m > 1 and specs \
+            if piece.lstrip(" &").startswith(("=", "\\approx")) and m > 1 and specs \
                     and specs[-1].read is None \
                     and specs[-1].lhs is None and top_level_equals(specs[-1].latex):
                 # "&= ..." continues the chain of the row before: one chain, each link
@@ -361,9 +362,9 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
                 specs[-1] = replace(specs[-1], latex=specs[-1].latex.rstrip() + " " + piece.strip())
                 previous = piece[eqs[-1] + 1:].strip() or previous
                 continue
-            if piece.lstrip().startswith("=") and previous is not None:
+            if piece.lstrip(" &").startswith("=") and previous is not None:
                 # "&= ..." continues the chain: its left side is the line before's last side
-                spec = replace(spec, lhs=previous, read=piece.lstrip()[1:].strip(),
+                spec = replace(spec, lhs=previous, read=piece.lstrip(" &")[1:].strip(),
                                reading="continues the chain of the line before, whose last "
                                        "side is its left side")
             if eqs:
