@@ -25,7 +25,8 @@ from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, in
                       shape_of)
 from .vocabulary import CATALOGUE, function_names
 from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
-                     decide_approx, guard_substitution, summarize_chain)
+                     decide_approx, guard_rounding, guard_substitution,
+                     summarize_chain)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -102,6 +103,8 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
             raise NotationError(f"a definition is 'name = expression', got {text!r}")
         target, rhs = f.parts
         rhs = expand_functions(rhs, ctx)
+        if is_entry(target):   # O_1 = ...: one entry defined, a name of its own
+            target = entry_symbol(target)
         if isinstance(target, sympy.core.function.AppliedUndef):
             params = target.args
             plain = {x for x in rhs.free_symbols if not isinstance(x, Indexed)}
@@ -112,6 +115,9 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
         ctx = ctx.define(target, rhs)
         ctx = ctx.assume(*f.conditions) if f.conditions else ctx
     ctx = _with_catalogue(ctx, claim_exprs)
+    if any(d.name.count("_") and isinstance(d.target, Symbol) for d in ctx.definitions):
+        ctx = ctx.with_(definitions=tuple(type(d)(d.target, entries_as_names(d.rhs, ctx))
+                                          for d in ctx.definitions))
     if ctx.functions:   # definitions may use a function defined after them
         funcs = tuple((n, ps, expand_functions(b, ctx)) for n, ps, b in ctx.functions)
         ctx = ctx.with_(functions=funcs)
@@ -152,6 +158,8 @@ def _fix_size(ctx: Context, n: int) -> Context:
 def with_generics(ctx: Context, exprs: Sequence) -> Context:
     """An undefined name L differentiated as ∂L/∂y_j becomes a generic function of y."""
     deps: dict[str, set[str]] = {}
+    # the definitions' derivatives too: after g_i = ∂L/∂y_i, L is a generic function of y
+    exprs = tuple(exprs) + tuple(d.rhs for d in ctx.definitions)
     for e in exprs:
         if not isinstance(e, sympy.Basic):
             continue
@@ -255,8 +263,8 @@ def _conditions_on_indices(ctx: Context, parts: Sequence) -> Context:
 def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
                  claim: str = "", relations: Sequence[str] = ()) -> Verdict:
     """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
-    parts = [expand_functions(p, ctx) for p in parts]
-    conditions = tuple(expand_functions(c, ctx) for c in conditions)
+    parts = [entries_as_names(expand_functions(p, ctx), ctx) for p in parts]
+    conditions = tuple(entries_as_names(expand_functions(c, ctx), ctx) for c in conditions)
     parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
     ctx, parts = normalize_sizes(ctx, parts)
     ctx = with_generics(ctx, parts)
@@ -283,7 +291,7 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
             v = decide_approx(a, b, ctx)
             links.append(replace(v, read_as=f"{to_latex(sa)} \\approx {to_latex(sb)}"))
             continue
-        v = guard_substitution(_decide(a, b, ctx, sizes), a, b, ctx)
+        v = guard_rounding(guard_substitution(_decide(a, b, ctx, sizes), a, b, ctx), a, b, ctx)
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=links[0].read_as)
@@ -409,6 +417,26 @@ def _decide(a, b, ctx, sizes) -> Verdict:
 _FUNCTION_DEF = re.compile(
     r"^\s*(?:\\(?:mathrm|operatorname|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}|\\?([A-Za-z]+))"
     r"\s*\(([^()]*)\)\s*:?=")
+
+
+def is_entry(e) -> bool:
+    """``O_1``, ``w_{12}``: an entry with literal indices."""
+    return isinstance(e, Indexed) and all(i.is_Integer for i in e.indices)
+
+
+def entry_symbol(e: Indexed) -> Symbol:
+    """The name of an entry defined on its own (``O_1 = ReLU(...)``): the symbol ``O_1``."""
+    idx = ",".join(str(i) for i in e.indices)
+    return Symbol(f"{base_name(e)}_{idx}" if len(e.indices) == 1 else f"{base_name(e)}_{{{idx}}}")
+
+
+def entries_as_names(expr, ctx: Context):
+    """Entries with literal indices that the context defines one by one read as those names."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(Indexed):
+        return expr
+    rep = {e: entry_symbol(e) for e in expr.atoms(Indexed)
+           if is_entry(e) and ctx.definition(str(entry_symbol(e))) is not None}
+    return expr.xreplace(rep) if rep else expr
 
 
 def _applied_names(exprs) -> set[str]:

@@ -106,13 +106,53 @@ for $h = x^2$.
     assert entries[0]["kind"] == "definition"
 
 
-def test_an_entry_definition_is_opaque_not_free(tmp_path, capsys):
+def test_an_entry_definition_is_a_name_of_its_own(tmp_path, capsys):
     entries = audit(tmp_path, capsys, r"""
 $$O_1 = \sigma(b_1 + \sum_i x_i w_i)$$
 
-so $\frac{\partial O_1}{\partial w_1} = x_1 O_1 (1 - O_1)$.
+so $\frac{\partial O_1}{\partial w_1} = x_1 O_1 (1 - O_1)$ and not
+$\frac{\partial O_1}{\partial w_1} = O_1 (1 - O_1)$.
 """)
-    assert [e["verdict"] for e in entries] == ["unknown", "unknown"], entries
+    got = [e["verdict"] for e in entries]
+    assert got[0] == "adopted" and got[1] != "refuted" and got[2] == "refuted", entries
+
+
+def test_a_power_on_the_left_is_not_a_definition_read(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+$$\mu = \frac{1}{N}\sum_{i=1}^{N} x_i$$ and $$\sigma^2 = \frac{1}{N}\sum_{i=1}^{N} (x_i - \mu)^2$$
+so $$\frac{\partial \sigma^2}{\partial x_j} = \frac{2}{N}(x_j - \mu)$$
+""")
+    assert [e["verdict"] for e in entries][1:] == ["unknown", "unknown"], entries
+
+
+def test_values_stated_or_rounded_are_not_refuted(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+Let $\sigma(x) = \frac{1}{1 + e^{-x}}$, $z = wx + b$, $\hat y = \sigma(z)$, $L = -\log \hat y$.
+
+Take $x = 2$, $w = 0.5$, $b = -0.5$. Then $\hat y = \sigma(0.5) \approx 0.622$ and
+$\frac{\partial L}{\partial b} = 0.622 - 1 \approx -0.378$, but not
+$\frac{\partial L}{\partial b} = 0.622 \approx 0.622$.
+
+Here $y$ is one-hot, so $\sum_k y_k = 1$. When $y_i = 0$ the gradient vanishes.
+""")
+    by = {e["latex"]: e["verdict"] for e in entries}
+    assert by[r"\frac{\partial L}{\partial b} = 0.622 - 1 \approx -0.378"] == "unknown"
+    assert by[r"\frac{\partial L}{\partial b} = 0.622 \approx 0.622"] == "refuted"
+    assert by["y_i = 0"] == "unknown"
+
+
+def test_a_definition_the_text_rejects_is_a_claim(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+A common confusion: $\text{ReLU}(x) = x \sigma(x)$ is false.
+""")
+    assert entries[0]["kind"] == "claim" and entries[0]["verdict"] != "adopted"
+
+
+def test_a_naming_definition_routes_the_loss(tmp_path):
+    v = check(r"\frac{\partial L}{\partial x_j} = g_j - \frac{1}{N}\sum_{i=1}^{N} g_i",
+              given=[r"\mu = \frac{1}{N}\sum_{i=1}^{N} x_i", r"y_i = x_i - \mu",
+                     r"g_i = \frac{\partial L}{\partial y_i}"])
+    assert v.status == "proved"
 
 
 def test_substituted_values_from_a_figure_are_not_refuted(tmp_path, capsys):

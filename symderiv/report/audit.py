@@ -96,6 +96,11 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
         if "'" in name or not params or not params <= used:
             return None   # σ'(x) = ... states a derivative, it defines nothing
         return name
+    if isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices):
+        from ..api import entry_symbol
+        if not all(isinstance(p, sympy.Basic) and p.is_number for p in f.parts[1:]):
+            return str(entry_symbol(target))   # O_1 = ReLU(...): one entry, defined alone
+        return None   # x_1 = 6: a value, see _value_of
     if isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
                                                  for i in target.indices):
         name = base_name(target)
@@ -177,6 +182,18 @@ _CORRECTING_CUE = re.compile(r"\b(mistaken|mistake|should (be|read|have been)|co
                              r"in fact|rather)\b", re.I)
 
 
+_DENIED = re.compile(r"\b((is|are|was|were) (not|never|false|wrong|incorrect)|not true|"
+                     r"false|wrong|incorrect|mistaken|a (common )?(mistake|confusion|error))\b",
+                     re.I)
+
+
+def _denied(text: str, offset: int) -> bool:
+    """The sentence around the formula says it is false ("$\\text{ReLU}(x) = x\\sigma(x)$ is
+    false"): a claim the text rejects, never a definition."""
+    start, end = _sentence(text, offset)
+    return bool(_DENIED.search(text, start, end))
+
+
 def _corrects(text: str, offset: int) -> bool:
     """The sentence before the formula says an earlier one was wrong and gives it anew
     ("your $O_2$ is mistaken and should be corrected as below")."""
@@ -189,7 +206,10 @@ def _unread_definition(latex: str, notation: Notation) -> str | None:
     a function of plain arguments, on the left of its first '=') but cannot be read."""
     from ..notation import base_name
     try:
-        _read(latex, notation)
+        parts = _read(latex, notation).parts
+        head = parts[0] if len(parts) >= 2 else None
+        if isinstance(head, sympy.Pow) and isinstance(head.base, (sympy.Symbol, sympy.Indexed)):
+            return base_name(head.base)   # σ^2 = ...: a power defined, not read as a name
         return None
     except SymderivError:
         pass
@@ -213,25 +233,6 @@ def _unread_definition(latex: str, notation: Notation) -> str | None:
     if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*_", latex[eqs[0] + 1:]):
         return None   # y = \{y_1, \dots, y_K\}: a listing of its entries, not a definition
     return name
-
-
-def _entry_definition(latex: str, notation: Notation) -> str | None:
-    """``O_1 = \text{ReLU}(…)``: a definition of one entry (a literal index) of a name: the
-    name of its base.  Entry definitions are not used by the engine yet, so the base is
-    opaque from there on (nothing that depends on it is decided)."""
-    from ..notation import base_name
-    try:
-        f = _read(latex, notation)
-    except SymderivError:
-        return None
-    if len(f.parts) < 2 or f.conditions:
-        return None
-    target = f.parts[0]
-    if not (isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices)):
-        return None
-    if all(isinstance(p, sympy.Basic) and p.is_number for p in f.parts[1:2]):
-        return None   # a value, see _value_of
-    return base_name(target)
 
 
 def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
@@ -360,7 +361,8 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
                 # "&= ..." continues the chain of the row before: one chain, each link
                 # judged, and each side's claim is "first side = this side"
                 specs[-1] = replace(specs[-1], latex=specs[-1].latex.rstrip() + " " + piece.strip())
-                previous = piece[eqs[-1] + 1:].strip() or previous
+                if eqs:
+                    previous = piece[eqs[-1] + 1:].strip() or previous
                 continue
             if piece.lstrip(" &").startswith("=") and previous is not None:
                 # "&= ..." continues the chain: its left side is the line before's last side
@@ -447,14 +449,6 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             continue
         text_read = _definition_text(spec.read or spec.latex, notation)
         undefined = _defined_name(text_read, notation) is None
-        entry = _entry_definition(text_read, notation) if undefined else None
-        if entry is not None and entry not in defined:
-            opaque.setdefault(entry, (spec.line, len(out)))
-            out.append(replace(spec, kind="definition", given=doc_given, where=where,
-                               reading=f"defines an entry of {entry} (a literal index); entry "
-                                       f"definitions are not used yet, so the formulas that "
-                                       f"depend on {entry} are not decided"))
-            continue
         unread = _unread_definition(text_read, notation) if undefined else None
         if unread is not None:
             # a definition that could not be read: its name is opaque from here on, so
@@ -464,12 +458,15 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 old = by_doc.pop(unread, (None,))[0]
                 doc_given = tuple(g for g in doc_given if g != old)
                 defined.discard(unread)
-            opaque.setdefault(unread, (spec.line, len(out) + 1))
+            opaque.setdefault(unread, (spec.line, len(out)))
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
                                reading=f"defines {unread}, but the definition could not be "
                                        "read: formulas that depend on it are not decided"))
             continue
-        if active:   # inside a worked example: its values, its size
+        new_name = not undefined and _defined_name(text_read, notation) not in defined
+        if active and new_name:   # a definition inside a worked example: at its values
+            where = where + tuple(v[3] for v in active if v[4] is None)
+        elif active:   # inside a worked example: its values, its size
             names = {v[2] for v in active}
             given = tuple(g for g in doc_given if _name_of_given(g, notation) not in names)
             vectors = tuple(v[3] for v in active if v[4] is not None)
@@ -486,6 +483,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             continue
         text_read = _definition_text(spec.read or spec.latex, notation)
         name = _defined_name(text_read, notation)
+        if name is not None and name not in defined and here >= 0 and _denied(text, here):
+            name = None   # "... = ... is false": a claim the text rejects
         indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", text_read))
         redefinition = False
         if name is not None and name in by_doc and name in placed and _corrects(text, here):

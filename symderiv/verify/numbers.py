@@ -20,6 +20,16 @@ def _names(e) -> set[str]:
     return out | {str(a.func) for a in e.atoms(sympy.core.function.AppliedUndef)}
 
 
+def _pin(c):
+    """``x = 2``, ``x_1 = 6``: (name or entry, number), else None."""
+    if not isinstance(c, sympy.Eq):
+        return None
+    for s, n in ((c.lhs, c.rhs), (c.rhs, c.lhs)):
+        if isinstance(s, (Symbol, Indexed)) and n.is_number:
+            return s, n
+    return None
+
+
 def _unstated_data(e, ctx: Context) -> list[str]:
     """The names *e* rests on, through the definitions, that have no definition, no generic
     dependence and no stated value (a condition): data whose values the text does not give."""
@@ -34,8 +44,9 @@ def _unstated_data(e, ctx: Context) -> list[str]:
             todo.extend(_names(d.rhs))
         elif not ctx.depends_on(n):
             leaves.add(n)
-    for c in ctx.conditions:
-        leaves -= _names(c)
+    for c in ctx.conditions:   # a stated value (x_1 = 6) gives that name's value
+        if _pin(c) is not None:
+            leaves -= _names(c)
     funcs = {name for name, _, _ in ctx.functions}
     return sorted(leaves - funcs - {"beta"})
 
@@ -45,8 +56,18 @@ def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
     the text never gives values for (a figure, a table) and the other side none besides
     those two share: the author substitutes values, not claims an identity in them.  Such a
     link is never refuted (the values are unknown), only decided when it holds."""
-    if v.status != "refuted" or any(isinstance(e, sympy.Basic) and e.has(Partial)
-                                    for e in (a, b)):
+    if v.status != "refuted":
+        return v
+    for name, num in ((a, b), (b, a)):
+        # "ŷ = 0.622", "∂L/∂b = -0.378": the value of one name (or of a derivative of a
+        # generic quantity) that nothing defines — a value stated, not an identity
+        if isinstance(num, sympy.Basic) and num.is_number and (
+                (isinstance(name, (Symbol, Indexed)) and _unstated_data(name, ctx)) or
+                (isinstance(name, Partial) and ctx.depends_on(base_name(name.f)))):
+            return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                           reason=f"states a value of {name}, which nothing in the text "
+                                  "defines: not decided")
+    if any(isinstance(e, sympy.Basic) and e.has(Partial) for e in (a, b)):
         return v
     da, db = set(_unstated_data(a, ctx)), set(_unstated_data(b, ctx))
     entries = {base_name(x) for e in (a, b) if isinstance(e, sympy.Basic)
@@ -114,3 +135,46 @@ def decide_approx(lhs, rhs, ctx: Context, digits: int = 40) -> Verdict:
                        reason=f"the values differ at the {d} decimal(s) shown")
     return Verdict("unknown", method, reason="the values differ by about one unit of the last "
                                              "digit shown: rounding cannot be told")
+
+
+def _rounded_literals(e) -> list[int]:
+    """Significant digits of the decimals written with two or more places (0.622 → 3)."""
+    out = []
+    if not isinstance(e, sympy.Basic):
+        return out
+    for r in e.atoms(sympy.Rational):
+        d = _decimals(r)
+        if r.is_Integer or d is None or d < 2:
+            continue
+        digits = str(abs(r.p * 10 ** d // r.q)).lstrip("0")
+        out.append(max(len(digits), 1))
+    return out
+
+
+def guard_rounding(v: Verdict, a, b, ctx: Context) -> Verdict:
+    """``L = -\\log(0.622)`` where ŷ ≈ 0.6225: a link between closed numbers that uses a
+    rounded decimal the text wrote (two places or more) and misses only by what that rounding
+    allows is not refuted: the author plugs in the rounded value."""
+    if v.status != "refuted":
+        return v
+    digits = _rounded_literals(a) + _rounded_literals(b)
+    if not digits:
+        return v
+    try:
+        pins = dict(p for p in map(_pin, ctx.conditions) if p is not None)
+        sides = [calculus.to_leaves(sympy.sympify(e), ctx).xreplace(pins)  # safe: SymPy objects
+                 for e in (a, b)]
+        if not all(isinstance(e, sympy.Basic) and e.is_number for e in sides):
+            return v
+        x, y = (sympy.N(e, 30) for e in sides)
+    except (CalculusError, SymderivError, TypeError, ValueError):
+        return v
+    if not (x.is_real and y.is_real):
+        return v
+    tol = 5 * sympy.Float(10) ** (-min(digits)) * max(abs(x), abs(y), sympy.Float(1) / 10)
+    if abs(x - y) <= tol:
+        return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                       reason=f"the sides ({sympy.N(x, 6)} and {sympy.N(y, 6)}) agree to the "
+                              f"precision of the rounded value(s) the text uses "
+                              f"({min(digits)} significant digits): read as rounded, not decided")
+    return v
