@@ -196,5 +196,18 @@ Here the target $t$ is a one-hot vector.
 Without it, $\frac{{\partial L}}{{\partial z_j}} = y_j - t_j$ fails.
 """)
     claims = [e for e in entries if e["latex"].startswith(r"\frac{\partial L}")]
-    assert [c["verdict"] for c in claims] == ["proved", "refuted"]
+    assert [c["verdict"] for c in claims] == ["proved", "unknown"]
     assert any("line 6" in c for c in claims[0]["conditions"])
+    assert "another section" in claims[1]["reason"]
+
+
+def test_a_condition_stated_throughout(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, rf"""
+Let ${SOFTMAX}$ and $L = -\sum_{{k=1}}^{{K}} t_k \log y_k$. Throughout we assume
+$\sum_{{k=1}}^{{K}} t_k = 1$.
+
+## Gradient
+
+Then $\frac{{\partial L}}{{\partial z_j}} = y_j - t_j$.
+""")
+    assert entries[-1]["verdict"] == "proved", entries

@@ -444,5 +444,7 @@ The labels are one-hot, so $\sum_k t_k = 1$ and $\frac{\partial L}{\partial z_j}
 
 Here $\frac{\partial L}{\partial z_j} = y_j - t_j$ no longer holds.
 """)
-    claims = [e["verdict"] for e in entries if e["kind"] == "claim"]
-    assert claims == ["proved", "refuted"], entries
+    claims = [e for e in entries if e["kind"] == "claim"]
+    # in another section the stated condition may or may not apply: never refuted for it
+    assert [c["verdict"] for c in claims] == ["proved", "unknown"], entries
+    assert "another section" in claims[1]["reason"]

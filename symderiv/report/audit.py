@@ -115,6 +115,16 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
     return name
 
 
+def _defines_entries(latex: str, notation: Notation) -> bool:
+    """The definition's left side is an entry with index letters (``\\hat y_i = …``)."""
+    try:
+        target = _read(latex, notation).parts[0]
+    except (SymderivError, IndexError):
+        return False
+    return isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
+                                                     for i in target.indices)
+
+
 def _definition_text(latex: str, notation: Notation) -> str:
     """A chain ``L = A = B`` whose first link defines a name (``L = A``): that first link,
     the definition the rest of the chain is checked under; else the formula itself."""
@@ -191,7 +201,7 @@ def _denied(text: str, offset: int) -> bool:
     """The sentence around the formula says it is false ("$\\text{ReLU}(x) = x\\sigma(x)$ is
     false"): a claim the text rejects, never a definition."""
     start, end = _sentence(text, offset)
-    return bool(_DENIED.search(text, start, end))
+    return bool(_DENIED.search(re.sub(r"[*_]", "", text[start:end])))   # **not** true
 
 
 def _corrects(text: str, offset: int) -> bool:
@@ -395,6 +405,9 @@ def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
     return conds
 
 
+_THROUGHOUT = re.compile(r"\b(throughout|always|everywhere|in (all|every)|for all (the )?"
+                         r"(formulas|examples)|(in )?(this|the whole|the entire) (post|note|"
+                         r"lecture|chapter|text|paper|article|section))\b", re.I)
 _SUM_TO_ONE = re.compile(r"\bone[- ]hot\b|\bprobability (vector|distribution)s?\b|"
                          r"\b(sums?|adds? up) to (one|1)\b", re.I)
 
@@ -485,7 +498,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         name = _defined_name(text_read, notation)
         if name is not None and name not in defined and here >= 0 and _denied(text, here):
             name = None   # "... = ... is false": a claim the text rejects
-        indexed = name is not None and bool(re.match(r"\s*\\?[A-Za-z]+\s*_", text_read))
+        indexed = name is not None and _defines_entries(text_read, notation)
         redefinition = False
         if name is not None and name in by_doc and name in placed and _corrects(text, here):
             # "your O_2 is mistaken and should be corrected as below": the text's own
@@ -537,11 +550,19 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
 
     def section(line: int) -> int:
         return sum(h <= line for h in heads)
+    # ("throughout we assume ...": the whole text); from other sections they only make a
+    # claim that needs them undecided
     elsewhere = [(s.latex, s.line, "as a formula") for s in out if s.kind == "assumption"]
     elsewhere += _sum_to_one_cues(text)
+    lines = text.split("\n")
+
+    def scope(e, line: int) -> str:
+        if section(e[1]) == section(line) or _THROUGHOUT.search(
+                " ".join(lines[max(e[1] - 2, 0):e[1]])):   # its line and the one before
+            return "here"
+        return "other section"
     if elsewhere:
-        out = [replace(s, elsewhere=tuple(e for e in elsewhere if section(e[1]) ==
-                                          section(s.line)))
+        out = [replace(s, elsewhere=tuple(e + (scope(e, s.line),) for e in elsewhere))
                if s.kind == "claim" else s for s in out]
     spans += [(n, line, start, len(out)) for n, (line, start) in opaque.items()]
     for n, line, start, end in spans:

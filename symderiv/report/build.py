@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from .. import calculus
 from ..api import (_applied_to_symbols, build_context, check_parsed, check_readings, infer_notation,
+                   with_generics,
                    with_function_names)
 from ..calculus import CalculusError
 from ..printer import to_latex
@@ -131,7 +132,7 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             v = combine_readings(results, claim=spec.latex)
         if v.status == "refuted" and v.missing and spec.elsewhere:
             v = _under_stated_condition(v, spec, f, lhs, nota, cf, size)
-        blocked = _opaque_used(f, lhs, ctx, spec.opaque, parts)
+        blocked = _opaque_used(f, lhs, with_generics(ctx, parts), spec.opaque, parts)
         if blocked:
             v = undecided(v, "depends on " + ", ".join(
                 f"{n} (its definition at line {line} could not be read)"
@@ -167,11 +168,15 @@ def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, siz
     """A refuted claim that holds under a condition the text states elsewhere (before or
     after it: "$\\sum_k t_k = 1$", "y is one-hot"): checked again under it, and reported as
     holding under that condition, with its line."""
-    for latex, line, said in spec.elsewhere:
+    for latex, line, said, scope in sorted(spec.elsewhere, key=lambda e: e[3] != "here"):
         cond = latex or v.missing
         where = cf.where + spec.where + spec.assume + (cond,)
         again = check_readings(f, spec.latex, lambda ps: build_context(
             cf.given_for(spec), where, nota, claim_exprs=ps, size=size), lhs=lhs)
+        if again.ok and scope != "here":
+            return undecided(v, f"holds under {cond}, which the text states at line {line} "
+                                f"({said}) in another section: whether it applies here is not "
+                                "decided")
         if again.ok:
             note = f"{cond}, which the text states at line {line} ({said})"
             return replace(again, conditions=tuple(dict.fromkeys(again.conditions + (note,))),
@@ -191,23 +196,39 @@ def _names_in(e) -> set[str]:
 
 def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int]]]:
     """Per link of the formula (one entry for a formula without links), the opaque names
-    (defined by the text, definition unread) that its sides rest on, directly or through the
-    definitions; [] when nothing rests on an opaque name."""
+    (defined by the text, definition unread) that it rests on; [] when none.
+
+    A link rests on an opaque name X when X's value matters: the link has no derivative and
+    uses X (directly or through the definitions), or it differentiates something built from X
+    by another variable (X's unread definition may depend on it).  ∂ŷ_i/∂z_i = ŷ_i − ŷ_i² does
+    not rest on z: z is the variable, whatever the text defined it from."""
     if not opaque:
         return []
-    def rests_on(exprs) -> list[tuple[str, int]]:
-        names: set[str] = set()
+
+    def names(exprs) -> set[str]:
+        found: set[str] = set()
         for p in exprs:
-            names |= _names_in(p)
-        todo = list(names)
+            found |= _names_in(p)
+        todo = list(found)
         while todo:
-            d = ctx.definition(todo.pop())
-            if d is None:
-                continue
-            for n in _names_in(d.rhs) - names:
-                names.add(n)
+            name = todo.pop()
+            d = ctx.definition(name)
+            more = (_names_in(d.rhs) if d is not None else set()) | set(ctx.depends_on(name))
+            for n in more - found:
+                found.add(n)
                 todo.append(n)
-        return [(n, line) for n, line in opaque if n in names]
+        return found
+
+    def rests_on(exprs) -> list[tuple[str, int]]:
+        partials = [p for e in exprs if isinstance(e, sympy.Basic) for p in e.atoms(Partial)]
+        used = names(exprs)
+        out = []
+        for n, line in opaque:
+            if n not in used:
+                continue
+            if not partials or any(base_name(p.x) != n and n in names([p.f]) for p in partials):
+                out.append((n, line))
+        return out
     alternatives = [((lhs,) if lhs is not None else ()) + tuple(r.parts) for r in f.readings]
     if len(parts) > 2:
         out = [rests_on([p for alt in alternatives for p in alt[k:k + 2]])

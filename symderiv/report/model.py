@@ -64,7 +64,7 @@ class FormulaSpec:
     alternatives: tuple[tuple[tuple[str, ...], str], ...] = ()
     # conditions the text states anywhere (before or after): (latex or None for a prose cue
     # such as "one-hot", which states Σ = 1 of a label vector, line, what the text says)
-    elsewhere: tuple[tuple[str | None, int, str], ...] = ()
+    elsewhere: tuple[tuple[str | None, int, str, str], ...] = ()   # ... and "here" or not
     defines: str | None = None   # the name a definition defines (then it is adopted)
 
 

@@ -171,7 +171,8 @@ def guard_rounding(v: Verdict, a, b, ctx: Context) -> Verdict:
         return v
     if not (x.is_real and y.is_real):
         return v
-    tol = 5 * sympy.Float(10) ** (-min(digits)) * max(abs(x), abs(y), sympy.Float(1) / 10)
+    # products of rounded values carry more digits than were written: at most 4 count
+    tol = sympy.Float(10) ** (1 - min(min(digits), 4)) * max(abs(x), abs(y), sympy.Float(1) / 10)
     if abs(x - y) <= tol:
         return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
                        reason=f"the sides ({sympy.N(x, 6)} and {sympy.N(y, 6)}) agree to the "
