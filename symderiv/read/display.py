@@ -117,6 +117,10 @@ def _eqalign(text: str) -> str:
 
 
 _JOIN = re.compile(r",?\s*\\q?quad\b\s*(?:\\text\{\s*(?:and)?\s*\}\s*)?")
+# a prose word that joins two equations ("\quad \textrm{where} \quad"): not part of either
+_JOINING_WORD = re.compile(r"^(?:\\(?:text|textrm|mathrm|mbox)\s*\{\s*(?:where|and|with|so|"
+                           r"then|hence|thus|i\.e\.,?|since|for which)\s*\}\s*"
+                           r"(?:\\q?quad\b|\\[,;:]|\s)*)+")
 _SIMPLE_CONDITION = re.compile(
     r"^\(?\s*(\\text\{[^{}]*\}\s*)*[A-Za-z]\s*(=|==|\\neq?|!=)\s*([A-Za-z]|\d+)\s*\)?[.,]?$")
 
@@ -152,6 +156,7 @@ def _split_joined(line: str) -> list[str]:
             cuts.append(m)
     for m in cuts:
         left, right = line[:m.start()].strip(), line[m.end():].strip()
+        right = _JOINING_WORD.sub("", right).strip()
         if (top_level_equals(left) and top_level_equals(right)
                 and not _SIMPLE_CONDITION.match(right)):
             return [left] + _split_joined(right)

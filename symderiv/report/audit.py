@@ -88,7 +88,8 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
         return None
     target = f.parts[0]
     if isinstance(target, sympy.core.function.AppliedUndef):
-        params = {str(a) if isinstance(a, sympy.Symbol) else a for a in target.args}
+        params = {str(a) if isinstance(a, sympy.Symbol) else base_name(a)
+                  if isinstance(a, sympy.Indexed) else a for a in target.args}
         name = str(target.func)
         rhs = f.parts[1]
         used = {str(x) for x in rhs.free_symbols} | {base_name(a) for a in rhs.atoms(

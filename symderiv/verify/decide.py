@@ -122,6 +122,17 @@ def _pin_values(lhs, rhs, ctx: Context):
     return sympy.sympify(lhs).xreplace(pins), sympy.sympify(rhs).xreplace(pins), new  # safe: SymPy objects
 
 
+_HYPERBOLIC = (sympy.tanh, sympy.sinh, sympy.cosh)
+
+
+def _as_exp(e):
+    """tanh, sinh, cosh written with exponentials (an identity): the exact route and the
+    counterexample search then see only exponentials."""
+    if not isinstance(e, sympy.Basic) or not e.has(*_HYPERBOLIC):
+        return e
+    return e.replace(lambda a: isinstance(a, _HYPERBOLIC), lambda a: a.rewrite(sympy.exp))
+
+
 def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT_SIZES,
            seed: int = 0, symbolic: bool = True, exact: bool = True) -> Verdict:
     """Decide ``lhs = rhs`` under *ctx*; see the module docstring for the layers.
@@ -131,6 +142,10 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     """
     if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
         ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))
+    lhs, rhs = _as_exp(lhs), _as_exp(rhs)
+    if any(isinstance(d.rhs, sympy.Basic) and d.rhs.has(*_HYPERBOLIC) for d in ctx.definitions):
+        ctx = ctx.with_(definitions=tuple(type(d)(d.target, _as_exp(d.rhs))
+                                          for d in ctx.definitions))
     v = _decide_core(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
     odd = [c for c in ctx.conditions
            if not (isinstance(c, sympy.Eq) or c in index_conditions((c,)))]
