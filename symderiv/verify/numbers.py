@@ -127,7 +127,8 @@ def decide_approx(lhs, rhs, ctx: Context, digits: int = 40) -> Verdict:
     if gap < tol * sympy.Rational(99, 100):
         return Verdict("verified", method,
                        reason=f"{shown[0]} and {shown[1]} agree to the {d} decimal(s) shown")
-    if gap > tol * sympy.Rational(101, 100):
+    if gap > tol * sympy.Rational(101, 100) and \
+            abs(sympy.N(sides[0] - sides[1], 2 * digits)) > tol:   # re-checked at twice the digits
         return Verdict("refuted", method,
                        counterexample=Counterexample(0, (), (), str(shown[0]), str(shown[1]),
                                                      note=f"they differ by {sympy.N(gap, 3)}, "
