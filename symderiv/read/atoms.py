@@ -7,6 +7,8 @@ r"""Names with their scripts, function applications, letter runs and numbers.
 """
 from __future__ import annotations
 
+import re
+
 import sympy
 from sympy import Expr, Function, IndexedBase, Integer, KroneckerDelta, Rational, Symbol
 
@@ -77,6 +79,10 @@ class NameRules:
         for a1, b1, q in lx.sups:
             key = label_key(self.src(a1, b1))
             sub_after = lx.sub is not None and lx.sub[0] > q
+            if re.fullmatch(r"[\[(].*[\])]\s*(T|\\top|\\intercal)", key):
+                raise self.err(f"a transpose of the layer-labelled {name}^{{{key}}} in vector "
+                               "notation is not read yet", q,
+                               "write the claim per entry, e.g. A^{[l]}_{ji} for the transpose")
             if key in ("'", "\\prime", "''"):
                 prime = True
             elif label is None and pw is None and name != "e" and (
@@ -238,6 +244,8 @@ class NameRules:
         if b - a == 1 and self.toks[a].kind in ("word", "text", "letter") and self.toks[
                 a].src.startswith(("\\text", "\\mbox")):
             return True
+        if b - a >= 3 and self.is_char(a, "[") and self.is_char(b - 1, "]"):
+            return True      # A^{[i]}, W^{[l-1]}: a layer in brackets, never a power
         return b - a >= 3 and self.is_char(a, "(") and self.match.get(a) == b - 1
 
     # -- subscripts --------------------------------------------------------------------------

@@ -357,8 +357,9 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
     continue the chain of the line before; enumerated definitions are read as one."""
     specs, offsets = [], []
     for n, found in enumerate(extract_formulas(text), 1):
-        pieces = split_display(found.latex, keep_tabs=True) if found.kind == "display" \
-            else [found.latex]
+        # inline math with line breaks ($A = B \\ C = D$) holds several equations too
+        several = found.kind == "display" or "\\\\" in found.latex
+        pieces = split_display(found.latex, keep_tabs=True) if several else [found.latex]
         previous = None
         for m, piece in enumerate(pieces, 1):
             if not piece.strip():
@@ -435,6 +436,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     by_doc: dict[str, tuple[str, bool]] = {}
     assumed: list[tuple[str, int]] = []   # (assumption, where its section ends)
     values: list[tuple[int, int, str, str, int | None]] = []   # (from, to, name, latex, length)
+    known_at: dict[int, frozenset] = {}   # claim index in `out` → names defined before it
     opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
     spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
     placed: dict[str, int] = {}    # where each name of the document was defined
@@ -545,7 +547,16 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                reading=(spec.reading + "; " if spec.reading else "") +
                                f"defines {name} for the formulas after it"))
             continue
+        known_at[len(out)] = frozenset(defined)
         out.append(replace(spec, given=doc_given, where=where))
+    # definitions stated after a claim: a reader may read the claim with them too
+    defs = [(m, s.defines, s.given[-1]) for m, s in enumerate(out)
+            if s.kind == "definition" and s.defines and s.given]
+    for m, known in known_at.items():
+        later = tuple(dict.fromkeys(text for k, name, text in defs
+                                    if k > m and name not in known))
+        if later and out[m].kind == "claim":
+            out[m] = replace(out[m], later=later)
     # conditions stated anywhere in a claim's section, before or after it
     heads = [text.count("\n", 0, m.start()) + 2 for m in _SECTION.finditer(text)]
 

@@ -130,6 +130,17 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     lhs=lhs)
                 results.append((alt, (doubt,)))
             v = combine_readings(results, claim=spec.latex)
+        if v.status == "refuted" and spec.later:
+            # refuted as read before the definitions that follow it: read with them too
+            given = cf.given_for(spec) + spec.later
+            try:
+                alt = check_readings(f, spec.latex, lambda ps: build_context(
+                    given, cf.where + spec.where + spec.assume, nota, claim_exprs=ps,
+                    size=size), lhs=lhs)
+            except (LatexError, NotationError) as err:
+                alt = Verdict("unknown", "none", claim=spec.latex, reason=f"unparsed: {err}")
+            v = combine_readings([(v, ()), (alt, ("read with the definitions the text states "
+                                                  "after it",))], claim=spec.latex)
         if v.status == "refuted" and v.missing and spec.elsewhere:
             v = _under_stated_condition(v, spec, f, lhs, nota, cf, size)
         blocked = _opaque_used(f, lhs, with_generics(ctx, parts), spec.opaque, parts)

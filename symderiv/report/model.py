@@ -66,6 +66,7 @@ class FormulaSpec:
     # such as "one-hot", which states Σ = 1 of a label vector, line, what the text says)
     elsewhere: tuple[tuple[str | None, int, str, str], ...] = ()   # ... and "here" or not
     defines: str | None = None   # the name a definition defines (then it is adopted)
+    later: tuple[str, ...] = ()  # definitions the text states after a claim (of new names)
 
 
 @dataclass(frozen=True)

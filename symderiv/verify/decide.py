@@ -142,11 +142,14 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     """
     if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
         ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))
-    lhs, rhs = _as_exp(lhs), _as_exp(rhs)
-    if any(isinstance(d.rhs, sympy.Basic) and d.rhs.has(*_HYPERBOLIC) for d in ctx.definitions):
+    v = _decide_core(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
+    hyperbolic = any(isinstance(e, sympy.Basic) and e.has(*_HYPERBOLIC)
+                     for e in (lhs, rhs) + tuple(d.rhs for d in ctx.definitions))
+    if v.status == "unknown" and hyperbolic:   # the exact route sees only exponentials
         ctx = ctx.with_(definitions=tuple(type(d)(d.target, _as_exp(d.rhs))
                                           for d in ctx.definitions))
-    v = _decide_core(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
+        v = _decide_core(_as_exp(lhs), _as_exp(rhs), ctx, sizes=sizes, seed=seed,
+                         symbolic=symbolic, exact=exact)
     odd = [c for c in ctx.conditions
            if not (isinstance(c, sympy.Eq) or c in index_conditions((c,)))]
     if v.status == "refuted" and odd:
