@@ -211,3 +211,28 @@ $\sum_{{k=1}}^{{K}} t_k = 1$.
 Then $\frac{{\partial L}}{{\partial z_j}} = y_j - t_j$.
 """)
     assert entries[-1]["verdict"] == "proved", entries
+
+
+def test_definitions_in_inline_math_with_line_breaks(tmp_path, capsys):
+    # layer labels in brackets (Andrew Ng's notation) are names, not powers
+    entries = audit(tmp_path, capsys, r"""
+The layer is $A^{[i]} = \sigma(Z^{[i]}) \\ Z^{[i]} = W^{[i]}A^{[i-1]} + b^{[i]}$.
+""")
+    assert [(e["kind"], e["verdict"]) for e in entries] == [("definition", "adopted")] * 2
+
+
+def test_a_labelled_transpose_is_refused_not_a_power():
+    from symderiv.read import LatexError, read_formula
+    with pytest.raises(LatexError, match="transpose"):
+        read_formula(r"\frac{\partial J}{\partial Z^{[i]}} A^{[i-1]T}")
+
+
+def test_a_claim_before_the_definitions_it_needs(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+The gradient is $\frac{\partial L}{\partial z_j} = y_j - t_j$, where
+$y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} t_k \log y_k$, and
+$\sum_{k=1}^{K} t_k = 1$.
+""")
+    # before its definitions the claim is about generic quantities; after them it holds:
+    # the readings disagree, so it is never refuted
+    assert entries[0]["verdict"] != "refuted", entries[0]

@@ -139,6 +139,8 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     size=size), lhs=lhs)
             except (LatexError, NotationError) as err:
                 alt = Verdict("unknown", "none", claim=spec.latex, reason=f"unparsed: {err}")
+            if alt.status == "refuted" and alt.missing and spec.elsewhere:
+                alt = _under_stated_condition(alt, spec, f, lhs, nota, cf, size, spec.later)
             v = combine_readings([(v, ()), (alt, ("read with the definitions the text states "
                                                   "after it",))], claim=spec.latex)
         if v.status == "refuted" and v.missing and spec.elsewhere:
@@ -175,7 +177,8 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
     return FormulaResult(spec, v, correct_form=correct, broken_step=broken)
 
 
-def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, size) -> Verdict:
+def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, size,
+                            later: tuple[str, ...] = ()) -> Verdict:
     """A refuted claim that holds under a condition the text states elsewhere (before or
     after it: "$\\sum_k t_k = 1$", "y is one-hot"): checked again under it, and reported as
     holding under that condition, with its line."""
@@ -183,7 +186,7 @@ def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, siz
         cond = latex or v.missing
         where = cf.where + spec.where + spec.assume + (cond,)
         again = check_readings(f, spec.latex, lambda ps: build_context(
-            cf.given_for(spec), where, nota, claim_exprs=ps, size=size), lhs=lhs)
+            cf.given_for(spec) + later, where, nota, claim_exprs=ps, size=size), lhs=lhs)
         if again.ok and scope != "here":
             return undecided(v, f"holds under {cond}, which the text states at line {line} "
                                 f"({said}) in another section: whether it applies here is not "
