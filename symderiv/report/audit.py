@@ -11,6 +11,9 @@ import sympy
 from ..extract import extract_formulas
 from ..notation import Partial, SymderivError
 from ..read import Notation, split_display, top_level_equals
+from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
+                           _introduces_definition, _introduces_example, _section_end,
+                           _sentence, _sum_to_one_cues, _THROUGHOUT)
 from .markdown import ICON, _code, _md_text
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
 
@@ -26,28 +29,13 @@ def find_code_blocks(text: str) -> list[tuple[int, str]]:
 
 
 _CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
-# a sentence ends at . ! ? ; or at a blank line — unless a display follows it ("we have" ↵ $$…$$)
+
+
 @functools.lru_cache(maxsize=4096)
 def _read(latex: str, notation: Notation):
     """read_formula, once per formula and notation (the context rules ask several times)."""
     from ..read import read_formula
     return read_formula(latex, notation)
-
-
-_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n(?!\s*(\$\$|\\\[|\\begin))")
-
-
-# a display followed by a capital letter also ends a sentence ("\end{align} For $i \neq j$ ...")
-_AFTER_DISPLAY = re.compile(r"(\$\$|\\\]|\\end\{[A-Za-z*]+\})\s+(?=[A-Z])")
-
-
-def _sentence(text: str, offset: int) -> tuple[int, int]:
-    """The span of the prose sentence around *offset* (formulas count as words)."""
-    ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
-    ends += [(m.end(1), m.end()) for m in _AFTER_DISPLAY.finditer(text)]
-    start = max((b for a, b in ends if b <= max(offset, 0)), default=0)
-    end = min((a for a, b in ends if a >= offset), default=len(text))
-    return start, end
 
 
 def _nearest_conditions(conds: dict, offsets: list, n: int) -> tuple[str, ...]:
@@ -155,63 +143,6 @@ def _is_assumption(latex: str, notation: Notation, defined: set) -> bool:
     return bool(data) and not (names & defined) and not rhs.has(sympy.Indexed)
 
 
-_SECTION = re.compile(r"\n\s*(#|\\(sub)*section\b|\\paragraph\b)")
-
-
-def _section_end(text: str, offset: int) -> int:
-    """Where the section holding *offset* ends (the next heading, or the end)."""
-    m = _SECTION.search(text, max(offset, 0))
-    return m.start() if m else len(text)
-
-
-_EXAMPLE_CUE = re.compile(r"\b(take|let|set|suppose|consider|choose|pick|say|example|instance|"
-                          r"with|given|using|plug)\b", re.I)
-
-
-def _introduces_example(text: str, offset: int) -> bool:
-    """The sentence before the formula reads like a worked example ("take $T = 2$")."""
-    start, _ = _sentence(text, offset)
-    return bool(_EXAMPLE_CUE.search(text, start, offset))
-
-
-_DEFINING_CUE = re.compile(r"\b(let|define[sd]?|denote[sd]?|consider|another|instead|now use|"
-                           r"switch|for (the |a |an )?[\w-]*(entropy|loss|cost|error)|"
-                           r"(loss|cost) (is|function))\b", re.I)
-_NEGATIVE_CUE = re.compile(r"\b(wrong|mistake|incorrect|error|typo|bug|not|false)\b", re.I)
-
-
-def _introduces_definition(text: str, offset: int) -> bool:
-    """The sentence before the formula defines something anew ("and for cross-entropy cost")
-    and does not call it wrong."""
-    start, _ = _sentence(text, offset)
-    before = text[start:offset]
-    return bool(_DEFINING_CUE.search(before)) and not _NEGATIVE_CUE.search(before)
-
-
-_CORRECTING_CUE = re.compile(r"\b(mistaken|mistake|should (be|read|have been)|corrected|"
-                             r"correction|correct (one|form|version|value)|instead|actually|"
-                             r"in fact|rather)\b", re.I)
-
-
-_DENIED = re.compile(r"\b((is|are|was|were) (not|never|false|wrong|incorrect)|not true|"
-                     r"false|wrong|incorrect|mistaken|a (common )?(mistake|confusion|error))\b",
-                     re.I)
-
-
-def _denied(text: str, offset: int) -> bool:
-    """The sentence around the formula says it is false ("$\\text{ReLU}(x) = x\\sigma(x)$ is
-    false"): a claim the text rejects, never a definition."""
-    start, end = _sentence(text, offset)
-    return bool(_DENIED.search(re.sub(r"[*_]", "", text[start:end])))   # **not** true
-
-
-def _corrects(text: str, offset: int) -> bool:
-    """The sentence before the formula says an earlier one was wrong and gives it anew
-    ("your $O_2$ is mistaken and should be corrected as below")."""
-    start, _ = _sentence(text, offset)
-    return bool(_CORRECTING_CUE.search(text, start, offset))
-
-
 def _unread_definition(latex: str, notation: Notation) -> str | None:
     """The name a formula defines when the formula looks like a definition (a lone name, or
     a function of plain arguments, on the left of its first '=') but cannot be read."""
@@ -267,33 +198,6 @@ def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
         return None
     if isinstance(value, sympy.Basic) and value.is_number:
         return f.parts[0].name, None
-    return None
-
-
-_CASE_LINE = re.compile(
-    r"^[ ]{0,3}(?:#+[ \t]*)?(?:\*\*)?(?:case|when|for)\b[ \t]*:?[ \t]*\$?[ \t]*([A-Za-z])[ \t]*"
-    r"(==|=|!=|≠|\\neq?|\\ne)[ \t]*([A-Za-z])[ \t]*\$?[ \t]*:?(?:\*\*)?[ \t]*$", re.I | re.M)
-
-
-def _case_headings(text: str) -> list[tuple[int, int, str]]:
-    """Lines such as "Case: i == j" (a heading of its own): (from, to, condition) — a case
-    holds until the next case line or heading."""
-    found = [(m.start(), m.group(1), m.group(2), m.group(3)) for m in _CASE_LINE.finditer(text)]
-    out = []
-    for n, (start, a, op, b) in enumerate(found):
-        end = found[n + 1][0] if n + 1 < len(found) else len(text)
-        heading = _SECTION.search(text, start + 1, end)
-        if heading:
-            end = heading.start()
-        if a != b:
-            out.append((start, end, f"{a} = {b}" if op in ("=", "==") else f"{a} \\neq {b}"))
-    return out
-
-
-def _case_at(cases, offset: int) -> str | None:
-    for a, b, c in cases:
-        if a <= offset < b:
-            return c
     return None
 
 
@@ -405,20 +309,6 @@ def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
         if c is not None:
             conds[n] = (c, _sentence(text, offsets[n]))
     return conds
-
-
-_THROUGHOUT = re.compile(r"\b(throughout|always|everywhere|in (all|every)|for all (the )?"
-                         r"(formulas|examples)|(in )?(this|the whole|the entire) (post|note|"
-                         r"lecture|chapter|text|paper|article|section))\b", re.I)
-_SUM_TO_ONE = re.compile(r"\bone[- ]hot\b|\bprobability (vector|distribution)s?\b|"
-                         r"\b(sums?|adds? up) to (one|1)\b", re.I)
-
-
-def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
-    """Prose saying a label vector sums to one ("y is a one-hot vector", "t is a probability
-    distribution"): the condition Σ_k t_k = 1 the engine finds a claim needs is stated there."""
-    return [(None, text.count("\n", 0, m.start()) + 1, f"'{m.group(0)}'")
-            for m in _SUM_TO_ONE.finditer(text)]
 
 
 def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:

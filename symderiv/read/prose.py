@@ -1,0 +1,119 @@
+"""Prose cues of a document, read from its text alone (no SymPy): sentences and sections, the
+cues that introduce a worked example, a definition, a correction or a denial, case headings, and
+statements that a label vector sums to one."""
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n(?!\s*(\$\$|\\\[|\\begin))")
+
+
+# a display followed by a capital letter also ends a sentence ("\end{align} For $i \neq j$ ...")
+_AFTER_DISPLAY = re.compile(r"(\$\$|\\\]|\\end\{[A-Za-z*]+\})\s+(?=[A-Z])")
+
+
+def _sentence(text: str, offset: int) -> tuple[int, int]:
+    """The span of the prose sentence around *offset* (formulas count as words)."""
+    ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    ends += [(m.end(1), m.end()) for m in _AFTER_DISPLAY.finditer(text)]
+    start = max((b for a, b in ends if b <= max(offset, 0)), default=0)
+    end = min((a for a, b in ends if a >= offset), default=len(text))
+    return start, end
+
+
+_SECTION = re.compile(r"\n\s*(#|\\(sub)*section\b|\\paragraph\b)")
+
+
+def _section_end(text: str, offset: int) -> int:
+    """Where the section holding *offset* ends (the next heading, or the end)."""
+    m = _SECTION.search(text, max(offset, 0))
+    return m.start() if m else len(text)
+
+
+_EXAMPLE_CUE = re.compile(r"\b(take|let|set|suppose|consider|choose|pick|say|example|instance|"
+                          r"with|given|using|plug)\b", re.I)
+
+
+def _introduces_example(text: str, offset: int) -> bool:
+    """The sentence before the formula reads like a worked example ("take $T = 2$")."""
+    start, _ = _sentence(text, offset)
+    return bool(_EXAMPLE_CUE.search(text, start, offset))
+
+
+_DEFINING_CUE = re.compile(r"\b(let|define[sd]?|denote[sd]?|consider|another|instead|now use|"
+                           r"switch|for (the |a |an )?[\w-]*(entropy|loss|cost|error)|"
+                           r"(loss|cost) (is|function))\b", re.I)
+_NEGATIVE_CUE = re.compile(r"\b(wrong|mistake|incorrect|error|typo|bug|not|false)\b", re.I)
+
+
+def _introduces_definition(text: str, offset: int) -> bool:
+    """The sentence before the formula defines something anew ("and for cross-entropy cost")
+    and does not call it wrong."""
+    start, _ = _sentence(text, offset)
+    before = text[start:offset]
+    return bool(_DEFINING_CUE.search(before)) and not _NEGATIVE_CUE.search(before)
+
+
+_CORRECTING_CUE = re.compile(r"\b(mistaken|mistake|should (be|read|have been)|corrected|"
+                             r"correction|correct (one|form|version|value)|instead|actually|"
+                             r"in fact|rather)\b", re.I)
+
+
+_DENIED = re.compile(r"\b((is|are|was|were) (not|never|false|wrong|incorrect)|not true|"
+                     r"false|wrong|incorrect|mistaken|a (common )?(mistake|confusion|error))\b",
+                     re.I)
+
+
+def _denied(text: str, offset: int) -> bool:
+    """The sentence around the formula says it is false ("$\\text{ReLU}(x) = x\\sigma(x)$ is
+    false"): a claim the text rejects, never a definition."""
+    start, end = _sentence(text, offset)
+    return bool(_DENIED.search(re.sub(r"[*_]", "", text[start:end])))   # **not** true
+
+
+def _corrects(text: str, offset: int) -> bool:
+    """The sentence before the formula says an earlier one was wrong and gives it anew
+    ("your $O_2$ is mistaken and should be corrected as below")."""
+    start, _ = _sentence(text, offset)
+    return bool(_CORRECTING_CUE.search(text, start, offset))
+
+
+_CASE_LINE = re.compile(
+    r"^[ ]{0,3}(?:#+[ \t]*)?(?:\*\*)?(?:case|when|for)\b[ \t]*:?[ \t]*\$?[ \t]*([A-Za-z])[ \t]*"
+    r"(==|=|!=|≠|\\neq?|\\ne)[ \t]*([A-Za-z])[ \t]*\$?[ \t]*:?(?:\*\*)?[ \t]*$", re.I | re.M)
+
+
+def _case_headings(text: str) -> list[tuple[int, int, str]]:
+    """Lines such as "Case: i == j" (a heading of its own): (from, to, condition) — a case
+    holds until the next case line or heading."""
+    found = [(m.start(), m.group(1), m.group(2), m.group(3)) for m in _CASE_LINE.finditer(text)]
+    out = []
+    for n, (start, a, op, b) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(text)
+        heading = _SECTION.search(text, start + 1, end)
+        if heading:
+            end = heading.start()
+        if a != b:
+            out.append((start, end, f"{a} = {b}" if op in ("=", "==") else f"{a} \\neq {b}"))
+    return out
+
+
+def _case_at(cases, offset: int) -> str | None:
+    for a, b, c in cases:
+        if a <= offset < b:
+            return c
+    return None
+
+
+_THROUGHOUT = re.compile(r"\b(throughout|always|everywhere|in (all|every)|for all (the )?"
+                         r"(formulas|examples)|(in )?(this|the whole|the entire) (post|note|"
+                         r"lecture|chapter|text|paper|article|section))\b", re.I)
+_SUM_TO_ONE = re.compile(r"\bone[- ]hot\b|\bprobability (vector|distribution)s?\b|"
+                         r"\b(sums?|adds? up) to (one|1)\b", re.I)
+
+
+def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
+    """Prose saying a label vector sums to one ("y is a one-hot vector", "t is a probability
+    distribution"): the condition Σ_k t_k = 1 the engine finds a claim needs is stated there."""
+    return [(None, text.count("\n", 0, m.start()) + 1, f"'{m.group(0)}'")
+            for m in _SUM_TO_ONE.finditer(text)]
