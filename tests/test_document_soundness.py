@@ -236,3 +236,22 @@ $\sum_{k=1}^{K} t_k = 1$.
     # before its definitions the claim is about generic quantities; after them it holds:
     # the readings disagree, so it is never refuted
     assert entries[0]["verdict"] != "refuted", entries[0]
+
+
+def test_a_vector_definition_beside_its_entries(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+The logits are $\mathbf{o} = \mathbf{W}\mathbf{x} + \mathbf{b}$ and the loss is
+$l = -\sum_{j=1}^{q} y_j \log \frac{\exp(o_j)}{\sum_{k=1}^{q} \exp(o_k)}$, so
+$\frac{\partial l}{\partial o_j} = \frac{\exp(o_j)}{\sum_{k=1}^{q} \exp(o_k)} - y_j$ when
+$\sum_{j=1}^{q} y_j = 1$.
+""")
+    assert entries[0]["verdict"] == "adopted" and "not used" in entries[0]["reason"]
+    claim = next(e for e in entries if e["latex"].startswith(r"\frac{\partial l}"))
+    assert claim["verdict"] == "proved", claim   # o is the variable: its definition is not needed
+
+
+def test_an_identity_in_an_opaque_name_still_holds(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+Let $z = \mathrm{diag}(W) x$ be the logits. Then $\log e^{z} = z$, but not $\log e^{z} = 2z$.
+""")
+    assert [e["verdict"] for e in entries][1:] == ["proved", "unknown"], entries

@@ -420,6 +420,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             doc_given = tuple(g for g in doc_given if g != old)
             defined.discard(name)
             before = doc_given + (old,)
+        if name is not None and name not in defined and not indexed and name.isalnum() and \
+                re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\}?\s*_", text):
+            # y = Wx + b beside y_i elsewhere: a vector's definition, its entries used alone
+            opaque.setdefault(name, (spec.line, len(out) + 1))
+            out.append(replace(spec, kind="definition", given=doc_given, where=where,
+                               defines=name, unused=True))
+            continue
         if name is not None and name not in defined:
             defined.add(name)
             if name in opaque:

@@ -27,7 +27,7 @@ from ..read import LatexError, Notation, read_expr, read_formula
 from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
-from ..verify import Verdict, adopt, combine_readings, undecided
+from ..verify import HOLDS, Verdict, adopt, combine_readings, undecided
 from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
                     misquotes)
@@ -147,10 +147,19 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             v = _under_stated_condition(v, spec, f, lhs, nota, cf, size)
         blocked = _opaque_used(f, lhs, with_generics(ctx, parts), spec.opaque, parts)
         if blocked:
-            v = undecided(v, "depends on " + ", ".join(
-                f"{n} (its definition at line {line} could not be read)"
-                for n, line in sorted(set(x for b in blocked for x in b)))
-                + ": not decided", [bool(b) for b in blocked] if len(blocked) > 1 else None)
+            # an identity that holds for every value of an opaque name holds for its value
+            # too; a refutation may not (its value may never be the counterexample's), nor a
+            # derivative by something the unread definition may depend on
+            verdicts = v.links if len(blocked) > 1 and v.links else (v,)
+            flags = [any(strict for _, _, strict in b) or (bool(b) and w.status not in HOLDS)
+                     for b, w in zip(blocked, verdicts)]
+            if any(flags):
+                names = sorted({(n, line) for b, flag in zip(blocked, flags) if flag
+                                for n, line, _ in b})
+                v = undecided(v, "depends on " + ", ".join(
+                    f"{n} (its definition at line {line} could not be read)"
+                    for n, line in names) + ": not decided",
+                    flags if len(blocked) > 1 and v.links else None)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))
@@ -161,7 +170,12 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
     if spec.assume and v.ok:
         v = replace(v, reason=(v.reason + "; " if v.reason else "") + "relies on " +
                     ", ".join(spec.assume) + ", which the text does not state")
-    if spec.kind == "definition" and spec.defines and not spec.alternatives:
+    if spec.kind == "definition" and spec.defines and spec.unused:
+        v = adopt(Verdict("unknown", "definition", claim=spec.latex, read_as=v.read_as),
+                  spec.defines, f"defines the vector {spec.defines}, whose entries the text uses "
+                  "on their own: read, not used (the formulas after it treat the entries as "
+                  "variables; those that need its definition are not decided)")
+    elif spec.kind == "definition" and spec.defines and not spec.alternatives:
         v = adopt(v, spec.defines)
     correct = broken = None
     parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
@@ -208,14 +222,15 @@ def _names_in(e) -> set[str]:
     return out
 
 
-def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int]]]:
+def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int, bool]]]:
     """Per link of the formula (one entry for a formula without links), the opaque names
     (defined by the text, definition unread) that it rests on; [] when none.
 
     A link rests on an opaque name X when X's value matters: the link has no derivative and
-    uses X (directly or through the definitions), or it differentiates something built from X
-    by another variable (X's unread definition may depend on it).  ∂ŷ_i/∂z_i = ŷ_i − ŷ_i² does
-    not rest on z: z is the variable, whatever the text defined it from."""
+    uses X (directly or through the definitions) — then only a refutation is unsafe, since an
+    identity for every X holds for X's value —, or it differentiates something built from X by
+    another variable (X's unread definition may depend on it: *strict*, nothing is safe).
+    ∂ŷ_i/∂z_i = ŷ_i − ŷ_i² does not rest on z: z is the variable, whatever it is defined from."""
     if not opaque:
         return []
 
@@ -240,8 +255,9 @@ def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int]]]:
         for n, line in opaque:
             if n not in used:
                 continue
-            if not partials or any(base_name(p.x) != n and n in names([p.f]) for p in partials):
-                out.append((n, line))
+            strict = any(base_name(p.x) != n and n in names([p.f]) for p in partials)
+            if strict or not partials:
+                out.append((n, line, strict))
         return out
     alternatives = [((lhs,) if lhs is not None else ()) + tuple(r.parts) for r in f.readings]
     if len(parts) > 2:

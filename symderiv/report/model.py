@@ -67,6 +67,7 @@ class FormulaSpec:
     elsewhere: tuple[tuple[str | None, int, str, str], ...] = ()   # ... and "here" or not
     defines: str | None = None   # the name a definition defines (then it is adopted)
     later: tuple[str, ...] = ()  # definitions the text states after a claim (of new names)
+    unused: bool = False         # a definition read but not used (a vector's, beside its entries)
 
 
 @dataclass(frozen=True)

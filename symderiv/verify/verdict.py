@@ -239,11 +239,11 @@ def undecided(v: Verdict, reason: str, links: Sequence[bool] | None = None) -> V
     return replace(summarize_chain(new, v.claim, v.read_as), readings=v.readings)
 
 
-def adopt(v: Verdict, name: str) -> Verdict:
+def adopt(v: Verdict, name: str, reason: str | None = None) -> Verdict:
     """The verdict of a definition the text states: adopted (read, and used for what follows),
     not proved — for a chain ``L = A = B`` the first link is the definition and the others are
     still judged.  A definition that could not be read stays unknown."""
-    reason = f"defines {name}: read and used for the formulas after it"
+    reason = reason or f"defines {name}: read and used for the formulas after it"
     if v.links:
         if v.links[0].status == "unknown" and "unparsed" in (v.links[0].reason or ""):
             return v
