@@ -226,8 +226,8 @@ def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int, bool]]
     """Per link of the formula (one entry for a formula without links), the opaque names
     (defined by the text, definition unread) that it rests on; [] when none.
 
-    A link rests on an opaque name X when X's value matters: the link has no derivative and
-    uses X (directly or through the definitions) — then only a refutation is unsafe, since an
+    A link rests on an opaque name X when it uses X's value (directly or through the
+    definitions) without differentiating by X — then only a refutation is unsafe, since an
     identity for every X holds for X's value —, or it differentiates something built from X by
     another variable (X's unread definition may depend on it: *strict*, nothing is safe).
     ∂ŷ_i/∂z_i = ŷ_i − ŷ_i² does not rest on z: z is the variable, whatever it is defined from."""
@@ -256,7 +256,8 @@ def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int, bool]]
             if n not in used:
                 continue
             strict = any(base_name(p.x) != n and n in names([p.f]) for p in partials)
-            if strict or not partials:
+            variable = any(base_name(p.x) == n for p in partials)   # the claim is about n
+            if strict or not variable:
                 out.append((n, line, strict))
         return out
     alternatives = [((lhs,) if lhs is not None else ()) + tuple(r.parts) for r in f.readings]
