@@ -354,7 +354,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 "checked at it")))
             continue
         text_read = _definition_text(spec.read or spec.latex, notation)
-        undefined = _defined_name(text_read, notation) is None
+        name = _defined_name(text_read, notation)
+        undefined = name is None
         unread = _unread_definition(text_read, notation) if undefined else None
         if unread is not None:
             # a definition that could not be read: its name is opaque from here on, so
@@ -369,7 +370,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                reading=f"defines {unread}, but the definition could not be "
                                        "read: formulas that depend on it are not decided"))
             continue
-        new_name = not undefined and _defined_name(text_read, notation) not in defined
+        new_name = not undefined and name not in defined
         if active and new_name:   # a definition inside a worked example: at its values
             where = where + tuple(v[3] for v in active if v[4] is None)
         elif active:   # inside a worked example: its values, its size
@@ -387,8 +388,6 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             assumed.append((spec.latex, _section_end(text, offsets[n])))
             out.append(replace(spec, kind="assumption"))
             continue
-        text_read = _definition_text(spec.read or spec.latex, notation)
-        name = _defined_name(text_read, notation)
         if name is not None and name not in defined and here >= 0 and _denied(text, here):
             name = None   # "... = ... is false": a claim the text rejects
         indexed = name is not None and _defines_entries(text_read, notation)

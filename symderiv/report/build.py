@@ -115,9 +115,14 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         parts = ((lhs,) if lhs is not None else ()) + tuple(f.parts)
         size = spec.size if spec.size is not None else cf.size
 
-        def context(parts):
-            return build_context(cf.given_for(spec), cf.where + spec.where + spec.assume,
-                                 nota, claim_exprs=parts, size=size)
+        built: dict = {}
+
+        def context(parts):   # one context per reading's parts (the first is built once)
+            key = tuple(parts)
+            if key not in built:
+                built[key] = build_context(cf.given_for(spec), cf.where + spec.where +
+                                           spec.assume, nota, claim_exprs=parts, size=size)
+            return built[key]
         ctx = context(parts)
         if len(parts) < 2 and f.declarations:
             return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
