@@ -262,3 +262,10 @@ def test_a_value_equal_to_an_opaque_name_is_never_refuted(tmp_path, capsys):
 Let $y = x^2$ and $g = \mathrm{diag}(W) x$. Then $\frac{\partial y}{\partial x} = g$.
 """)
     assert entries[-1]["verdict"] == "unknown", entries
+
+
+def test_a_negation_elsewhere_in_the_sentence_never_refutes_a_definition(tmp_path, capsys):
+    entries = audit(tmp_path, capsys, r"""
+We use $L = -\sum_{k=1}^{K} t_k \log y_k$, otherwise the gradient below would be wrong.
+""")
+    assert entries[0]["verdict"] != "refuted", entries

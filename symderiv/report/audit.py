@@ -389,7 +389,12 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             out.append(replace(spec, kind="assumption"))
             continue
         if name is not None and name not in defined and here >= 0 and _denied(text, here):
-            name = None   # "... = ... is false": a claim the text rejects
+            # "... = ... is false": a claim the text rejects, not a definition; its name has
+            # no definition of its own here, so it is never refuted with that name left free
+            # (the cue may also belong to another clause of the sentence)
+            out.append(replace(spec, given=doc_given, where=where, opaque=((name, spec.line),),
+                               reading="the text says this does not hold: read as a claim"))
+            continue
         indexed = name is not None and _defines_entries(text_read, notation)
         redefinition = False
         if name is not None and name in by_doc and name in placed and _corrects(text, here):
