@@ -17,6 +17,8 @@ from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
 from .calculus import CalculusError, _ancestors
 from .printer import to_latex
 from .read import IndexRange, LatexError, Notation, read_expr, read_formula
+from .linalg.check import check_matrix, uses_matrices
+from .read.names import infer_notation, with_defined_names, with_matrix_names
 from .notation import Context, NotationError, Partial, SymderivError, base_name
 from .notation import as_expr
 from .notation import size as size_symbol
@@ -26,7 +28,7 @@ from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, in
 from .vocabulary import CATALOGUE, function_names
 from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
                      decide_approx, guard_rounding, guard_substitution,
-                     summarize_chain)
+                     summarize_chain, undecided)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -263,6 +265,9 @@ def _conditions_on_indices(ctx: Context, parts: Sequence) -> Context:
 def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
                  claim: str = "", relations: Sequence[str] = ()) -> Verdict:
     """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
+    if uses_matrices(parts, ctx):
+        return check_matrix(parts, ctx, check_parsed, conditions=conditions, sizes=sizes,
+                            claim=claim, relations=relations)
     parts = [entries_as_names(expand_functions(p, ctx), ctx) for p in parts]
     conditions = tuple(entries_as_names(expand_functions(c, ctx), ctx) for c in conditions)
     parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
@@ -504,54 +509,35 @@ def expand_functions(expr, ctx: Context):
     return expr.replace(found, lambda e: done[e])
 
 
-def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Notation:
-    """The index range the definitions themselves use, when the notation is left default.
+def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
+    notation = notation_for(claim, given, notation)
+    f = read_formula(claim, notation)
+    v = check_readings(f, claim, lambda parts: build_context(
+        given, where, notation, claim_exprs=parts, size=size), sizes=sizes)
+    return guard_given(v, given, notation)
 
-    ``y_i = e^{z_i} / \\sum_{k=0}^{K-1} e^{z_k}`` makes every index run over 0..K-1, and
-    ``\\sum_{n=1}^{N}`` makes N the size: free indices then lie in the range the sums cover
-    (a counterexample with an index outside it would be no counterexample).
 
-    >>> n = infer_notation([r"y_i = \\frac{e^{z_i}}{\\sum_{k=0}^{K-1} e^{z_k}}"])
-    >>> n.size, n.lower, n.upper
-    ('K', 0, None)
-    >>> infer_notation([r"p_a = \\frac{e^{s_a}}{\\sum_{b=1}^{N} e^{s_b}}"]).size
-    'N'
-    """
-    if replace(notation, functions=()) != Notation():
-        return notation
-    limits = set()
+def notation_for(claim: str, given: Sequence[str], notation: Notation) -> Notation:
+    """The notation a claim and its definitions are read in: the index range their sums use,
+    the functions and letter runs they define, the names they use as whole matrices."""
+    notation = with_function_names(given, infer_notation(given, notation))
+    return with_matrix_names((claim, *given), with_defined_names(given, notation))
+
+
+def guard_given(v: Verdict, given: Sequence[str], notation: Notation) -> Verdict:
+    """No refutation through a definition read with a structural doubt (``XW`` one name or a
+    product): the claim may be false only under that reading."""
+    if v.status != "refuted":
+        return v
     for text in given:
         try:
             f = read_formula(text, notation)
         except SymderivError:
-            return notation
-        if len(f.parts) != 2 or not isinstance(f.parts[0], (sympy.Indexed, Symbol)):
             continue
-        for s in f.parts[1].atoms(sympy.Sum):
-            limits.update((lo, hi) for _, lo, hi in s.limits)
-    if len(limits) != 1:
-        return notation
-    (lo, hi), = limits
-    syms = hi.free_symbols
-    if not (lo.is_Integer and len(syms) == 1):
-        return notation
-    (n,) = syms
-    if not re.fullmatch(r"[A-Za-z]+", n.name):
-        return notation
-    if sympy.expand(hi - (n + lo - 1)) == 0:
-        upper = None
-    elif sympy.expand(hi - n) == 0:
-        upper = n.name
-    else:
-        return notation
-    return replace(notation, size=n.name, lower=int(lo), upper=upper)
-
-
-def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
-    notation = with_function_names(given, infer_notation(given, notation))
-    f = read_formula(claim, notation)
-    return check_readings(f, claim, lambda parts: build_context(
-        given, where, notation, claim_exprs=parts, size=size), sizes=sizes)
+        if f.alternatives and f.doubts:
+            return undecided(v, f"refuted only as the definition {text} is read ({f.doubts[0]})"
+                                ": confirm that reading to have it decided")
+    return v
 
 
 def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Verdict:

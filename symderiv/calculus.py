@@ -190,15 +190,18 @@ def _generic_diff(g: Symbol, x, ctx: Context) -> Expr:
         if not (dep == xname or depends(ctx, dep, xname)):
             continue
         d = ctx.definition(dep)
-        if d is None or len(d.indices) != 1:
+        if d is None or not d.indices:
             raise CalculusError(
-                f"chain rule through {dep}: only vectors with one index are supported")
-        m = fresh_index(index("m"), (x.free_symbols if hasattr(x, "free_symbols") else set())
-                        | {Symbol(dep)})
-        ym = IndexedBase(dep)[m]
+                f"chain rule through {dep}: only vectors and matrices defined per entry are "
+                "supported")
+        avoid = (x.free_symbols if hasattr(x, "free_symbols") else set()) | {Symbol(dep)}
+        ms = []
+        for _ in d.indices:
+            ms.append(fresh_index(index("m"), avoid | set(ms)))
+        ym = IndexedBase(dep)[tuple(ms)]
         inner = total_diff(ym, x, ctx)
-        lo, hi = ctx.range_of(d.indices[0])
-        total += Sum(Partial(g, ym) * inner, (m, lo, hi))
+        limits = [(m, *ctx.range_of(k)) for m, k in zip(ms, d.indices)]
+        total += Sum(Partial(g, ym) * inner, *limits)
     return total
 
 

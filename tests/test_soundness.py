@@ -259,10 +259,16 @@ def test_sizes_only_the_claim_uses(claim, status):
         assert "m = n" in v.reason
 
 
-def test_transpose_has_a_clear_message():
-    from symderiv.read import LatexError, read_formula
-    with pytest.raises(LatexError, match="transpose"):
-        read_formula(r"\frac{\partial L}{\partial W} = \frac{\partial L}{\partial y} x^\top")
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial L}{\partial W} = \frac{\partial L}{\partial y} x^\top", "proved"),
+    (r"\frac{\partial L}{\partial x} = W^T \frac{\partial L}{\partial y}", "proved"),
+    # the transpose of the gradient: the shapes fit in no layout, never "proved"
+    (r"\frac{\partial L}{\partial W} = x \frac{\partial L}{\partial y}^T", "unknown"),
+])
+def test_linear_layer_in_vector_notation(claim, status):
+    from symderiv import check
+    v = check(claim, given=[r"y = Wx + b"])
+    assert v.status == status, v
 
 
 @pytest.mark.parametrize("claim,status", [
@@ -275,17 +281,19 @@ def test_value_of_a_differentiation_variable(claim, status):
     assert check(claim, where=["x = 3"]).status == status
 
 
-@pytest.mark.parametrize("latex,what", [
-    (r"J = \mathrm{diag}(y) - y y^T", "matrix function diag"),
-    (r"J = \mathrm{diag}(y) - y y^{T}", "matrix function diag"),
-    (r"\frac{\partial L}{\partial x} = W^T \frac{\partial L}{\partial y}", "transpose"),
-    (r"\frac{\partial L}{\partial x} = W^{\top} g", "transpose"),
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial y}{\partial z} = \mathrm{diag}(y) - y y^T", "proved"),
+    (r"\frac{\partial y}{\partial z} = \mathrm{diag}(y) - y y^{\top}", "proved"),
+    (r"\frac{\partial y}{\partial z} = y y^T - \mathrm{diag}(y)", "refuted"),   # sign
+    (r"\frac{\partial y}{\partial z} = \mathrm{diag}(y) - y^T y", "unknown"),   # shapes
 ])
-def test_matrix_notation_is_refused_not_misread(latex, what):
-    """y^T is not y to the power T: such formulas are unreadable (unknown), never refuted."""
-    from symderiv.read import LatexError, read_formula
-    with pytest.raises(LatexError, match=what):
-        read_formula(latex)
+def test_softmax_jacobian_in_vector_notation(claim, status):
+    """y^T is a transpose, not y to the power T; a misfit of shapes is never "proved"."""
+    from symderiv import check
+    v = check(claim, given=[r"y = \mathrm{softmax}(z)"])
+    assert v.status == status, v
+    if status == "refuted":
+        assert v.counterexample is not None
 
 
 def test_definitions_by_derivatives():

@@ -14,9 +14,13 @@ from sympy import Expr, Function, IndexedBase, Integer, KroneckerDelta, Rational
 
 from symderiv.notation import beta, index, size
 
+from symderiv.linalg.objects import Tr, mat
+
+from .normalize import _GREEK as GREEK
 from .typing import label_key
 from .values import is_matrix, mul, power
 
+MATRIX_GREEK = {"delta", "Delta", "theta", "Theta", "Sigma", "Lambda", "Phi", "Psi", "Omega"}
 _BOLD = ("\\mathbf", "\\boldsymbol", "\\bm", "\\pmb")
 TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT",
              "\\mathrmT", "\\textsf{T}"}
@@ -47,7 +51,8 @@ class NameRules:
         lx = t.children[0].value
         call = t.children[1] if len(t.children) > 1 else None
         if lx.run and not self.run_is_name(lx, call is not None):
-            first = [self.scalar(c) for c in lx.run[:-1]]
+            first = [mat(c) if self.table.matrix_mode and self.whole_matrix(c, c, False)
+                     else self.scalar(c) for c in lx.run[:-1]]
             last = self.named(lx, lx.run[-1], call, post)
             return self.wrap(lambda: mul(first + [last]), lx.start)
         return self.named(lx, lx.run or lx.name, call, post)
@@ -56,12 +61,17 @@ class NameRules:
         """``softmax``, ``NLL``, ``dA``: one name; ``xy``: a product (see typing.py)."""
         run = lx.run
         spaced = " ".join(run)
-        if len(run) >= 5 or (has_call and len(run) >= 3):
+        if len(run) >= 5 or (has_call and len(run) >= 3) or run in self.nt.names:
             return True
         if run[0] == "d" and len(run) == 2:
             return self.choices.choose(("run", run), (
                 f"{run} read as one name (a gradient), not d·{run[1]}",
                 f"{run} read as the product d·{run[1]}")) == 0
+        if self.table.matrix_mode and run.isupper() and not has_call and all(
+                c in self.table.matrices for c in run):
+            self.choices.note(f"{run} read as the product {'·'.join(run)} of the matrices "
+                              f"{', '.join(run)}")
+            return False
         if run.isupper() or has_call:
             dots = "·".join(run)
             return self.choices.choose(("run", run), (
@@ -114,6 +124,11 @@ class NameRules:
                 # (∂L/∂y_{pred}); read as entries they would be unrelated to the bare name
                 raise self.err(f"an index inside a labelled subscript ({self.src(a1, b1)})",
                                a1, "write the entry as y^{pred}_i, or declare the notation")
+            elif self.table.matrix_mode and self._layer_subscript(a1, b1, transpose):
+                suffix = "_{" + self.src(a1, b1) + "}"            # W_2^T, \delta_3: layers
+                if not transpose:
+                    self.choices.note(f"{name}_{self.src(a1, b1)} read as the whole vector or "
+                                      f"matrix of layer {self.src(a1, b1)}, not an entry")
             else:
                 items = self.sub_items(a1, b1)
                 if transpose:
@@ -128,7 +143,7 @@ class NameRules:
                     obj = KroneckerDelta(*items)
                 else:
                     obj = IndexedBase(base + suffix)[tuple(items)]
-        elif transpose:
+        elif transpose and not self.table.matrix_mode:
             raise self.err("a transpose in vector notation is not read", lx.start,
                            "write the formula per entry with indices, e.g. "
                            "\\frac{\\partial L}{\\partial W_{ij}} = "
@@ -163,6 +178,8 @@ class NameRules:
                 written = " ".join(self.src(lx.start, call.children[-1].value.end).split())
                 self.choices.note(f"{written} read as a product, not as {base} applied to "
                                   "its argument")
+        if obj is None and self.table.matrix_mode and self.whole_matrix(name, base, prime):
+            obj = mat(base)
         if obj is None:
             if name == "e" and label is None and not suffix and not prime:
                 obj = sympy.E
@@ -180,6 +197,9 @@ class NameRules:
                 obj = Symbol(base)
             else:
                 obj = self.scalar(name)
+        if transpose and obj is not None and not obj.is_commutative and lx.sub is None \
+                or transpose and suffix and obj is not None and not obj.is_commutative:
+            obj = Tr(obj)
         if pw is not None:
             e = self.expr(pw[0], pw[1], "exponent")
             obj = self.wrap(lambda: power(obj, e), pw[2])
@@ -191,6 +211,25 @@ class NameRules:
         if product_arg is not None:
             obj = self.wrap(lambda: mul([obj, product_arg]), lx.start)
         return obj
+
+    def _layer_subscript(self, a, b, transpose: bool) -> bool:
+        r"""In vector notation, ``W_2``, ``\delta_3`` (a number) and ``w_a^T`` (one letter,
+        transposed) name a layer's or a class's whole vector, not an entry."""
+        a, b = self.strip(a, b)
+        if b - a == 1 and self.toks[a].kind == "num" and "." not in self.toks[a].text:
+            return True
+        return transpose and b - a == 1 and self.toks[a].kind == "letter"
+
+    def whole_matrix(self, name: str, base: str, prime: bool) -> bool:
+        """In vector notation, is this name a whole vector or matrix (not a scalar)?"""
+        if name == "e" or name in self.index_names or name == self.nt.size or \
+                base in self.functions or name in self.functions:
+            return False
+        if base != name:             # labelled, primed, accented: W_{2}, A^{O}, dS'
+            return True
+        if name in GREEK:
+            return name in MATRIX_GREEK
+        return name.isalpha()
 
     def _run_len(self, a, b) -> int:
         n = 0

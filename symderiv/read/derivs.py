@@ -12,11 +12,21 @@ import sympy
 from lark import Token, Tree
 from sympy import Indexed, IndexedBase, KroneckerDelta, Rational, Symbol
 
+from symderiv.linalg.objects import Grad
 from symderiv.notation import Partial
 
 from .values import div, is_matrix, mul, power
 
 _VARIABLE = (Symbol, Indexed, IndexedBase)
+
+
+def _partial(f, var):
+    """∂f/∂var; with a whole vector or matrix on either side, a :class:`Grad`."""
+    if not var.is_commutative or isinstance(f, sympy.Basic) and not f.is_commutative:
+        return Grad(f, var)
+    return Partial(f, var)
+
+
 _HINT_VAR = "the variable must be a name or an indexed name, e.g. z_j"
 
 
@@ -62,7 +72,7 @@ class DerivRules:
             if num_d:
                 self.choices.note(f"\\frac{{{self.src(n1, n2)}}}{{{self.src(d1, d2)}}} read as "
                                   "the partial derivative (d read as ∂)")
-            return Partial(f, var)
+            return _partial(f, var)
         if num_delta and den_delta:
             return self.delta_fraction(p, n1, n2, d1, d2)
         num = self.expr(n1, n2, "numerator")
@@ -91,7 +101,7 @@ class DerivRules:
             den = self.expr(d1, d2, "denominator")
             return self.wrap(lambda: div(num, den), p)
         var = self.variable(d1 + 1, d2)
-        return Partial(self.expr(n1 + 1, n2, "expression to differentiate"), var)
+        return _partial(self.expr(n1 + 1, n2, "expression to differentiate"), var)
 
     def variable(self, a, b):
         var = self.expr(a, b, "variable of differentiation")
@@ -134,7 +144,7 @@ class DerivRules:
             raise self.err(f"a derivative of order {order} with {len(variables)} variables", p,
                            hint)
         for var in reversed(variables):
-            f = Partial(f, var)
+            f = _partial(f, var)
         return f
 
     # -- operators ---------------------------------------------------------------------------
@@ -146,9 +156,9 @@ class DerivRules:
         prod = t.children[1]
         first = self._delimited_first(prod)
         if first is None:
-            return Partial(self.visit(prod), var)
+            return _partial(self.visit(prod), var)
         factor, rest = first
-        value = Partial(self.visit(factor), var)
+        value = _partial(self.visit(factor), var)
         if rest:
             others = [v for v in (self.visit(c) for c in rest) if v is not None]
             value = self.wrap(lambda: mul([value] + others), lx.start)
@@ -180,7 +190,7 @@ class DerivRules:
         v = self.visit(var)
         if not isinstance(v, _VARIABLE):
             raise self.err(f"cannot differentiate with respect to {v}", op.value.start, _HINT_VAR)
-        return Partial(self.visit(f), v)
+        return _partial(self.visit(f), v)
 
     # -- functions ---------------------------------------------------------------------------
     def rule_func_app(self, t):

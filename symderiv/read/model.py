@@ -92,6 +92,10 @@ class Notation:
         names that stand for a whole vector when written without subscript (``'A^{O}'``, ``'T'``).
     functions
         names read as functions when followed by ``(``: ``E(A^{O}, T)``, ``Softmax(Z^{O})``.
+    matrices
+        names that stand for a whole vector or matrix in vector notation (``X``, ``W`` of
+        ``dW = X^T dZ``): a formula that uses one, or writes a transpose, ``\odot`` or
+        ``\mathrm{diag}``, is read with non-commuting whole names (:mod:`symderiv.linalg`).
     """
 
     size: str = "K"
@@ -101,6 +105,8 @@ class Notation:
     labels: tuple[str, ...] = ()
     vectors: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
+    matrices: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not isinstance(self.size, str) or not re.fullmatch(r"[A-Za-z]+", self.size):
@@ -111,7 +117,7 @@ class Notation:
                 isinstance(self.upper, int)
                 or (isinstance(self.upper, str) and re.fullmatch(r"[A-Za-z]+", self.upper)))):
             raise NotationError(f"upper must be None, an integer or a name, got {self.upper!r}")
-        for name in ("indices", "labels", "vectors", "functions"):
+        for name in ("indices", "labels", "vectors", "functions", "matrices", "names"):
             object.__setattr__(self, name, _tuple_of_str(getattr(self, name), name))
 
     @property

@@ -280,7 +280,8 @@ class PreLexer:
         v, toks = self.v, self.v.toks
         t = toks[p]
         start = p
-        if t.kind == "word" and t.text in MATRIX_FUNCS and t.text not in self.functions:
+        if t.kind == "word" and t.text in MATRIX_FUNCS and t.text not in self.functions and not (
+                v.table.matrix_mode and t.text in ("diag", "Diag")):
             raise v.err(f"the matrix function {t.text}(...) is not read", p,
                         "write the formula per entry with indices and \\delta_{ij}, e.g. "
                         "J_{ij} = y_i (\\delta_{ij} - y_j)")
@@ -406,6 +407,9 @@ class PreLexer:
             return self.func(name, p, p + 1, b, emit)
         if name in ("cdot", "times", "ast"):
             emit("MULOP", Lexeme(p, p + 1, "*"))
+            return p + 1
+        if name in ("odot", "circ") and v.table.matrix_mode:
+            emit("MULOP", Lexeme(p, p + 1, "odot"))
             return p + 1
         if name == "div":
             emit("MULOP", Lexeme(p, p + 1, "/"))

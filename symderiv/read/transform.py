@@ -14,13 +14,15 @@ import sympy
 from lark import Token, Tree
 from sympy import ImmutableMatrix, Indexed, Symbol
 
-from .atoms import NameRules
+from symderiv.linalg.objects import Hadamard, Tr
+
+from .atoms import TRANSPOSE, NameRules
 from .derivs import DerivRules
 from .matrices import EnvRules
 from .model import MAX_FACTORS, MAX_READS, MAX_SECONDS, LatexError
 from .parser import GrammarParser, default_parser
 from .scan import PreLexer, TokenView, words_for
-from .typing import Choices, SymbolTable
+from .typing import Choices, SymbolTable, label_key
 from .values import add, div, is_matrix, mul, neg, power
 
 
@@ -98,6 +100,12 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
             v = self.visit(unit)
             if op.value.kind == "/":
                 acc = self.wrap(lambda: div(acc, v), op.value.start)
+            elif op.value.kind == "odot":
+                if acc.is_commutative or v.is_commutative:
+                    raise self.err("an entrywise product (\\odot) with a scalar",
+                                   op.value.start, "write \\odot between two vectors or "
+                                   "matrices, or the product with \\cdot")
+                acc = Hadamard(acc, v)
             else:
                 acc = self.wrap(lambda: mul([acc, v]), op.value.start)
         return acc
@@ -138,6 +146,9 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
                     raise self.err("a superscript with nothing before it", extra.value.start,
                                    "put the base before ^, e.g. x^{2}")
                 a1, b1 = extra.value.extra
+                if not obj.is_commutative and label_key(self.src(a1, b1)) in TRANSPOSE:
+                    obj = Tr(obj)                           # (QK^T)^T
+                    continue
                 e = self.expr(a1, b1, "exponent")
                 obj = self.wrap(lambda: power(obj, e), extra.value.start)
             else:

@@ -17,7 +17,7 @@ from .normalize import Tok
 # names that are functions wherever they are followed by an argument
 ALWAYS_FUNCTIONS = {"sigma", "softmax", "sigmoid", "relu", "ReLU", "Relu", "tanh", "Softmax",
                     "SoftMax", "Sig", "sig", "Identity", "identity", "phi", "ELU", "GELU", "LSE",
-                    "logsumexp", "argmax", "argmin"}
+                    "logsumexp", "argmax", "argmin", "diag", "Diag"}
 _LABEL_STRIP = re.compile(r"\s+")
 
 
@@ -74,6 +74,41 @@ class SymbolTable:
         self.labels = {label_key(lab) for lab in notation.labels}
         self.index_names = set(notation.indices) | self._scan_indices(toks, match)
         self.values, self.called, self.indexed = self._scan_uses(toks, match)
+        self.matrices = {canon_name(m) for m in notation.matrices}
+        self.matrix_mode = self._scan_matrix(toks, match)
+
+    def _scan_matrix(self, toks, match) -> bool:
+        r"""Vector notation: a transpose of a whole name or group (``X^T``, ``(QK^T)^T``), ``\odot``,
+        ``\circ``, ``\mathrm{diag}``, or a name the document uses as a whole matrix."""
+        n = len(toks)
+        for p, t in enumerate(toks):
+            if t.kind == "cmd" and t.text in ("odot", "circ"):
+                return True
+            if t.kind in ("word", "text") and t.text in ("diag", "Diag"):
+                return True
+            if t.kind == "char" and t.text == "^":
+                q = p + 1
+                while q < n and toks[q].kind == "ws":
+                    q += 1
+                if q >= n:
+                    continue
+                inner = [toks[q]]
+                end = q + 1
+                if toks[q].kind == "char" and toks[q].text == "{" and q in match:
+                    inner = [x for x in toks[q + 1:match[q]] if x.kind != "ws"]
+                    end = match[q] + 1
+                if len(inner) == 1 and (inner[0].kind == "letter" and inner[0].text == "T" or
+                                        inner[0].kind == "cmd" and
+                                        inner[0].text in ("top", "intercal")):
+                    r = end
+                    while r < n and toks[r].kind == "ws":
+                        r += 1
+                    if not (r < n and toks[r].kind == "char" and toks[r].text == "_"):
+                        return True        # W^T_{ij} is an entry, not vector notation
+        if self.matrices:
+            names = self.values | self.called | self.indexed
+            return any(m.split("_")[0].split("^")[0] in names for m in self.matrices)
+        return False
 
     def _scan_indices(self, toks, match) -> set[str]:
         """Letters used as subscripts (or summation variables) anywhere in the formula; a

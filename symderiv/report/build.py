@@ -20,7 +20,7 @@ from dataclasses import replace
 from .. import calculus
 from ..api import (_applied_to_symbols, build_context, check_parsed, check_readings, infer_notation,
                    with_generics,
-                   with_function_names)
+                   with_function_names, notation_for, guard_given)
 from ..calculus import CalculusError
 from ..printer import to_latex
 from ..read import LatexError, Notation, read_expr, read_formula
@@ -108,8 +108,7 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             "unknown", "none", claim=spec.latex, read_as=spec.latex,
             reason="a case condition, not a claim: applied to the formulas of its sentence"))
     try:
-        nota = with_function_names(cf.given_for(spec),
-                                   infer_notation(cf.given_for(spec), cf.notation))
+        nota = notation_for(spec.read or spec.latex, cf.given_for(spec), cf.notation)
         f = read_formula(spec.read or spec.latex, nota)
         lhs = read_expr(spec.lhs, nota) if spec.lhs else None
         parts = ((lhs,) if lhs is not None else ()) + tuple(f.parts)
@@ -165,6 +164,7 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     f"{n} (its definition at line {line} could not be read)"
                     for n, line in names) + ": not decided",
                     flags if len(blocked) > 1 and v.links else None)
+        v = guard_given(v, cf.given_for(spec), nota)
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))

@@ -255,3 +255,26 @@ def adopt(v: Verdict, name: str, reason: str | None = None) -> Verdict:
         return v
     return Verdict("adopted", "definition", claim=v.claim, read_as=v.read_as, reason=reason,
                    readings=v.readings)
+
+
+def combine_layouts(results: Sequence[tuple[str | None, Verdict, tuple[str, ...]]],
+                    failures: Sequence[tuple[str | None, str]] = (), claim: str = "") -> Verdict:
+    """One verdict from the layout readings of a vector formula (``(layout, verdict,
+    doubts)``).  The layouts are conventions, not readings of the author's intent: a claim
+    that holds in one layout holds, naming that layout; it is refuted only when it fails in
+    every layout whose shapes fit.  Layouts whose shapes do not fit are named in *failures*."""
+    if not results:
+        why = "; ".join(f"{lay + ' layout: ' if lay else ''}{msg}" for lay, msg in failures)
+        return Verdict("unknown", "shape check", claim=claim,
+                       reason=f"the shapes do not fit: {why}")
+    decided = [(lay, v, d) for lay, v, d in results]
+    holds = [(lay, v, d) for lay, v, d in decided if v.status in HOLDS]
+    if holds and len(holds) < len(decided) and all(
+            v.status in HOLDS or v.status == "refuted" for _, v, _ in decided):
+        lay, v, d = holds[0]
+        others = ", ".join(f"the {lay2} layout" for lay2, v2, _ in decided if v2.status not in HOLDS)
+        v = combine_readings([(v, d)], claim=claim)
+        return replace(v, reason=(v.reason + "; " if v.reason else "") +
+                       f"holds in the {lay} layout (not in {others}, where the gradient is "
+                       "the transpose)")
+    return combine_readings([(v, d) for _, v, d in decided], claim=claim)

@@ -1,0 +1,14 @@
+"""Vector and matrix notation: whole names as non-commuting symbols, their shapes inferred
+from the formulas that use them, and every vector formula translated to index form so the
+calculus checks it entry by entry, for every size.
+
+``objects``    the nodes the reader builds (``X^T`` → ``Tr(X)``, ``⊙``, ``diag``, ``∂L/∂W``)
+``shapes``     shape inference by unification over the formulas of one reading
+``index_form`` the entry (i, j) of a matrix expression as a scalar expression with sums
+"""
+from .objects import Diag, Grad, Hadamard, Tr, has_matrices, mat
+from .shapes import Shapes, ShapeMismatch, infer
+from .index_form import translate
+
+__all__ = ["Diag", "Grad", "Hadamard", "Tr", "has_matrices", "mat", "Shapes", "ShapeMismatch",
+           "infer", "translate"]

@@ -1,0 +1,123 @@
+"""A formula in vector notation, with the definitions it rests on, put in index form.
+
+One reading per layout when the formula differentiates by (or of) a whole vector or matrix:
+``∂L/∂W`` has the shape of W in the denominator layout (the ML convention) and of Wᵀ in the
+numerator layout; ``∂y/∂z`` is ``J_ij = ∂y_i/∂z_j`` in the numerator layout and its transpose
+in the other.  A layout in which the shapes do not fit is no reading.  Each reading gives the
+claim's entry (i, j) at free indices over its sizes, and a context whose definitions of whole
+names are per entry (``Z = XW + b`` → ``Z_ij = Σ_k X_ik W_kj + b_ij``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sympy
+from sympy import Symbol
+
+from ..notation import Context, Definition, NotationError
+from .index_form import IndexForm
+from .objects import Grad, has_matrices
+from .shapes import ONE, ShapeMismatch, infer
+
+LAYOUTS = ("denominator", "numerator")
+
+
+@dataclass(frozen=True)
+class MatrixReading:
+    layout: str | None          # None when no derivative involves a whole vector
+    parts: tuple | None         # the claim's entry (i, j), one per side
+    ctx: Context | None
+    doubts: tuple[str, ...]
+    failure: str | None = None  # why this layout is no reading (shapes that do not fit)
+    shape: tuple = ()
+
+
+def involves_matrices(parts, ctx: Context) -> bool:
+    return any(has_matrices(p) for p in parts)
+
+
+def _matrix_definitions(ctx: Context):
+    return [d for d in ctx.definitions if has_matrices(d.rhs) or has_matrices(d.target)]
+
+
+def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
+    """The index-form readings of a chain *parts* (see the module docstring)."""
+    defs = _matrix_definitions(ctx)
+    grads = any(p.atoms(Grad) for p in list(parts) + [d.rhs for d in defs]
+                if isinstance(p, sympy.Basic))
+    out = []
+    for layout in (LAYOUTS if grads else (None,)):
+        try:
+            out.append(_reading(parts, ctx, defs, layout or "denominator", layout))
+        except ShapeMismatch as err:
+            out.append(MatrixReading(layout, None, None, (), failure=str(err)))
+        except NotationError as err:
+            out.append(MatrixReading(layout, None, None, (), failure=str(err)))
+    return out
+
+
+def _reading(parts, ctx, defs, layout, shown) -> MatrixReading:
+    def_eqs = [(Symbol(d.name, commutative=False), d.rhs) for d in defs]
+    sh = infer(def_eqs + [tuple(parts)], layout, declared=dict(ctx.shapes))
+    if def_eqs:
+        _forced(infer(def_eqs, layout, declared=dict(ctx.shapes)), sh, parts)
+    names = set()
+    for e in [p for p in parts] + [d.rhs for d in ctx.definitions]:
+        if isinstance(e, sympy.Basic):
+            names |= {str(s) for s in e.free_symbols}
+    form = IndexForm(sh, avoid=names)
+    r, c = form.shape(parts[0])
+    i, j = form.fresh(r, "i"), form.fresh(c, "j")
+    entries = tuple(form.entry(p, i, j) for p in parts)
+    new_defs = []
+    for d in ctx.definitions:
+        if d not in defs:
+            new_defs.append(d)
+            continue
+        target = Symbol(d.name, commutative=False)
+        dr, dc = form.shape(target)
+        a, b = form.fresh(dr, "a"), form.fresh(dc, "b")
+        new_defs.append(Definition(form.name_entry(d.name, a, b), form.entry(d.rhs, a, b)))
+    ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
+    new = ctx.with_(definitions=tuple(new_defs), ranges=ranges)
+    doubts = list(sh.doubts)
+    if shown is not None:
+        doubts.append(f"derivatives of whole vectors read in the {shown} layout"
+                      + (" (the gradient has the shape of the variable)"
+                         if shown == "denominator" else " (the gradient is a row)"))
+    return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c))
+
+
+def _forced(alone, both, parts):
+    """The claim must not make the definitions' shapes agree where they need not: a reading
+    that fits only when two sizes are equal (or a size is a number) is no reading.  That a
+    vector is a column (a size 1) is the claim's to say."""
+    keys = [(n, ax) for n in alone.of if isinstance(n, str) and n in both.of for ax in (0, 1)]
+    roots: dict = {}
+    for n, ax in keys:
+        r0 = alone.find(alone.of[n][ax])
+        r1 = both.find(both.of[n][ax])
+        if r0 not in alone.value and r1 in both.value and both.value[r1] != ONE:
+            raise ShapeMismatch(f"the shapes fit only if {_dim_of(n, ax)} is "
+                                f"{both.value[r1]}")
+        if r1 in roots and roots[r1][0] != r0:
+            other = roots[r1][1]
+            raise ShapeMismatch(f"the shapes fit only if {_dim_of(*other)} equals "
+                                f"{_dim_of(n, ax)}")
+        roots.setdefault(r1, (r0, (n, ax)))
+
+
+def _dim_of(name, ax) -> str:
+    return f"the number of {'rows' if ax == 0 else 'columns'} of {name}"
+
+
+def layout_note(readings: list[MatrixReading], statuses: list[str]) -> str | None:
+    """'holds in the denominator layout only' when the layouts disagree."""
+    held = [r.layout for r, s in zip(readings, statuses) if s in ("proved", "verified")]
+    if len(held) == 1 and len(readings) > 1:
+        return f"holds in the {held[0]} layout"
+    return None
+
+
+__all__ = ["MatrixReading", "matrix_readings", "involves_matrices", "layout_note", "ONE"]
+_ = replace

@@ -1,0 +1,275 @@
+"""Shapes by unification.
+
+Every whole name gets a (rows, columns) pair of dimension variables; a product unifies the
+inner dimensions, a sum and ``⊙`` unify both, ``X^T`` swaps, ``diag(v)`` of a vector is square,
+a name under a division or a root is a scalar (``\\frac{1}{N}``), the name differentiated in a
+gradient is a scalar (``∂L/∂W``).  What stays free is a size, symbolic: a claim is then decided
+for every size.  Two dimensions that must agree but were stated different are a mismatch,
+named with the operation that fails.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+from sympy import Integer, Symbol
+from sympy.core.function import AppliedUndef
+
+from ..notation import SymderivError
+from .objects import Diag, Grad, Hadamard, MatrixOp, Tr
+
+ONE = Integer(1)
+SCALAR_FUNCTIONS = {"tr", "trace", "Tr", "sum", "norm", "det"}
+
+
+class ShapeMismatch(SymderivError):
+    """The shapes of a formula do not fit (the message names the operation)."""
+
+
+@dataclass
+class Shapes:
+    """Dimension variables, their values (a number) and the shape of every whole name."""
+    layout: str = "denominator"
+    parent: dict = field(default_factory=dict)
+    value: dict = field(default_factory=dict)
+    of: dict = field(default_factory=dict)        # name → (dim, dim)
+    scalars: set = field(default_factory=set)     # whole names read as scalars
+    doubts: list = field(default_factory=list)
+    _pending: list = field(default_factory=list)
+    _n: int = 0
+    _sizes: dict = field(default_factory=dict)
+    elsewhere: set = field(default_factory=set)   # names used outside a gradient's numerator
+
+    # -- dimension variables --------------------------------------------------------------
+    def new(self, value=None) -> int:
+        self._n += 1
+        self.parent[self._n] = self._n
+        if value is not None:
+            self.value[self._n] = Integer(value)
+        return self._n
+
+    def find(self, d: int) -> int:
+        while self.parent[d] != d:
+            self.parent[d] = self.parent[self.parent[d]]
+            d = self.parent[d]
+        return d
+
+    def unify(self, a: int, b: int, what: str):
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        va, vb = self.value.get(a), self.value.get(b)
+        if va is not None and vb is not None and va != vb:
+            raise ShapeMismatch(f"{what}: a dimension {va} meets a dimension {vb}")
+        self.parent[a] = b
+        if vb is None and va is not None:
+            self.value[b] = va
+
+    def is_one(self, d: int) -> bool:
+        return self.value.get(self.find(d)) == ONE
+
+    def dim(self, d: int):
+        """A dimension as a number, or a size symbol (positive integer) shared by its class."""
+        r = self.find(d)
+        if r in self.value:
+            return self.value[r]
+        if r not in self._sizes:
+            self._sizes[r] = Symbol(f"n_{len(self._sizes) + 1}", integer=True, positive=True)
+        return self._sizes[r]
+
+    def shape(self, name: str) -> tuple:
+        return tuple(self.dim(d) for d in self.of[name])
+
+    def name_shape(self, name: str) -> tuple[int, int]:
+        if name not in self.of:
+            self.of[name] = (self.new(), self.new())
+        return self.of[name]
+
+    def declare(self, name: str, dims):
+        """``name ∈ ℝ^{dims}``: numbers fix a dimension, a symbol is shared by name."""
+        got = self.name_shape(name)
+        for d, v in zip(got, dims):
+            if getattr(v, "is_Integer", False):
+                self.unify(d, self.new(v), f"the declared shape of {name}")
+            elif isinstance(v, Symbol):
+                key = ("sym", str(v))
+                if key not in self.of:
+                    self.of[key] = (self.new(),)
+                self.unify(d, self.of[key][0], f"the declared shape of {name}")
+
+    # -- expressions ----------------------------------------------------------------------
+    def of_expr(self, e):
+        """(rows, cols) of *e*, or None for a scalar; unifies as it goes."""
+        if not isinstance(e, sympy.Basic) or e.is_commutative and not e.atoms(MatrixOp):
+            if isinstance(e, sympy.MatrixBase):
+                return (self.new(e.rows), self.new(e.cols))
+            return None
+        if isinstance(e, Symbol):
+            if e.name in self.scalars:
+                return None
+            return self.name_shape(e.name)
+        if isinstance(e, sympy.Mul):
+            acc = None
+            for f in e.args:
+                s = self.of_expr(f)
+                if s is None:
+                    continue
+                if acc is not None:
+                    self.unify(acc[1], s[0], f"the product {_tex(e)}")
+                    acc = (acc[0], s[1])
+                else:
+                    acc = s
+            return acc
+        if isinstance(e, sympy.Add):
+            acc, scalar = None, False
+            for t in e.args:
+                s = self.of_expr(t)
+                if s is None:
+                    scalar = True
+                    continue
+                if acc is not None:
+                    self.unify(acc[0], s[0], f"the sum {_tex(e)}")
+                    self.unify(acc[1], s[1], f"the sum {_tex(e)}")
+                else:
+                    acc = s
+            if scalar and acc is not None:
+                self._doubt(f"a number added to a matrix in {_tex(e)} read entrywise "
+                            "(every entry), not as a multiple of the identity")
+            return acc
+        if isinstance(e, sympy.Pow):
+            s = self.of_expr(e.base)
+            if s is None:
+                return None
+            if e.exp.is_Integer and e.exp > 0 and isinstance(e.base, (AppliedUndef, Hadamard))\
+                    or e.exp.is_Integer and e.exp > 0 and isinstance(e.base, sympy.Function):
+                self._doubt(f"{_tex(e)} read entrywise (the power of each entry)")
+                return s
+            raise ShapeMismatch(f"the power {_tex(e)} of a matrix: a matrix power or an "
+                                "entrywise one")
+        if isinstance(e, Tr):
+            s = self.of_expr(e.args[0])
+            return None if s is None else (s[1], s[0])
+        if isinstance(e, Hadamard):
+            a, b = (self.of_expr(x) for x in e.args)
+            if a is None or b is None:
+                return a or b
+            self.unify(a[0], b[0], f"the entrywise product {_tex(e)}")
+            self.unify(a[1], b[1], f"the entrywise product {_tex(e)}")
+            return a
+        if isinstance(e, Diag):
+            s = self.of_expr(e.args[0])
+            if s is None:
+                raise ShapeMismatch(f"diag of a scalar in {_tex(e)}")
+            d = self.new()
+            self._pending.append((s, d))
+            return (d, d)
+        if isinstance(e, Grad):
+            return self._grad(e)
+        if isinstance(e, sympy.Function):
+            shapes = [self.of_expr(a) for a in e.args]
+            name = getattr(e.func, "__name__", "")
+            if len(e.args) == 1 and shapes[0] is not None and name not in SCALAR_FUNCTIONS:
+                return shapes[0]             # σ(Z), tanh z, softmax(z): entrywise / same shape
+            return None                      # L(W, b), tr(A): a scalar
+        raise ShapeMismatch(f"{_tex(e)} in vector notation is not read")
+
+    def _grad(self, e):
+        f, x = e.args
+        sx = self.of_expr(x)
+        if isinstance(f, Symbol) and not f.is_commutative and f.name not in self.elsewhere:
+            self.scalars.add(f.name)      # ∂L/∂W with L used nowhere else: the loss, a scalar
+        sf = self.of_expr(f)
+        if sx is None:
+            if sf is None:
+                return None
+            raise ShapeMismatch(f"{_tex(e)}: a vector differentiated by a scalar")
+        if sf is None:
+            return sx if self.layout == "denominator" else (sx[1], sx[0])
+        nf, nx = self._length(sf, f), self._length(sx, x)
+        for s, n, what in ((sf, nf, f), (sx, nx, x)):
+            if n is None and self.value.get(self.find(s[0])) is None and \
+                    self.value.get(self.find(s[1])) is None:
+                # ∂y/∂z: a Jacobian of vectors (a matrix by a matrix would be a tensor)
+                self.unify(s[1], self.new(1), f"the Jacobian {_tex(e)}")
+                self._doubt(f"{_tex(what)} read as a column vector in {_tex(e)}")
+        nf, nx = self._length(sf, f), self._length(sx, x)
+        if nf is None or nx is None:
+            raise ShapeMismatch(f"{_tex(e)}: a matrix differentiated by a matrix is a tensor "
+                                "with four indices")
+        return (nf, nx) if self.layout == "numerator" else (nx, nf)
+
+    def _length(self, s, what):
+        """The length of a vector (its dimension that is not 1), if its shape says so."""
+        if self.is_one(s[1]):
+            return s[0]
+        if self.is_one(s[0]):
+            return s[1]
+        return None
+
+    def finish(self):
+        """Resolve ``diag``: of a row vector, of a column vector (the default), of a matrix."""
+        for s, d in self._pending:
+            if self.is_one(s[0]) and not self.is_one(s[1]):
+                self.unify(d, s[1], "diag")
+            else:
+                self.unify(s[1], self.new(1), "diag of a vector")
+                self.unify(d, s[0], "diag")
+        self._pending.clear()
+        return self
+
+    def _doubt(self, text: str):
+        if text not in self.doubts:
+            self.doubts.append(text)
+
+
+def _tex(e) -> str:
+    from ..printer import to_latex
+    try:
+        return to_latex(e)
+    except Exception:                 # noqa: BLE001 - a message only
+        return str(e)
+
+
+def scalar_names(exprs) -> set[str]:
+    """Whole names divided by or under a root: scalars (``\\frac{1}{N}``, ``\\sqrt{d}``)."""
+    out = set()
+    for e in exprs:
+        for p in sympy.preorder_traversal(e):
+            if isinstance(p, sympy.Pow) and not (p.exp.is_Integer and p.exp > 0):
+                out |= {s.name for s in p.base.atoms(Symbol) if not s.is_commutative
+                        and p.base == s}
+    return out
+
+
+def _outside_numerators(e) -> set[str]:
+    if isinstance(e, Grad):
+        inner = set() if isinstance(e.args[0], Symbol) else _outside_numerators(e.args[0])
+        return inner | _outside_numerators(e.args[1])
+    if isinstance(e, Symbol):
+        return set() if e.is_commutative else {e.name}
+    out = set()
+    for a in getattr(e, "args", ()):
+        out |= _outside_numerators(a)
+    return out
+
+
+def infer(equations, layout: str = "denominator", declared=None) -> Shapes:
+    """The shapes of the whole names of *equations* (pairs of sides), in one layout."""
+    sh = Shapes(layout=layout)
+    sides = [s for eq in equations for s in eq]
+    sh.scalars = scalar_names(sides)
+    sh.elsewhere = set().union(*(_outside_numerators(s) for s in sides)) if sides else set()
+    for name, dims in (declared or {}).items():
+        sh.declare(name, dims)
+    for eq in equations:
+        shapes = [sh.of_expr(s) for s in eq]
+        first = next((s for s in shapes if s is not None), None)
+        for s in shapes:
+            if first is None:
+                break
+            if s is None:
+                s = (sh.new(1), sh.new(1))
+            what = f"the equation {' = '.join(_tex(x) for x in eq)}"
+            sh.unify(first[0], s[0], what)
+            sh.unify(first[1], s[1], what)
+    return sh.finish()

@@ -1,0 +1,101 @@
+"""The whole vectors and matrices of a set of formulas (a document, or a claim with its
+definitions): a name one formula uses in vector notation (``X`` and ``dZ`` in ``dW = X^T dZ``)
+is a whole matrix in the others too (``Z = XW + b``), so those are read in vector notation."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable
+
+from sympy import Symbol
+
+import re
+
+import sympy
+
+from ..notation import SymderivError
+from .model import Notation
+
+
+def _whole_names(text: str, notation: Notation) -> set[str]:
+    from .formula import read_formula  # noqa: F401 - a cycle otherwise
+    try:
+        f = read_formula(text, notation)
+    except SymderivError:
+        return set()
+    out = set()
+    for reading in f.readings:
+        for p in reading.parts:
+            out |= {s.name for s in getattr(p, "atoms", lambda *_: ())(Symbol)
+                    if not s.is_commutative}
+    return out
+
+
+def with_matrix_names(texts: Iterable[str], notation: Notation, rounds: int = 2) -> Notation:
+    """*notation* with the names used as whole matrices in *texts* (until nothing changes)."""
+    texts = tuple(texts)
+    names = set(notation.matrices)
+    for _ in range(rounds):
+        found = set(names)
+        current = replace(notation, matrices=tuple(sorted(names)))
+        for t in texts:
+            found |= _whole_names(t, current)
+        if found == names:
+            break
+        names = found
+    return replace(notation, matrices=tuple(sorted(names))) if names else notation
+
+
+def with_defined_names(given: Iterable[str], notation: Notation) -> Notation:
+    """*notation* with the letter runs the definitions *given* define (``dW = …``): one name
+    wherever they are written."""
+    import re
+    found = []
+    for text in given:
+        m = re.match(r"\s*([A-Za-z]{2,5})\s*(?::=|=|\\coloneqq)", text)
+        if m and m.group(1) not in notation.names and m.group(1) not in found:
+            found.append(m.group(1))
+    return replace(notation, names=tuple(notation.names) + tuple(found)) if found else notation
+
+
+def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Notation:
+    """The index range the definitions themselves use, when the notation is left default.
+
+    ``y_i = e^{z_i} / \\sum_{k=0}^{K-1} e^{z_k}`` makes every index run over 0..K-1, and
+    ``\\sum_{n=1}^{N}`` makes N the size: free indices then lie in the range the sums cover
+    (a counterexample with an index outside it would be no counterexample).
+
+    >>> n = infer_notation([r"y_i = \\frac{e^{z_i}}{\\sum_{k=0}^{K-1} e^{z_k}}"])
+    >>> n.size, n.lower, n.upper
+    ('K', 0, None)
+    >>> infer_notation([r"p_a = \\frac{e^{s_a}}{\\sum_{b=1}^{N} e^{s_b}}"]).size
+    'N'
+    """
+    from .formula import read_formula
+    if replace(notation, functions=()) != Notation():
+        return notation
+    limits = set()
+    for text in given:
+        try:
+            f = read_formula(text, notation)
+        except SymderivError:
+            return notation
+        if len(f.parts) != 2 or not isinstance(f.parts[0], (sympy.Indexed, Symbol)):
+            continue
+        for s in f.parts[1].atoms(sympy.Sum):
+            limits.update((lo, hi) for _, lo, hi in s.limits)
+    if len(limits) != 1:
+        return notation
+    (lo, hi), = limits
+    syms = hi.free_symbols
+    if not (lo.is_Integer and len(syms) == 1):
+        return notation
+    (n,) = syms
+    if not re.fullmatch(r"[A-Za-z]+", n.name):
+        return notation
+    if sympy.expand(hi - (n + lo - 1)) == 0:
+        upper = None
+    elif sympy.expand(hi - n) == 0:
+        upper = n.name
+    else:
+        return notation
+    return replace(notation, size=n.name, lower=int(lo), upper=upper)
