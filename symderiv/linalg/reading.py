@@ -9,7 +9,7 @@ names are per entry (``Z = XW + b`` → ``Z_ij = Σ_k X_ik W_kj + b_ij``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sympy
 from sympy import Symbol
@@ -40,9 +40,31 @@ def _matrix_definitions(ctx: Context):
     return [d for d in ctx.definitions if has_matrices(d.rhs) or has_matrices(d.target)]
 
 
+def _relevant(parts, ctx: Context, defs):
+    """The definitions the claim rests on (through the definitions graph), not the others:
+    a formula of another section whose shapes do not fit is no concern of this claim."""
+    from ..notation import base_name
+    names = set()
+    for p in parts:
+        if isinstance(p, sympy.Basic):
+            names |= {str(s) for s in p.free_symbols} | {base_name(a) for a in
+                                                         p.atoms(sympy.Indexed)}
+    graph = ctx.graph()
+    todo = list(names)
+    while todo:
+        n = todo.pop()
+        for m in graph.get(n, ()):
+            if m not in names:
+                names.add(m)
+                todo.append(m)
+    return [d for d in defs if d.name in names]
+
+
 def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
     """The index-form readings of a chain *parts* (see the module docstring)."""
-    defs = _matrix_definitions(ctx)
+    defs = _relevant(parts, ctx, _matrix_definitions(ctx))
+    ctx = ctx.with_(definitions=tuple(d for d in ctx.definitions
+                                      if d in defs or d not in _matrix_definitions(ctx)))
     grads = any(p.atoms(Grad) for p in list(parts) + [d.rhs for d in defs]
                 if isinstance(p, sympy.Basic))
     out = []
@@ -120,4 +142,3 @@ def layout_note(readings: list[MatrixReading], statuses: list[str]) -> str | Non
 
 
 __all__ = ["MatrixReading", "matrix_readings", "involves_matrices", "layout_note", "ONE"]
-_ = replace

@@ -24,6 +24,10 @@ def num_digits(x) -> float:
 
 
 def power(b, e):
+    if isinstance(b, sympy.Basic) and not b.is_commutative and isinstance(e, sympy.Symbol) \
+            and e.name == "T":
+        from symderiv.linalg.objects import Tr
+        return Tr(b)                    # softmax(S)^T, (QK^T)^T in vector notation
     if is_matrix(b) or is_matrix(e):
         raise LatexError("powers of matrices are not supported", hint="write the product out")
     if getattr(b, "is_Number", False) and getattr(e, "is_Number", False):
