@@ -13,7 +13,7 @@ from lark import Token, Tree
 from sympy import Indexed, IndexedBase, KroneckerDelta, Rational, Symbol
 
 from symderiv.linalg.objects import Grad
-from symderiv.notation import Partial
+from symderiv.notation import Partial, size
 
 from .values import div, is_matrix, mul, power
 
@@ -241,6 +241,18 @@ class DerivRules:
         exclude = None
         if sup is not None and sup[0] < sup[1]:
             hi = self.expr(*sup, "upper limit")
+        members = self.split_at(sub[0], sub[1], lambda r: self.is_cmd(r, {"in"})) \
+            if sub is not None and sub[0] < sub[1] else []
+        if len(members) == 2 and (sup is None or sup[0] >= sup[1]):
+            # \sum_{n \in N}: N counts the items (examples, classes), read as n = 1, ..., N
+            (v1, v2), (s1, s2) = (self.strip(*m) for m in members)
+            if v2 - v1 == 1 and s2 - s1 == 1 and self.toks[v1].kind == "letter" and \
+                    self.toks[s1].kind == "letter" and self.toks[s1].text.isupper():
+                var, top = self.toks[v1].text, self.toks[s1].text
+                self.choices.note(f"{var} \\in {top} read as {var} = 1, …, {top} "
+                                  f"({top} the number of items)")
+                return (sympy.Sum if op == "sum" else sympy.Product)(
+                    body, (self.index_sym(var), 1, size(top)))
         if sub is not None and sub[0] < sub[1]:
             pieces = self.split_at(sub[0], sub[1], lambda r: self.is_char(r, "=")
                                    or self.is_cmd(r, {"neq", "ne"}))
