@@ -103,7 +103,8 @@ class IndexForm:
 
     def _grad(self, e, i, j):
         f, x = e.args
-        if self.sh.of_expr(f) is None:
+        sf = self.sh.of_expr(f)
+        if sf is None or self.sh.is_one(sf[0]) and self.sh.is_one(sf[1]):
             a, b = (i, j) if self.sh.layout == "denominator" else (j, i)
             return _partial(self.entry(f, ONE, ONE), self.entry(x, a, b))
         fr, _ = self.shape(f)

@@ -144,6 +144,8 @@ class Shapes:
                     or e.exp.is_Integer and e.exp > 0 and isinstance(e.base, sympy.Function):
                 self._doubt(f"{_tex(e)} read entrywise (the power of each entry)")
                 return s
+            if not isinstance(e.base, Symbol) and _entrywise(e.base):
+                return s                  # 1/(1 + e^{-z}): σ written out, entry by entry
             raise ShapeMismatch(f"the power {_tex(e)} of a matrix: a matrix power or an "
                                 "entrywise one")
         if isinstance(e, Tr):
@@ -179,6 +181,8 @@ class Shapes:
         if isinstance(f, Symbol) and not f.is_commutative and f.name not in self.elsewhere:
             self.scalars.add(f.name)      # ∂L/∂W with L used nowhere else: the loss, a scalar
         sf = self.of_expr(f)
+        if sf is not None and self.is_one(sf[0]) and self.is_one(sf[1]):
+            sf = None                     # L = (y - t)^T (y - t): a 1×1, a scalar
         if sx is None:
             if sf is None:
                 return None
@@ -207,7 +211,37 @@ class Shapes:
         return None
 
     def finish(self):
-        """Resolve ``diag``: of a row vector, of a column vector (the default), of a matrix."""
+        """Resolve ``diag`` (of a row vector, of a column vector – the default –, of a
+        matrix), then the weak default: a lowercase name is a vector (``x``, ``w_a``,
+        ``\\delta``), a row where its rows are free and its columns are shared, else a
+        column – each such choice a doubt of the reading."""
+        self._diag()
+        members: dict = {}
+        for key, dims in self.of.items():
+            if isinstance(key, str):
+                for d in dims:
+                    members[self.find(d)] = members.get(self.find(d), 0) + 1
+        for name, (r, c) in list(self.of.items()):
+            if not isinstance(name, str) or name in self.scalars or not _lowercase(name):
+                continue
+            if self.is_one(r) or self.is_one(c) or self.find(r) in self.value and \
+                    self.find(c) in self.value:
+                continue
+            if self.find(r) == self.find(c):
+                self._doubt(f"{name} read as a square matrix: a lowercase name, and its shape "
+                            "fits only so")
+                continue
+            row = members.get(self.find(r), 0) <= 1 < members.get(self.find(c), 0) and \
+                self.find(r) not in self.value
+            try:
+                self.unify(r if row else c, self.new(1), "a vector")
+            except ShapeMismatch:
+                continue
+            self._doubt(f"{name} read as a {'row' if row else 'column'} vector (a lowercase "
+                        "name)")
+        return self
+
+    def _diag(self):
         for s, d in self._pending:
             if self.is_one(s[0]) and not self.is_one(s[1]):
                 self.unify(d, s[1], "diag")
@@ -228,6 +262,20 @@ def _tex(e) -> str:
         return to_latex(e)
     except Exception:                 # noqa: BLE001 - a message only
         return str(e)
+
+
+def _entrywise(e) -> bool:
+    """An expression built from functions applied entrywise (``1 + e^{-z}``): its powers are
+    the powers of its entries."""
+    return any(isinstance(f, sympy.Function) and not isinstance(f, MatrixOp) and
+               not f.is_commutative for f in sympy.preorder_traversal(e)) and not any(
+        isinstance(m, sympy.Mul) and sum(not a.is_commutative for a in m.args) > 1
+        for m in sympy.preorder_traversal(e))
+
+
+def _lowercase(name: str) -> bool:
+    base = name.split("_")[0].split("^")[0].rstrip("'")
+    return len(base) == 1 and base.islower() or base in ("delta", "theta")
 
 
 def scalar_names(exprs) -> set[str]:

@@ -69,9 +69,7 @@ class NameRules:
                 f"{run} read as the product d·{run[1]}")) == 0
         if self.table.matrix_mode and run.isupper() and not has_call and all(
                 c in self.table.matrices for c in run):
-            self.choices.note(f"{run} read as the product {'·'.join(run)} of the matrices "
-                              f"{', '.join(run)}")
-            return False
+            return False          # XW with X and W matrices of the text: their product
         if run.isupper() or has_call:
             dots = "·".join(run)
             return self.choices.choose(("run", run), (

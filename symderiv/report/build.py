@@ -18,9 +18,8 @@ import sympy
 from dataclasses import replace
 
 from .. import calculus
-from ..api import (_applied_to_symbols, build_context, check_parsed, check_readings, infer_notation,
-                   with_generics,
-                   with_function_names, notation_for, guard_given)
+from ..api import (_applied_to_symbols, build_context, check_readings, guard_given,
+                   notation_for, with_generics)
 from ..calculus import CalculusError
 from ..printer import to_latex
 from ..read import LatexError, Notation, read_expr, read_formula

@@ -1,0 +1,238 @@
+"""What one formula of a document is, read on its own: a definition (of which name, per
+entry or whole), a case condition, an assumption, a stated value, an enumeration."""
+from __future__ import annotations
+
+import functools
+import re
+
+import sympy
+
+from ..notation import Partial, SymderivError
+from ..read import Notation, top_level_equals
+
+_CONDITION = re.compile(r"^\s*\(?\s*([A-Za-z])\s*(==?|\\neq?\b|!=|≠)\s*([A-Za-z]|\d+)\s*\)?\s*$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(latex: str, notation: Notation):
+    """read_formula, once per formula and notation (the context rules ask several times)."""
+    from ..read import read_formula
+    return read_formula(latex, notation)
+
+
+def _nearest_conditions(conds: dict, offsets: list, n: int) -> tuple[str, ...]:
+    """The case conditions of formula n's sentence: per pair of letters, the nearest one
+    before it (else the nearest after it), so "for $i = j$ ... for $i \\neq j$ ..." splits."""
+    here = offsets[n]
+    best: dict = {}
+    for m, (c, (a, b)) in sorted(conds.items()):
+        if not a <= here < b:
+            continue
+        key = frozenset(re.findall(r"\b[A-Za-z0-9]+\b", c.replace("\\neq", "")))
+        rank = (0, here - offsets[m], m) if m < n else (1, offsets[m] - here, m)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, c)
+    return tuple(c for _, c in sorted(best.values()))
+
+
+def _condition_of(latex: str) -> str | None:
+    """A formula that is only a case condition between index letters (``i \\neq j``)."""
+    m = _CONDITION.match(latex)
+    if not m or m.group(1) == m.group(3):
+        return None
+    if m.group(3).isdigit() and m.group(2) in ("=", "=="):
+        return None   # "T = 2", "m = 2": a stated value (see _value_of), not a case
+    op = "=" if m.group(2) in ("=", "==") else r"\neq"
+    return f"{m.group(1)} {op} {m.group(3)}"
+
+
+def _defined_name(latex: str, notation: Notation) -> str | None:
+    """The name a formula defines (``y_i = ...``, ``L = ...``), or None."""
+    from ..notation import base_name
+    from ..api import with_function_names
+    try:
+        f = _read(latex, with_function_names([latex], notation))
+    except SymderivError:
+        return None
+    if len(f.parts) != 2 or f.conditions:
+        return None
+    target = f.parts[0]
+    if isinstance(target, sympy.core.function.AppliedUndef):
+        params = {str(a) if isinstance(a, sympy.Symbol) else base_name(a)
+                  if isinstance(a, sympy.Indexed) else a for a in target.args}
+        name = str(target.func)
+        rhs = f.parts[1]
+        used = {str(x) for x in rhs.free_symbols} | {base_name(a) for a in rhs.atoms(
+            sympy.Indexed)} | {str(a.func) for a in rhs.atoms(sympy.core.function.AppliedUndef)}
+        if "'" in name or not params or not params <= used:
+            return None   # σ'(x) = ... states a derivative, it defines nothing
+        return name
+    if isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices):
+        from ..api import entry_symbol
+        if not all(isinstance(p, sympy.Basic) and p.is_number for p in f.parts[1:]):
+            return str(entry_symbol(target))   # O_1 = ReLU(...): one entry, defined alone
+        return None   # x_1 = 6: a value, see _value_of
+    if isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
+                                                 for i in target.indices):
+        name = base_name(target)
+    elif isinstance(target, sympy.Symbol):
+        name = target.name
+    else:
+        return None
+    used = {base_name(a) for a in f.parts[1].atoms(sympy.Indexed)} | {
+        str(x) for x in f.parts[1].free_symbols}
+    if name in used or not (f.parts[1].free_symbols - set(getattr(target, "indices", ()))):
+        return None   # a recurrence or a value (x = 2), not a definition
+    return name
+
+
+def _defines_entries(latex: str, notation: Notation) -> bool:
+    """The definition's left side is an entry with index letters (``\\hat y_i = …``)."""
+    try:
+        target = _read(latex, notation).parts[0]
+    except (SymderivError, IndexError):
+        return False
+    return isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
+                                                     for i in target.indices)
+
+
+def _definition_text(latex: str, notation: Notation) -> str:
+    """A chain ``L = A = B`` whose first link defines a name (``L = A``): that first link,
+    the definition the rest of the chain is checked under; else the formula itself."""
+    eqs = top_level_equals(latex)
+    if len(eqs) < 2 or _defined_name(latex, notation) is not None:
+        return latex
+    first = latex[:eqs[1]].strip()
+    return first if _defined_name(first, notation) is not None else latex
+
+
+def _is_assumption(latex: str, notation: Notation, defined: set) -> bool:
+    """``\\sum_k t_k = 1``: an equation about data the document does not define (no
+    derivative, no defined name, not a definition) states an assumption, not a claim."""
+    from ..notation import base_name
+    try:
+        f = _read(latex, notation)
+    except SymderivError:
+        return False
+    if len(f.parts) != 2 or f.conditions or any(p.has(Partial) for p in f.parts):
+        return False
+    lhs, rhs = f.parts
+    if isinstance(lhs, (sympy.Symbol, sympy.Indexed)) or not lhs.has(sympy.Sum):
+        return False
+    data = {base_name(a) for p in f.parts for a in p.atoms(sympy.Indexed)}
+    names = data | {str(s) for p in f.parts for s in p.free_symbols
+                    if not isinstance(s, sympy.Indexed)}
+    return bool(data) and not (names & defined) and not rhs.has(sympy.Indexed)
+
+
+def _unread_definition(latex: str, notation: Notation) -> str | None:
+    """The name a formula defines when the formula looks like a definition (a lone name, or
+    a function of plain arguments, on the left of its first '=') but cannot be read."""
+    from ..notation import base_name
+    try:
+        parts = _read(latex, notation).parts
+        head = parts[0] if len(parts) >= 2 else None
+        if isinstance(head, sympy.Pow) and isinstance(head.base, (sympy.Symbol, sympy.Indexed)):
+            return base_name(head.base)   # σ^2 = ...: a power defined, not read as a name
+        return None
+    except SymderivError:
+        pass
+    eqs = top_level_equals(latex)
+    if not eqs:
+        return None
+    head = latex[:eqs[0]].strip().rstrip(":&").strip()
+    try:
+        target = _read(head, notation).parts
+    except SymderivError:
+        return None
+    if len(target) != 1:
+        return None
+    target = target[0]
+    if isinstance(target, sympy.core.function.AppliedUndef):
+        name = str(target.func)
+    elif isinstance(target, (sympy.Symbol, sympy.Indexed)) and not target.is_number:
+        name = base_name(target)
+    else:
+        return None
+    if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*_", latex[eqs[0] + 1:]):
+        return None   # y = \{y_1, \dots, y_K\}: a listing of its entries, not a definition
+    return name
+
+
+def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:
+    """``z = (0, 2\\ln 3)``, ``T = 2``: a stated value of a plain name (its length, or None
+    for a number) — a worked example's data, used for the rest of its paragraph."""
+    try:
+        f = _read(latex, notation)
+    except SymderivError:
+        return None
+    if len(f.parts) != 2 or f.conditions:
+        return None
+    target, value = f.parts
+    if isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices) and \
+            isinstance(value, sympy.Basic) and value.is_number:
+        return str(target), None   # "let x_1 = 6": the value of one entry of the data
+    if not isinstance(target, sympy.Symbol):
+        return None
+    if isinstance(value, sympy.MatrixBase):
+        if 1 in value.shape and all(x.is_number for x in value):
+            return f.parts[0].name, max(value.shape)
+        return None
+    if isinstance(value, sympy.Basic) and value.is_number:
+        return f.parts[0].name, None
+    return None
+
+
+def _states_condition(latex: str, notation: Notation) -> bool:
+    """The formula carries its own case condition (``i \\neq j: ...``, ``\\quad (i = j)``)."""
+    try:
+        return bool(_read(latex, notation).conditions)
+    except SymderivError:
+        return False
+
+
+_DOTS = ("\\dots", "\\ldots", "\\cdots")
+
+
+def _top_level_commas(text: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for n, c in enumerate(text):
+        if c in "{(":
+            depth += 1
+        elif c in "})":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(text[start:n])
+            start = n + 1
+    return out + [text[start:]]
+
+
+def _enumerated(latex: str, notation: Notation) -> str | None:
+    """``y_1 = E(1), \\dots, y_K = E(K)`` → ``y_{i} = E(i)`` (checked against the first item)."""
+    from ..printer import to_latex
+    if not any(d in latex for d in _DOTS):
+        return None
+    items = [t.strip() for t in _top_level_commas(latex) if t.strip() not in _DOTS + ("",)]
+    if len(items) < 2 or any("=" not in t for t in items):
+        return None
+    try:
+        first, last = _read(items[0], notation), _read(items[-1], notation)
+        i = _read("y_i = 0", notation).parts[0].indices[0]
+    except SymderivError:
+        return None
+    if len(first.parts) != 2 or len(last.parts) != 2:
+        return None
+    (t1, e1), (tk, ek) = first.parts, last.parts
+    if not (isinstance(t1, sympy.Indexed) and isinstance(tk, sympy.Indexed)
+            and t1.base == tk.base and len(tk.indices) == 1 and tk.indices[0].is_Symbol
+            and t1.indices[0].is_Integer):
+        return None
+    k = tk.indices[0]
+
+    def at(e, old, new):
+        return e.replace(lambda a: isinstance(a, sympy.Indexed) and old in a.indices,
+                         lambda a: a.base[tuple(new if x == old else x for x in a.indices)])
+    general = at(ek, k, i)
+    if sympy.simplify(at(general, i, t1.indices[0]) - e1) != 0:
+        return None
+    return f"{to_latex(tk.base[i])} = {to_latex(general)}"
