@@ -37,5 +37,14 @@ def check_matrix(parts, ctx: Context, decide, **kw):
         if r.failure is not None:
             failures.append((r.layout, r.failure))
             continue
-        results.append((r.layout, decide(list(r.parts), r.ctx, **kw), r.doubts))
+        v = decide(list(r.parts), r.ctx, **kw)
+        doubts = r.doubts
+        if v.status == "refuted" and r.by_default:
+            # refuted with x a vector (the lowercase default): a refutation only if x as a
+            # general matrix is refuted too (or its shapes do not fit at all)
+            g = r.general
+            if g is not None and (g.failure is not None or decide(
+                    list(g.parts), g.ctx, **kw).status == "refuted"):
+                doubts = tuple(d for d in doubts if d not in r.by_default)
+        results.append((r.layout, v, doubts))
     return combine_layouts(results, failures, claim=kw.get("claim", ""))

@@ -30,6 +30,12 @@ class MatrixReading:
     doubts: tuple[str, ...]
     failure: str | None = None  # why this layout is no reading (shapes that do not fit)
     shape: tuple = ()
+    general: "MatrixReading | None" = None   # lowercase names not taken for vectors
+
+    @property
+    def by_default(self) -> tuple[str, ...]:
+        """The doubts of the weak default (a lowercase name is a vector)."""
+        return tuple(d for d in self.doubts if d.endswith("(a lowercase name)"))
 
 
 def involves_matrices(parts, ctx: Context) -> bool:
@@ -78,11 +84,17 @@ def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
     return out
 
 
-def _reading(parts, ctx, defs, layout, shown) -> MatrixReading:
+def _reading(parts, ctx, defs, layout, shown, defaults=True) -> MatrixReading:
     def_eqs = [(Symbol(d.name, commutative=False), d.rhs) for d in defs]
-    sh = infer(def_eqs + [tuple(parts)], layout, declared=dict(ctx.shapes))
+    sh = infer(def_eqs + [tuple(parts)], layout, declared=dict(ctx.shapes), defaults=defaults)
     if def_eqs:
-        _forced(infer(def_eqs, layout, declared=dict(ctx.shapes)), sh, parts)
+        _forced(infer(def_eqs, layout, declared=dict(ctx.shapes), defaults=defaults), sh, parts)
+    general = None
+    if defaults and any(d.endswith("(a lowercase name)") for d in sh.doubts):
+        try:
+            general = _reading(parts, ctx, defs, layout, shown, defaults=False)
+        except (ShapeMismatch, NotationError) as err:
+            general = MatrixReading(shown, None, None, (), failure=str(err))
     names = set()
     for e in [p for p in parts] + [d.rhs for d in ctx.definitions]:
         if isinstance(e, sympy.Basic):
@@ -102,12 +114,9 @@ def _reading(parts, ctx, defs, layout, shown) -> MatrixReading:
         new_defs.append(Definition(form.name_entry(d.name, a, b), form.entry(d.rhs, a, b)))
     ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
     new = ctx.with_(definitions=tuple(new_defs), ranges=ranges)
+    # the layout is a convention, not a doubt about the text: combine_layouts names it
     doubts = list(sh.doubts)
-    if shown is not None:
-        doubts.append(f"derivatives of whole vectors read in the {shown} layout"
-                      + (" (the gradient has the shape of the variable)"
-                         if shown == "denominator" else " (the gradient is a row)"))
-    return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c))
+    return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general)
 
 
 def _forced(alone, both, parts):

@@ -39,6 +39,9 @@ class Shapes:
     _n: int = 0
     _sizes: dict = field(default_factory=dict)
     elsewhere: set = field(default_factory=set)   # names used outside a gradient's numerator
+    hints: dict = field(default_factory=dict)     # name → the axis that is 1 (a vector)
+    defaults: bool = True                         # lowercase names are vectors (weakly)
+    _broadcast: list = field(default_factory=list)
 
     # -- dimension variables --------------------------------------------------------------
     def new(self, value=None) -> int:
@@ -83,6 +86,8 @@ class Shapes:
     def name_shape(self, name: str) -> tuple[int, int]:
         if name not in self.of:
             self.of[name] = (self.new(), self.new())
+            if name in self.hints:
+                self.value[self.find(self.of[name][self.hints[name]])] = ONE
         return self.of[name]
 
     def declare(self, name: str, dims):
@@ -133,8 +138,7 @@ class Shapes:
                 else:
                     acc = s
             if scalar and acc is not None:
-                self._doubt(f"a number added to a matrix in {_tex(e)} read entrywise "
-                            "(every entry), not as a multiple of the identity")
+                self._broadcast.append((acc, e))
             return acc
         if isinstance(e, sympy.Pow):
             s = self.of_expr(e.base)
@@ -196,6 +200,8 @@ class Shapes:
                 # ∂y/∂z: a Jacobian of vectors (a matrix by a matrix would be a tensor)
                 self.unify(s[1], self.new(1), f"the Jacobian {_tex(e)}")
                 self._doubt(f"{_tex(what)} read as a column vector in {_tex(e)}")
+                if isinstance(what, Symbol) and _lowercase(what.name):
+                    self.hints[what.name] = 1
         nf, nx = self._length(sf, f), self._length(sx, x)
         if nf is None or nx is None:
             raise ShapeMismatch(f"{_tex(e)}: a matrix differentiated by a matrix is a tensor "
@@ -222,7 +228,8 @@ class Shapes:
                 for d in dims:
                     members[self.find(d)] = members.get(self.find(d), 0) + 1
         for name, (r, c) in list(self.of.items()):
-            if not isinstance(name, str) or name in self.scalars or not _lowercase(name):
+            if not isinstance(name, str) or name in self.scalars or not _lowercase(name) or \
+                    not self.defaults:
                 continue
             if self.is_one(r) or self.is_one(c) or self.find(r) in self.value and \
                     self.find(c) in self.value:
@@ -239,6 +246,11 @@ class Shapes:
                 continue
             self._doubt(f"{name} read as a {'row' if row else 'column'} vector (a lowercase "
                         "name)")
+            self.hints[name] = 0 if row else 1
+        for acc, e in self._broadcast:
+            if not (self.is_one(acc[0]) or self.is_one(acc[1])):   # 1 - a of a vector: entrywise
+                self._doubt(f"a number added to a matrix in {_tex(e)} read entrywise "
+                            "(every entry), not as a multiple of the identity")
         return self
 
     def _diag(self):
@@ -301,9 +313,23 @@ def _outside_numerators(e) -> set[str]:
     return out
 
 
-def infer(equations, layout: str = "denominator", declared=None) -> Shapes:
-    """The shapes of the whole names of *equations* (pairs of sides), in one layout."""
-    sh = Shapes(layout=layout)
+def infer(equations, layout: str = "denominator", declared=None, defaults=True) -> Shapes:
+    """The shapes of the whole names of *equations* (pairs of sides), in one layout.
+
+    Twice: the orientation the weak default gives a lowercase name (a column, or a row where
+    the text uses it as one) is known from the start of the second pass, so that what rests
+    on it (``L = (y - t)^T (y - t)`` is 1×1) is known before a gradient by it is read."""
+    first = _infer(equations, layout, declared, {}, defaults)
+    if not first.hints or not defaults:
+        return first
+    second = _infer(equations, layout, declared, dict(first.hints), defaults)
+    second.doubts = list(dict.fromkeys(
+        [d for d in first.doubts if d.endswith("(a lowercase name)")] + second.doubts))
+    return second
+
+
+def _infer(equations, layout, declared, hints, defaults) -> Shapes:
+    sh = Shapes(layout=layout, hints=hints, defaults=defaults)
     sides = [s for eq in equations for s in eq]
     sh.scalars = scalar_names(sides)
     sh.elsewhere = set().union(*(_outside_numerators(s) for s in sides)) if sides else set()

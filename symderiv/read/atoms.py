@@ -245,6 +245,9 @@ class NameRules:
             return True
         if indexed and (base in self.functions or name in self.functions):
             return True
+        if tb.matrix_mode and (base in tb.matrices or any(
+                label_key(self.src(a1, b1)) in TRANSPOSE for a1, b1, _ in lx.sups)):
+            return False          # W^T (…), x (…) with x a vector of the text: a product
         if len(args) > 1 or len(call.children[1].children) > 1:   # an argument list
             return True
         if any(is_matrix(a) for a in args):
