@@ -269,3 +269,28 @@ def test_a_negation_elsewhere_in_the_sentence_never_refutes_a_definition(tmp_pat
 We use $L = -\sum_{k=1}^{K} t_k \log y_k$, otherwise the gradient below would be wrong.
 """)
     assert entries[0]["verdict"] != "refuted", entries
+
+
+DENSE = r"""
+## Softmax
+
+Given $dA = \frac{\partial L}{\partial a}$, each component is $dZ_k = a_k (dA_k - \sum_j dA_j a_j)$.
+
+## Dense layer
+
+The layer computes $Z = XW + b$. With $dZ = \frac{\partial L}{\partial Z}$, the gradients are
+$$dW = X^T dZ$$
+$$dX = dZ W^T$$
+and, wrongly, $$dX = dZ^T W$$
+"""
+
+
+def test_gradient_names_follow_the_texts_convention(tmp_path, capsys):
+    """dW after dZ = ∂L/∂Z is read as ∂L/∂W (shown as the reading), in vector notation; a
+    name defined in an earlier section (dZ_k of the softmax) is defined anew in a later one."""
+    entries = audit(tmp_path, capsys, DENSE)
+    by = {e["latex"].strip(): e for e in entries}
+    assert by["dW = X^T dZ"]["verdict"] == "proved", by["dW = X^T dZ"]
+    assert "convention" in by["dW = X^T dZ"]["reading"]
+    assert by["dX = dZ W^T"]["verdict"] == "proved"
+    assert by["dX = dZ^T W"]["verdict"] == "unknown"     # the shapes do not fit

@@ -99,6 +99,19 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
     spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
     placed: dict[str, int] = {}    # where each name of the document was defined
+    placed_at: dict[str, int] = {}   # ... its offset
+    starts = [m.start() for m in _SECTION.finditer(text)]
+
+    def section_of(offset: int) -> int:
+        return sum(h <= offset for h in starts)
+
+    def section_start(offset: int, after: bool = False) -> int:
+        if offset < 0:
+            return len(text) if after else 0
+        if after:
+            return next((h for h in starts if h > offset), len(text))
+        return max((h for h in starts if h <= offset), default=0)
+    grads: dict[str, int] = {}   # the loss of dZ = ∂L/∂Z definitions → the line
     for n, spec in enumerate(specs):
         if n in conds:
             out.append(replace(spec, kind="condition"))
@@ -166,6 +179,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             continue
         indexed = name is not None and _defines_entries(text_read, notation)
         redefinition = False
+        if name is not None and name in by_doc and name in placed_at and here >= 0 and \
+                section_of(placed_at[name]) != section_of(here) and not _corrects(text, here):
+            # a notebook's sections reuse names (dZ of the softmax, dZ of the dense layer):
+            # a definition in a later section is a new one there, not a claim about the old
+            old = by_doc.pop(name)[0]
+            doc_given = tuple(g for g in doc_given if g != old)
+            defined.discard(name)
+            placed.pop(name, None)
         if name is not None and name in by_doc and name in placed and _corrects(text, here):
             # "your O_2 is mistaken and should be corrected as below": the text's own
             # correction holds from here on, and what came before it depends on which of the
@@ -193,8 +214,20 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             doc_given = tuple(g for g in doc_given if g != old)
             defined.discard(name)
             before = doc_given + (old,)
+        grad = _gradient_convention(name, text_read, grads, defined, text) \
+            if name is not None and name not in defined else None
+        if grad is not None:
+            # dW = X^T dZ after dZ = ∂L/∂Z: the text's names for gradients, so a claim
+            conv, line0 = grad
+            known_at[len(out)] = frozenset(defined)
+            said = (f"{name} read as {conv.split('=', 1)[1].strip()}, the text's convention "
+                    f"for gradient names (line {line0})")
+            out.append(replace(spec, given=doc_given + (conv,), where=where, convention=said,
+                               reading=said))
+            continue
         if name is not None and name not in defined and not indexed and name.isalnum() and \
-                re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\}?\s*_", text):
+                re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\}?\s*_",
+                          text[section_start(here):section_start(here, after=True)]):
             # y = Wx + b beside y_i elsewhere: a vector's definition, its entries used alone
             opaque.setdefault(name, (spec.line, len(out) + 1))
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
@@ -206,6 +239,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 line0, start = opaque.pop(name)
                 spans.append((name, line0, start, len(out)))
             placed[name] = spec.line
+            placed_at[name] = here
+            m = _GRAD_DEF.match(text_read)
+            if m and m.group(1) == m.group(3):
+                grads[m.group(2)] = spec.line
             by_doc[name] = (text_read, indexed)
             doc_given += (text_read,)
             if redefinition:
@@ -253,6 +290,23 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     for line, head in find_code_blocks(text):
         out.append(FormulaSpec(id=f"code-L{line}", line=line, latex=head, kind="code"))
     return sorted(out, key=lambda s: s.line)
+
+
+_GRAD_DEF = re.compile(r"\s*d\s*([A-Za-z]\w*)\s*=\s*\\frac\s*\{\s*\\partial\s*\{?\s*"
+                       r"(\\?[A-Za-z]+)\s*\}?\s*\}\s*\{\s*\\partial\s*\{?\s*([A-Za-z]\w*)\s*\}?\s*\}\s*$")
+_GRAD_NAME = re.compile(r"\s*d([A-Z])\s*=")
+
+
+def _gradient_convention(name, latex, grads, defined, text):
+    """``dW = …`` where the text names gradients ``dZ = ∂L/∂Z``: (``dW = ∂L/∂W``, line)."""
+    m = _GRAD_NAME.match(latex)
+    if not grads or not m or name != "d" + m.group(1):
+        return None
+    var = m.group(1)
+    if not re.search(r"(?<![A-Za-z\\])" + var + r"(?![A-Za-z])", text.replace(latex, "")):
+        return None
+    loss, line = max(grads.items(), key=lambda kv: kv[1])
+    return f"d{var} = \\frac{{\\partial {loss}}}{{\\partial {var}}}", line
 
 
 def _name_of_given(text: str, notation: Notation) -> str | None:

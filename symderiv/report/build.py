@@ -164,6 +164,9 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     for n, line in names) + ": not decided",
                     flags if len(blocked) > 1 and v.links else None)
         v = guard_given(v, cf.given_for(spec), nota)
+        if spec.convention and v.status == "refuted":
+            v = undecided(v, f"refuted if {spec.convention}; confirm that reading to have it "
+                             "decided")
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))

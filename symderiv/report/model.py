@@ -68,6 +68,7 @@ class FormulaSpec:
     defines: str | None = None   # the name a definition defines (then it is adopted)
     later: tuple[str, ...] = ()  # definitions the text states after a claim (of new names)
     unused: bool = False         # a definition read but not used (a vector's, beside its entries)
+    convention: str | None = None  # a reading the text's own naming implies (dW for ∂L/∂W)
 
 
 @dataclass(frozen=True)
