@@ -26,9 +26,9 @@ from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounde
 from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
 from .vocabulary import CATALOGUE, function_names
-from .verify import (DEFAULT_SIZES, Counterexample, Verdict, combine_readings, decide,
+from .verify import (DEFAULT_SIZES, Verdict, combine_readings, decide,
                      decide_approx, guard_rounding, guard_substitution,
-                     summarize_chain, undecided)
+                     shape_refuted, summarize_chain, undecided)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
 
@@ -359,15 +359,7 @@ def _fmt(s) -> str:
 
 
 def _shape_refuted(ctx, claim, read_as, what) -> Verdict:
-    """A shape mismatch, re-checked at concrete sizes (2, 3, ... for the size symbols)."""
-    sizes = sorted({s for _, sh in ctx.shapes for d in sh for s in as_expr(d).free_symbols},
-                   key=str)
-    concrete = {s: 2 + n for n, s in enumerate(sizes)}
-    return Verdict("refuted", "shape algebra from the declarations", claim=claim, read_as=read_as,
-                   counterexample=Counterexample(
-                       0, (), tuple((str(s), str(v)) for s, v in concrete.items()), "", "",
-                       note="the shapes do not fit at these sizes"),
-                   reason=f"shapes do not fit: {what}")
+    return shape_refuted(ctx, claim, read_as, what)
 
 
 def _context_sizes(ctx: Context) -> set:

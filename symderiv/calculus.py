@@ -252,19 +252,20 @@ def collapse(expr: Expr, ctx: Context) -> Expr:
 
     Sums whose bound variable does not occur become (hi - lo + 1)·f.
     """
-    def fn(e):
-        if not isinstance(e, Sum):
-            return e
-        if len(e.limits) > 1:
-            inner = Sum(e.function, *e.limits[:-1])
-            return fn(Sum(fn(inner), e.limits[-1]))
-        (v, lo, hi), = e.limits
-        body = sympy.expand(e.function)
+    def one(body, v, lo, hi):
         out = []
-        for term in Add.make_args(body):
+        for term in Add.make_args(sympy.expand(body)):
             c, f = _split_factors(term, v)
             out.append(c * _collapse_one(f, v, lo, hi, ctx))
         return Add(*out)
+
+    def fn(e):
+        if not isinstance(e, Sum):
+            return e
+        body = e.function          # innermost limit first (SymPy merges nested sums)
+        for v, lo, hi in e.limits:
+            body = one(body, v, lo, hi)
+        return body
     return _map(expr, fn)
 
 
@@ -385,14 +386,14 @@ def expand_logs(expr: Expr) -> Expr:
 def canonical_sums(expr: Expr) -> Expr:
     """Rename bound variables canonically (by nesting depth) so equal sums compare equal."""
     def walk(e, depth):
-        if isinstance(e, Sum):
-            (v, lo, hi), = e.limits[-1:]
-            if len(e.limits) > 1:
-                e = Sum(Sum(e.function, *e.limits[:-1]), e.limits[-1])
-                (v, lo, hi), = e.limits
-            new = index(f"_s{depth}")
-            body = walk(e.function.xreplace({v: new}), depth + 1)
-            return Sum(body, (new, lo, hi))
+        if isinstance(e, Sum):        # outermost limit first (SymPy merges nested sums)
+            body, limits = e.function, []
+            for n, (v, lo, hi) in enumerate(reversed(e.limits)):
+                new = index(f"_s{depth + n}")
+                body = body.xreplace({v: new})
+                limits.append((new, lo, hi))
+            body = walk(body, depth + len(limits))
+            return Sum(body, *reversed(limits))
         if not e.args or isinstance(e, (Indexed, Symbol)):
             return e
         args = [walk(a, depth) for a in e.args]
@@ -594,10 +595,14 @@ def _resum(e, ctx):
     """Give canonical bound variables readable names again (k, m, ...)."""
     def fn(x):
         if isinstance(x, Sum):
-            (v, lo, hi), = x.limits
-            if str(v).startswith("_s"):
-                new = fresh_index(index("k"), x.function.free_symbols | {lo, hi})
-                return Sum(x.function.xreplace({v: new}), (new, lo, hi))
+            body, limits = x.function, []
+            for v, lo, hi in x.limits:
+                if str(v).startswith("_s"):
+                    new = fresh_index(index("k"), body.free_symbols | {lo, hi} |
+                                      {w for w, _, _ in limits})
+                    body, v = body.xreplace({v: new}), new
+                limits.append((v, lo, hi))
+            return Sum(body, *limits)
         return x
     return _map(e, fn)
 

@@ -139,7 +139,7 @@ def test_cases_environment_and_matrix():
 
 REFUSED = [
     # (latex, fragment of the message): refused with a clear reason, never misread
-    (r"\mathrm{tr}(x)", "matrix function"), (r"a \otimes b", "elementwise"),
+    (r"\mathrm{rank}(x)", "matrix function"), (r"a \otimes b", "elementwise"),
     (r"\frac{\partial}{\partial x}", "nothing to apply"), (r"\sum_k", "nothing to sum"),
     ("x +", "nothing after"), (r"x \cdot", "nothing after"), ("()", "empty"),
 ]

@@ -7,14 +7,29 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from ..notation import Context, Definition
-from .objects import Diag, has_matrices
+from sympy import Symbol
+
+from .objects import ONES, Diag, has_matrices
 from .reading import matrix_readings
 
 
-def normalize_ops(e):
-    """``\\mathrm{diag}(v)`` read as a function → :class:`Diag`."""
+def _distinct_ones(e, count: list):
+    """Each ``\\mathbf{1}`` its own vector of ones (its length is its context's)."""
+    if e == ONES:
+        count[0] += 1
+        return Symbol(f"{ONES.name}_{{{count[0]}}}", commutative=False)
+    if not isinstance(e, sympy.Basic) or not e.args or e.is_commutative and not e.has(ONES):
+        return e
+    return e.func(*(_distinct_ones(a, count) for a in e.args))
+
+
+def normalize_ops(e, count=None):
+    """``\\mathrm{diag}(v)`` read as a function → :class:`Diag`; each ``\\mathbf{1}`` a
+    vector of its own."""
     if not isinstance(e, sympy.Basic):
         return e
+    if e.has(ONES):
+        e = _distinct_ones(e, count if count is not None else [0])
     return e.replace(lambda x: isinstance(x, AppliedUndef) and len(x.args) == 1 and
                      str(x.func) in ("diag", "Diag") and not x.args[0].is_commutative,
                      lambda x: Diag(x.args[0]))
@@ -28,8 +43,9 @@ def uses_matrices(parts, ctx: Context) -> bool:
 def check_matrix(parts, ctx: Context, decide, **kw):
     """The verdict of *parts* (a chain) with whole vectors, via ``decide(parts, ctx, **kw)``."""
     from ..verify.verdict import combine_layouts
-    parts = [normalize_ops(p) for p in parts]
-    ctx = ctx.with_(definitions=tuple(Definition(d.target, normalize_ops(d.rhs))
+    count = [0]
+    parts = [normalize_ops(p, count) for p in parts]
+    ctx = ctx.with_(definitions=tuple(Definition(d.target, normalize_ops(d.rhs, count))
                                       for d in ctx.definitions))
     readings = matrix_readings(parts, ctx)
     results, failures = [], []
@@ -47,4 +63,8 @@ def check_matrix(parts, ctx: Context, decide, **kw):
                     list(g.parts), g.ctx, **kw).status == "refuted"):
                 doubts = tuple(d for d in doubts if d not in r.by_default)
         results.append((r.layout, v, doubts))
+    if not results and any(r.declared for r in readings):
+        from ..verify.verdict import shape_refuted
+        why = next(r.failure for r in readings if r.declared)
+        return shape_refuted(ctx, kw.get("claim", ""), "", why)
     return combine_layouts(results, failures, claim=kw.get("claim", ""))

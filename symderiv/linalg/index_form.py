@@ -12,8 +12,8 @@ import sympy
 from sympy import Indexed, IndexedBase, Integer, KroneckerDelta, Sum, Symbol
 
 from ..notation import fresh_index, index
-from .objects import Diag, Grad, Hadamard, Tr
-from .shapes import ONE, ShapeMismatch, Shapes
+from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, Tr
+from .shapes import ONE, SCALAR_FUNCTIONS, ShapeMismatch, Shapes
 
 
 class IndexForm:
@@ -42,6 +42,10 @@ class IndexForm:
     def name_entry(self, name: str, i, j):
         if name in self.sh.scalars:
             return Symbol(name)
+        if name.startswith(ONES.name):
+            return ONE
+        if name == IDENTITY and self.sh.identity:
+            return KroneckerDelta(i, j)
         r, c = self.sh.shape(name)
         if r == ONE and c == ONE:
             return Symbol(name)
@@ -83,7 +87,7 @@ class IndexForm:
         scalars, chain = [], []
         for f in e.args:
             (chain if self.sh.of_expr(f) is not None else scalars).append(f)
-        out = sympy.Mul(*scalars)
+        out = sympy.Mul(*(f if f.is_commutative else self.entry(f, ONE, ONE) for f in scalars))
         if not chain:
             return out
         shapes = [self.shape(f) for f in chain]
@@ -119,11 +123,30 @@ class IndexForm:
     def _function(self, e, i, j):
         name = getattr(e.func, "__name__", "")
         args = e.args
+        if name in SCALAR_FUNCTIONS and len(args) == 1 and not args[0].is_commutative:
+            return self._reduce(name, args[0])
         if len(args) == 1 and name.lower() == "softmax":
             return self._softmax(args[0], i, j)
         if len(args) == 1:
             return e.func(self.entry(args[0], i, j))        # entrywise
         return e.func(*(self._whole(a) for a in args))
+
+    def _reduce(self, name: str, a):
+        """sum(A) = Σ_ij A_ij, tr(A) = Σ_i A_ii, norm(A) = (Σ_ij A_ij²)^½ of a whole matrix."""
+        r, c = self.shape(a)
+        if name in ("tr", "trace", "Tr"):
+            if r != c and r.is_number and c.is_number:
+                raise ShapeMismatch(f"the trace of a {r}×{c} matrix")
+            k = self.fresh(r)
+            return Sum(self.entry(a, k, k), (k, ONE, r)) if k != ONE else self.entry(a, k, k)
+        if name not in ("sum", "norm"):
+            raise ShapeMismatch(f"{name} of a matrix is not read")
+        p, q = self.fresh(r), self.fresh(c)
+        body = self.entry(a, p, q)
+        body = body if name == "sum" else body ** 2
+        limits = [(x, ONE, n) for x, n in ((p, r), (q, c)) if x != ONE]
+        total = Sum(body, *limits) if limits else body
+        return total if name == "sum" else sympy.sqrt(total)
 
     def _softmax(self, z, i, j):
         r, c = self.shape(z)

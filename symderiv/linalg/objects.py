@@ -18,6 +18,10 @@ def mat(name: str) -> Symbol:
     return Symbol(name, commutative=False)
 
 
+ONES = Symbol("\\mathbf{1}", commutative=False)    # the vector of ones
+IDENTITY = "I"                                      # the identity, unless the text defines I
+
+
 class MatrixOp(Function):
     is_commutative = False
 

@@ -31,6 +31,7 @@ class MatrixReading:
     failure: str | None = None  # why this layout is no reading (shapes that do not fit)
     shape: tuple = ()
     general: "MatrixReading | None" = None   # lowercase names not taken for vectors
+    declared: bool = False      # the failure is a clash of the text's declared sizes
 
     @property
     def by_default(self) -> tuple[str, ...]:
@@ -78,17 +79,24 @@ def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
         try:
             out.append(_reading(parts, ctx, defs, layout or "denominator", layout))
         except ShapeMismatch as err:
-            out.append(MatrixReading(layout, None, None, (), failure=str(err)))
-        except NotationError as err:
-            out.append(MatrixReading(layout, None, None, (), failure=str(err)))
+            out.append(MatrixReading(layout, None, None, (), failure=str(err),
+                                     declared=err.declared))
+        except (NotationError, NotImplementedError, ValueError, TypeError) as err:
+            out.append(MatrixReading(layout, None, None, (),
+                                     failure=f"not read in vector notation ({err})"))
     return out
 
 
 def _reading(parts, ctx, defs, layout, shown, defaults=True) -> MatrixReading:
     def_eqs = [(Symbol(d.name, commutative=False), d.rhs) for d in defs]
-    sh = infer(def_eqs + [tuple(parts)], layout, declared=dict(ctx.shapes), defaults=defaults)
+    identity = ctx.definition("I") is None
+    declared = dict(ctx.shapes)
+    declared.update(_entry_lengths(list(parts) + [d.rhs for d in ctx.definitions], ctx))
+    sh = infer(def_eqs + [tuple(parts)], layout, declared=declared, defaults=defaults,
+               identity=identity)
     if def_eqs:
-        _forced(infer(def_eqs, layout, declared=dict(ctx.shapes), defaults=defaults), sh, parts)
+        _forced(infer(def_eqs, layout, declared=declared, defaults=defaults,
+                      identity=identity), sh, parts)
     general = None
     if defaults and any(d.endswith("(a lowercase name)") for d in sh.doubts):
         try:
@@ -112,11 +120,35 @@ def _reading(parts, ctx, defs, layout, shown, defaults=True) -> MatrixReading:
         dr, dc = form.shape(target)
         a, b = form.fresh(dr, "a"), form.fresh(dc, "b")
         new_defs.append(Definition(form.name_entry(d.name, a, b), form.entry(d.rhs, a, b)))
+    left = [e for e in entries + tuple(d.rhs for d in new_defs) if has_matrices(e)]
+    if left:
+        raise ShapeMismatch(f"{left[0]} is not read in vector notation")
     ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
     new = ctx.with_(definitions=tuple(new_defs), ranges=ranges)
     # the layout is a convention, not a doubt about the text: combine_layouts names it
     doubts = list(sh.doubts)
     return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general)
+
+
+def _entry_lengths(exprs, ctx: Context) -> dict:
+    """A vector written whole and by its entries (``1^T x = Σ_i x_i``): its length is the
+    range its entries run over (the sum's, else the text's size), not a size of its own."""
+    whole, lengths = set(), {}
+    for e in exprs:
+        if not isinstance(e, sympy.Basic):
+            continue
+        whole |= {s.name for s in e.atoms(Symbol) if not s.is_commutative}
+        for s in e.atoms(sympy.Sum):
+            for a in s.function.atoms(sympy.Indexed):
+                for v, lo, hi in s.limits:
+                    if len(a.indices) == 1 and a.indices[0] == v and lo == 1:
+                        lengths.setdefault(str(a.base.label), hi)
+        for a in e.atoms(sympy.Indexed):
+            if len(a.indices) == 1 and a.indices[0].is_Symbol:
+                lo, hi = ctx.range_of(a.indices[0])
+                if lo == 1:
+                    lengths.setdefault(str(a.base.label), hi)
+    return {name: (n, None) for name, n in lengths.items() if name in whole}
 
 
 def _forced(alone, both, parts):

@@ -16,14 +16,19 @@ from sympy import Integer, Symbol
 from sympy.core.function import AppliedUndef
 
 from ..notation import SymderivError
-from .objects import Diag, Grad, Hadamard, MatrixOp, Tr
+from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, MatrixOp, Tr
 
 ONE = Integer(1)
-SCALAR_FUNCTIONS = {"tr", "trace", "Tr", "sum", "norm", "det"}
+SCALAR_FUNCTIONS = {"tr", "trace", "sum", "norm", "det"}
 
 
 class ShapeMismatch(SymderivError):
-    """The shapes of a formula do not fit (the message names the operation)."""
+    """The shapes of a formula do not fit (the message names the operation); *declared* when
+    the sizes that clash are the text's own (``W ∈ ℝ^{m×n}``, ``b ∈ ℝ^n``)."""
+
+    def __init__(self, message: str, declared: bool = False):
+        super().__init__(message)
+        self.declared = declared
 
 
 @dataclass
@@ -38,9 +43,11 @@ class Shapes:
     _pending: list = field(default_factory=list)
     _n: int = 0
     _sizes: dict = field(default_factory=dict)
+    named: dict = field(default_factory=dict)      # a class → the size symbol the text uses
     elsewhere: set = field(default_factory=set)   # names used outside a gradient's numerator
     hints: dict = field(default_factory=dict)     # name → the axis that is 1 (a vector)
     defaults: bool = True                         # lowercase names are vectors (weakly)
+    identity: bool = True                         # I, undefined, is the identity
     _broadcast: list = field(default_factory=list)
 
     # -- dimension variables --------------------------------------------------------------
@@ -63,10 +70,16 @@ class Shapes:
             return
         va, vb = self.value.get(a), self.value.get(b)
         if va is not None and vb is not None and va != vb:
-            raise ShapeMismatch(f"{what}: a dimension {va} meets a dimension {vb}")
+            raise ShapeMismatch(f"{_what(what)}: a dimension {va} meets a dimension {vb}")
+        na, nb = self.named.get(a), self.named.get(b)
+        if na is not None and nb is not None and na != nb and va is None and vb is None:
+            raise ShapeMismatch(f"{_what(what)}: the size {na} meets the size {nb}",
+                                declared=True)
         self.parent[a] = b
         if vb is None and va is not None:
             self.value[b] = va
+        if nb is None and na is not None:
+            self.named[b] = na
 
     def is_one(self, d: int) -> bool:
         return self.value.get(self.find(d)) == ONE
@@ -76,6 +89,8 @@ class Shapes:
         r = self.find(d)
         if r in self.value:
             return self.value[r]
+        if r in self.named:
+            return self.named[r]
         if r not in self._sizes:
             self._sizes[r] = Symbol(f"n_{len(self._sizes) + 1}", integer=True, positive=True)
         return self._sizes[r]
@@ -88,19 +103,25 @@ class Shapes:
             self.of[name] = (self.new(), self.new())
             if name in self.hints:
                 self.value[self.find(self.of[name][self.hints[name]])] = ONE
+            if name == IDENTITY and self.identity:
+                self.unify(self.of[name][0], self.of[name][1], "the identity I")
+                self._doubt("I read as the identity matrix")
         return self.of[name]
 
     def declare(self, name: str, dims):
         """``name ∈ ℝ^{dims}``: numbers fix a dimension, a symbol is shared by name."""
         got = self.name_shape(name)
         for d, v in zip(got, dims):
+            if v is None:
+                continue
             if getattr(v, "is_Integer", False):
-                self.unify(d, self.new(v), f"the declared shape of {name}")
+                self.unify(d, self.new(v), lambda: f"the declared shape of {name}")
             elif isinstance(v, Symbol):
                 key = ("sym", str(v))
                 if key not in self.of:
                     self.of[key] = (self.new(),)
-                self.unify(d, self.of[key][0], f"the declared shape of {name}")
+                    self.named[self.of[key][0]] = v
+                self.unify(d, self.of[key][0], lambda: f"the declared shape of {name}")
 
     # -- expressions ----------------------------------------------------------------------
     def of_expr(self, e):
@@ -120,7 +141,7 @@ class Shapes:
                 if s is None:
                     continue
                 if acc is not None:
-                    self.unify(acc[1], s[0], f"the product {_tex(e)}")
+                    self.unify(acc[1], s[0], lambda: f"the product {_tex(e)}")
                     acc = (acc[0], s[1])
                 else:
                     acc = s
@@ -133,8 +154,8 @@ class Shapes:
                     scalar = True
                     continue
                 if acc is not None:
-                    self.unify(acc[0], s[0], f"the sum {_tex(e)}")
-                    self.unify(acc[1], s[1], f"the sum {_tex(e)}")
+                    self.unify(acc[0], s[0], lambda: f"the sum {_tex(e)}")
+                    self.unify(acc[1], s[1], lambda: f"the sum {_tex(e)}")
                 else:
                     acc = s
             if scalar and acc is not None:
@@ -159,8 +180,8 @@ class Shapes:
             a, b = (self.of_expr(x) for x in e.args)
             if a is None or b is None:
                 return a or b
-            self.unify(a[0], b[0], f"the entrywise product {_tex(e)}")
-            self.unify(a[1], b[1], f"the entrywise product {_tex(e)}")
+            self.unify(a[0], b[0], lambda: f"the entrywise product {_tex(e)}")
+            self.unify(a[1], b[1], lambda: f"the entrywise product {_tex(e)}")
             return a
         if isinstance(e, Diag):
             s = self.of_expr(e.args[0])
@@ -176,6 +197,8 @@ class Shapes:
             name = getattr(e.func, "__name__", "")
             if len(e.args) == 1 and shapes[0] is not None and name not in SCALAR_FUNCTIONS:
                 return shapes[0]             # σ(Z), tanh z, softmax(z): entrywise / same shape
+            if name in ("tr", "trace") and shapes and shapes[0] is not None:
+                self.unify(shapes[0][0], shapes[0][1], lambda: f"the trace {_tex(e)}")
             return None                      # L(W, b), tr(A): a scalar
         raise ShapeMismatch(f"{_tex(e)} in vector notation is not read")
 
@@ -194,14 +217,18 @@ class Shapes:
         if sf is None:
             return sx if self.layout == "denominator" else (sx[1], sx[0])
         nf, nx = self._length(sf, f), self._length(sx, x)
-        for s, n, what in ((sf, nf, f), (sx, nx, x)):
+        for s, n, what in ((sx, nx, x), (sf, nf, f)):
+            if s is sf and self.is_one(sf[0]) and self.is_one(sf[1]):
+                break                     # the variable a vector makes f a 1×1: a gradient
             if n is None and self.value.get(self.find(s[0])) is None and \
                     self.value.get(self.find(s[1])) is None:
                 # ∂y/∂z: a Jacobian of vectors (a matrix by a matrix would be a tensor)
-                self.unify(s[1], self.new(1), f"the Jacobian {_tex(e)}")
+                self.unify(s[1], self.new(1), lambda: f"the Jacobian {_tex(e)}")
                 self._doubt(f"{_tex(what)} read as a column vector in {_tex(e)}")
                 if isinstance(what, Symbol) and _lowercase(what.name):
                     self.hints[what.name] = 1
+        if self.is_one(sf[0]) and self.is_one(sf[1]):
+            return sx if self.layout == "denominator" else (sx[1], sx[0])
         nf, nx = self._length(sf, f), self._length(sx, x)
         if nf is None or nx is None:
             raise ShapeMismatch(f"{_tex(e)}: a matrix differentiated by a matrix is a tensor "
@@ -227,8 +254,11 @@ class Shapes:
             if isinstance(key, str):
                 for d in dims:
                     members[self.find(d)] = members.get(self.find(d), 0) + 1
-        for name, (r, c) in list(self.of.items()):
-            if not isinstance(name, str) or name in self.scalars or not _lowercase(name) or \
+        for name, dims in list(self.of.items()):
+            if not isinstance(name, str):
+                continue
+            r, c = dims
+            if name in self.scalars or not _lowercase(name) or \
                     not self.defaults:
                 continue
             if self.is_one(r) or self.is_one(c) or self.find(r) in self.value and \
@@ -268,24 +298,42 @@ class Shapes:
             self.doubts.append(text)
 
 
+def _what(what) -> str:
+    return what() if callable(what) else what
+
+
 def _tex(e) -> str:
     from ..printer import to_latex
     try:
         return to_latex(e)
-    except Exception:                 # noqa: BLE001 - a message only
-        return str(e)
+    except (Exception, RecursionError):        # noqa: BLE001 - a message only
+        try:
+            return sympy.sstr(e)
+        except (Exception, RecursionError):    # noqa: BLE001
+            return "the expression"
 
 
 def _entrywise(e) -> bool:
-    """An expression built from functions applied entrywise (``1 + e^{-z}``): its powers are
-    the powers of its entries."""
-    return any(isinstance(f, sympy.Function) and not isinstance(f, MatrixOp) and
-               not f.is_commutative for f in sympy.preorder_traversal(e)) and not any(
-        isinstance(m, sympy.Mul) and sum(not a.is_commutative for a in m.args) > 1
-        for m in sympy.preorder_traversal(e))
+    """An expression built from functions applied entrywise (``1 + e^{-Wx}``): sums, scalar
+    multiples and powers of applications, no bare matrix and no matrix product outside a
+    function; its powers are the powers of its entries."""
+    if e.is_commutative:
+        return True
+    if isinstance(e, sympy.Function) and not isinstance(e, MatrixOp):
+        return True
+    if isinstance(e, sympy.Add):
+        return all(_entrywise(a) for a in e.args)
+    if isinstance(e, sympy.Mul):
+        return sum(not a.is_commutative for a in e.args) <= 1 and all(
+            _entrywise(a) for a in e.args)
+    if isinstance(e, sympy.Pow):
+        return _entrywise(e.base)
+    return False
 
 
 def _lowercase(name: str) -> bool:
+    if name.startswith(ONES.name):
+        return True
     base = name.split("_")[0].split("^")[0].rstrip("'")
     return len(base) == 1 and base.islower() or base in ("delta", "theta")
 
@@ -313,23 +361,24 @@ def _outside_numerators(e) -> set[str]:
     return out
 
 
-def infer(equations, layout: str = "denominator", declared=None, defaults=True) -> Shapes:
+def infer(equations, layout: str = "denominator", declared=None, defaults=True,
+          identity=True) -> Shapes:
     """The shapes of the whole names of *equations* (pairs of sides), in one layout.
 
     Twice: the orientation the weak default gives a lowercase name (a column, or a row where
     the text uses it as one) is known from the start of the second pass, so that what rests
     on it (``L = (y - t)^T (y - t)`` is 1×1) is known before a gradient by it is read."""
-    first = _infer(equations, layout, declared, {}, defaults)
+    first = _infer(equations, layout, declared, {}, defaults, identity)
     if not first.hints or not defaults:
         return first
-    second = _infer(equations, layout, declared, dict(first.hints), defaults)
+    second = _infer(equations, layout, declared, dict(first.hints), defaults, identity)
     second.doubts = list(dict.fromkeys(
         [d for d in first.doubts if d.endswith("(a lowercase name)")] + second.doubts))
     return second
 
 
-def _infer(equations, layout, declared, hints, defaults) -> Shapes:
-    sh = Shapes(layout=layout, hints=hints, defaults=defaults)
+def _infer(equations, layout, declared, hints, defaults, identity) -> Shapes:
+    sh = Shapes(layout=layout, hints=hints, defaults=defaults, identity=identity)
     sides = [s for eq in equations for s in eq]
     sh.scalars = scalar_names(sides)
     sh.elsewhere = set().union(*(_outside_numerators(s) for s in sides)) if sides else set()
@@ -343,7 +392,7 @@ def _infer(equations, layout, declared, hints, defaults) -> Shapes:
                 break
             if s is None:
                 s = (sh.new(1), sh.new(1))
-            what = f"the equation {' = '.join(_tex(x) for x in eq)}"
+            what = (lambda eq=eq: f"the equation {' = '.join(_tex(x) for x in eq)}")
             sh.unify(first[0], s[0], what)
             sh.unify(first[1], s[1], what)
     return sh.finish()

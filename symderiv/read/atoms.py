@@ -14,7 +14,7 @@ from sympy import Expr, Function, IndexedBase, Integer, KroneckerDelta, Rational
 
 from symderiv.notation import beta, index, size
 
-from symderiv.linalg.objects import Tr, mat
+from symderiv.linalg.objects import ONES, Tr, mat
 
 from .normalize import _GREEK as GREEK
 from .typing import label_key
@@ -321,6 +321,9 @@ class NameRules:
     # -- numbers -----------------------------------------------------------------------------
     def number(self, lx):
         text = lx.name
+        if text == "1" and self.toks[lx.start].src.startswith(_BOLD) and \
+                self.table.matrix_mode and lx.sub is None:
+            return ONES
         value = Rational(text) if "." in text else Integer(text)
         if lx.sub is not None:
             a1, b1 = lx.sub

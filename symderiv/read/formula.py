@@ -99,6 +99,16 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
         seen.add(ident)
         alternatives.append(Reading(tuple(aparts), tuple(arels), tuple(aconds),
                                     tuple(ar.choices.doubts)))
+    runs = [k for k in r.choices.points if k[0] == "run"]
+    if len(runs) > 1:       # AB = BA: every letter run a product at once
+        try:
+            ar, aparts, arels, aconds, _ = _read_once(text, toks, match, dropped, notation,
+                                                      Choices({k: 1 for k in runs}))
+            if (tuple(aparts), tuple(arels), tuple(aconds)) not in seen:
+                alternatives.append(Reading(tuple(aparts), tuple(arels), tuple(aconds),
+                                            tuple(ar.choices.doubts)))
+        except LatexError:
+            pass
     return Formula(text, tuple(parts), tuple(relations), tuple(conditions), tuple(declarations),
                    tuple(r.warnings), tuple(r.choices.doubts), tuple(alternatives))
 

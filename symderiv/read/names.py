@@ -23,7 +23,7 @@ def _whole_names(text: str, notation: Notation) -> set[str]:
     except SymderivError:
         return set()
     out = set()
-    for reading in f.readings:
+    for reading in f.readings[:1]:       # the preferred reading's, not a doubtful one's
         for p in reading.parts:
             out |= {s.name for s in getattr(p, "atoms", lambda *_: ())(Symbol)
                     if not s.is_commutative}

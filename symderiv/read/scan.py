@@ -281,7 +281,7 @@ class PreLexer:
         t = toks[p]
         start = p
         if t.kind == "word" and t.text in MATRIX_FUNCS and t.text not in self.functions and not (
-                v.table.matrix_mode and t.text in ("diag", "Diag")):
+                v.table.matrix_mode and t.text in ("diag", "Diag", "tr", "trace")):
             raise v.err(f"the matrix function {t.text}(...) is not read", p,
                         "write the formula per entry with indices and \\delta_{ij}, e.g. "
                         "J_{ij} = y_i (\\delta_{ij} - y_j)")

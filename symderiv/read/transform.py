@@ -40,6 +40,11 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
         self.reads = 0
         self.deadline = time.monotonic() + MAX_SECONDS
         self.table = SymbolTable(notation, toks, match)
+        if not self.table.matrix_mode and self.table.capital_product(toks) and \
+                self.choices.choose(("matrices",), (
+                    "the capitals read as numbers, not matrices",
+                    "read in vector notation: the capitals are matrices")) == 1:
+            self.table.matrix_mode = True
         self.functions, self.vectors = self.table.functions, self.table.vectors
         self.labels, self.index_names = self.table.labels, self.table.index_names
         self.lexer = PreLexer(self, words_for(notation, self.functions, self.vectors),

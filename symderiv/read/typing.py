@@ -14,10 +14,12 @@ import re
 
 from .normalize import Tok
 
+BOLD = ("\\mathbf", "\\boldsymbol", "\\bm", "\\pmb")
+
 # names that are functions wherever they are followed by an argument
 ALWAYS_FUNCTIONS = {"sigma", "softmax", "sigmoid", "relu", "ReLU", "Relu", "tanh", "Softmax",
                     "SoftMax", "Sig", "sig", "Identity", "identity", "phi", "ELU", "GELU", "LSE",
-                    "logsumexp", "argmax", "argmin", "diag", "Diag"}
+                    "logsumexp", "argmax", "argmin", "diag", "Diag", "tr", "trace"}
 _LABEL_STRIP = re.compile(r"\s+")
 
 
@@ -84,7 +86,9 @@ class SymbolTable:
         for p, t in enumerate(toks):
             if t.kind == "cmd" and t.text in ("odot", "circ"):
                 return True
-            if t.kind in ("word", "text") and t.text in ("diag", "Diag"):
+            if t.kind == "num" and t.text == "1" and t.src.startswith(BOLD):
+                return True                # \mathbf{1}: the vector of ones
+            if t.kind in ("word", "text") and t.text in ("diag", "Diag", "tr", "trace"):
                 return True
             if t.kind == "char" and t.text == "^":
                 q = p + 1
@@ -108,6 +112,42 @@ class SymbolTable:
         if self.matrices:
             names = self.values | self.called | self.indexed
             return any(m.split("_")[0].split("^")[0] in names for m in self.matrices)
+        return False
+
+    def capital_product(self, toks) -> bool:
+        """Two whole single-letter names side by side, one a capital (``A I``, ``W x``, ``XW``,
+        not ``dA`` nor ``NLL``): matrices perhaps."""
+        n = len(toks)
+
+        def letter(q):
+            return 0 <= q < n and toks[q].kind == "letter"
+
+        def glued(q, r):
+            return letter(q) and letter(r) and toks[q].end == toks[r].pos
+
+        def alone(q):             # not part of a longer run, no script, no argument
+            if not letter(q) or toks[q].text in self.functions:
+                return False
+            if q > 0 and toks[q - 1].kind == "char" and toks[q - 1].text in "_^":
+                return False
+            return not (q + 1 < n and toks[q + 1].kind == "char" and toks[q + 1].text in "_^'(")
+        for q in range(n - 1):
+            if not letter(q) or glued(q - 1, q):
+                continue
+            if glued(q, q + 1):
+                pair = (q, q + 1)
+                if glued(q + 1, q + 2) or toks[q].text == "d":
+                    continue
+            else:
+                r = q + 1
+                while r < n and toks[r].kind == "ws":
+                    r += 1
+                if r == q + 1 or glued(r, r + 1):
+                    continue
+                pair = (q, r)
+            if all(alone(x) or x == pair[0] and glued(*pair) for x in pair) and \
+                    any(toks[x].text.isupper() for x in pair):
+                return True
         return False
 
     def _scan_indices(self, toks, match) -> set[str]:

@@ -8,13 +8,15 @@ adopted or unknown).
 - :mod:`.numbers`: substituted values and ``\\approx`` values.
 """
 from .verdict import (EXIT_CODES, HOLDS, STATUSES, Counterexample, ReadingResult, Verdict, adopt,
-                      combine_readings, summarize_chain, undecided)
+                      combine_readings, summarize_chain, undecided,
+                      shape_refuted, combine_layouts)
 from .exact_check import DEFAULT_SIZES, exact_check, prepare
 from .search import explicit_search, find_counterexample
 from .decide import decide
 from .numbers import decide_approx, guard_rounding, guard_substitution
 
 __all__ = ["Verdict", "Counterexample", "ReadingResult", "decide", "combine_readings",
+           "shape_refuted", "combine_layouts",
            "summarize_chain", "undecided", "adopt", "decide_approx", "guard_substitution", "guard_rounding",
            "exact_check", "prepare", "find_counterexample", "explicit_search",
            "STATUSES", "DEFAULT_SIZES", "EXIT_CODES", "HOLDS"]

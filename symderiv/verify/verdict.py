@@ -278,3 +278,17 @@ def combine_layouts(results: Sequence[tuple[str | None, Verdict, tuple[str, ...]
                        f"holds in the {lay} layout (not in {others}, where the gradient is "
                        "the transpose)")
     return combine_readings([(v, d) for _, v, d in decided], claim=claim)
+
+
+def shape_refuted(ctx, claim: str, read_as: str, what: str) -> Verdict:
+    """The text's declared shapes do not fit: refuted, with concrete sizes (2, 3, … for the
+    size symbols of the declarations) at which the operation named in *what* fails."""
+    import sympy
+    sizes = sorted({s for _, sh in ctx.shapes for d in sh
+                    for s in sympy.sympify(d).free_symbols}, key=str)  # safe: SymPy objects
+    concrete = {s: 2 + n for n, s in enumerate(sizes)}
+    return Verdict("refuted", "shape algebra from the declarations", claim=claim, read_as=read_as,
+                   counterexample=Counterexample(
+                       0, (), tuple((str(s), str(v)) for s, v in concrete.items()), "", "",
+                       note="the shapes do not fit at these sizes"),
+                   reason=f"shapes do not fit: {what}")
