@@ -77,7 +77,12 @@ def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
     out = []
     for layout in (LAYOUTS if grads else (None,)):
         try:
-            out.append(_reading(parts, ctx, defs, layout or "denominator", layout))
+            try:
+                out.append(_reading(parts, ctx, defs, layout or "denominator", layout))
+            except ShapeMismatch:
+                # the lowercase default may be what does not fit: names as general matrices
+                out.append(_reading(parts, ctx, defs, layout or "denominator", layout,
+                                    defaults=False))
         except ShapeMismatch as err:
             out.append(MatrixReading(layout, None, None, (), failure=str(err),
                                      declared=err.declared))
@@ -160,7 +165,11 @@ def _forced(alone, both, parts):
     for n, ax in keys:
         r0 = alone.find(alone.of[n][ax])
         r1 = both.find(both.of[n][ax])
-        if r0 not in alone.value and r1 in both.value and both.value[r1] != ONE:
+        other = both.find(both.of[n][1 - ax])
+        if r0 not in alone.value and r1 in both.value and (
+                both.value[r1] != ONE or both.value.get(other) == ONE and
+                alone.value.get(alone.find(alone.of[n][1 - ax])) != ONE):
+            # a size 1 is the claim's to say only where it makes a vector, not a number
             raise ShapeMismatch(f"the shapes fit only if {_dim_of(n, ax)} is "
                                 f"{both.value[r1]}")
         if r1 in roots and roots[r1][0] != r0:

@@ -49,6 +49,9 @@ class Shapes:
     defaults: bool = True                         # lowercase names are vectors (weakly)
     identity: bool = True                         # I, undefined, is the identity
     _broadcast: list = field(default_factory=list)
+    _memo: dict = field(default_factory=dict)
+    targets: set = field(default_factory=set)      # names the equations define
+    numerators: set = field(default_factory=set)   # names differentiated (∂L/∂…)
 
     # -- dimension variables --------------------------------------------------------------
     def new(self, value=None) -> int:
@@ -125,7 +128,17 @@ class Shapes:
 
     # -- expressions ----------------------------------------------------------------------
     def of_expr(self, e):
-        """(rows, cols) of *e*, or None for a scalar; unifies as it goes."""
+        """(rows, cols) of *e*, or None for a scalar; unifies as it goes (once per
+        subexpression: asked again, e.g. while translating, it gives the same classes)."""
+        key = e if isinstance(e, sympy.Basic) else None
+        if key is not None and key in self._memo:
+            return self._memo[key]
+        out = self._of_expr(e)
+        if key is not None:
+            self._memo[key] = out
+        return out
+
+    def _of_expr(self, e):
         if not isinstance(e, sympy.Basic) or e.is_commutative and not e.atoms(MatrixOp):
             if isinstance(e, sympy.MatrixBase):
                 return (self.new(e.rows), self.new(e.cols))
@@ -223,8 +236,8 @@ class Shapes:
             if n is None and self.value.get(self.find(s[0])) is None and \
                     self.value.get(self.find(s[1])) is None:
                 # ∂y/∂z: a Jacobian of vectors (a matrix by a matrix would be a tensor)
+                # (a Jacobian is of vectors: no other reading, so no doubt)
                 self.unify(s[1], self.new(1), lambda: f"the Jacobian {_tex(e)}")
-                self._doubt(f"{_tex(what)} read as a column vector in {_tex(e)}")
                 if isinstance(what, Symbol) and _lowercase(what.name):
                     self.hints[what.name] = 1
         if self.is_one(sf[0]) and self.is_one(sf[1]):
@@ -259,12 +272,14 @@ class Shapes:
                 continue
             r, c = dims
             if name in self.scalars or not _lowercase(name) or \
-                    not self.defaults:
+                    not self.defaults and not name.startswith(ONES.name):
                 continue
             if self.is_one(r) or self.is_one(c) or self.find(r) in self.value and \
                     self.find(c) in self.value:
                 continue
             if self.find(r) == self.find(c):
+                if name.startswith(ONES.name):
+                    raise ShapeMismatch(f"{ONES.name} would be a square matrix, not a vector")
                 self._doubt(f"{name} read as a square matrix: a lowercase name, and its shape "
                             "fits only so")
                 continue
@@ -277,6 +292,12 @@ class Shapes:
             self._doubt(f"{name} read as a {'row' if row else 'column'} vector (a lowercase "
                         "name)")
             self.hints[name] = 0 if row else 1
+        for name, dims in self.of.items():
+            if isinstance(name, str) and name not in self.scalars and \
+                    name not in self.targets and name not in self.numerators and \
+                    (name.startswith(ONES.name) or not _lowercase(name)) and \
+                    self.is_one(dims[0]) and self.is_one(dims[1]):
+                raise ShapeMismatch(f"{name} would be 1×1 (a number), not a vector or a matrix")
         for acc, e in self._broadcast:
             if not (self.is_one(acc[0]) or self.is_one(acc[1])):   # 1 - a of a vector: entrywise
                 self._doubt(f"a number added to a matrix in {_tex(e)} read entrywise "
@@ -382,6 +403,9 @@ def _infer(equations, layout, declared, hints, defaults, identity) -> Shapes:
     sides = [s for eq in equations for s in eq]
     sh.scalars = scalar_names(sides)
     sh.elsewhere = set().union(*(_outside_numerators(s) for s in sides)) if sides else set()
+    sh.targets = {eq[0].name for eq in equations if isinstance(eq[0], Symbol)}
+    sh.numerators = {g.args[0].name for s in sides if isinstance(s, sympy.Basic)
+                     for g in s.atoms(Grad) if isinstance(g.args[0], Symbol)}
     for name, dims in (declared or {}).items():
         sh.declare(name, dims)
     for eq in equations:

@@ -267,7 +267,8 @@ def combine_layouts(results: Sequence[tuple[str | None, Verdict, tuple[str, ...]
         why = "; ".join(f"{lay + ' layout: ' if lay else ''}{msg}" for lay, msg in failures)
         return Verdict("unknown", "shape check", claim=claim,
                        reason=f"the shapes do not fit: {why}")
-    decided = [(lay, v, d) for lay, v, d in results]
+    # a layout reading with doubts of its own (a name read as a square matrix) refutes nothing
+    decided = [(lay, _doubtful(v, d) if d else v, d) for lay, v, d in results]
     holds = [(lay, v, d) for lay, v, d in decided if v.status in HOLDS]
     if holds and len(holds) < len(decided) and all(
             v.status in HOLDS or v.status == "refuted" for _, v, _ in decided):
