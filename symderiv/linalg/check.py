@@ -42,7 +42,11 @@ def uses_matrices(parts, ctx: Context) -> bool:
 
 def check_matrix(parts, ctx: Context, decide, **kw):
     """The verdict of *parts* (a chain) with whole vectors, via ``decide(parts, ctx, **kw)``."""
-    from ..verify.verdict import combine_layouts
+    from ..verify.verdict import combine_layouts, conditions_unread
+    held = [c for c in tuple(ctx.conditions) + tuple(kw.get("conditions") or ())
+            if has_matrices(c)]
+    if held:
+        return conditions_unread(kw.get("claim", ""), held)
     count = [0]
     parts = [normalize_ops(p, count) for p in parts]
     ctx = ctx.with_(definitions=tuple(Definition(d.target, normalize_ops(d.rhs, count))

@@ -218,6 +218,9 @@ class DerivRules:
             obj = sympy.sqrt(arg) if root is None else sympy.root(
                 arg, self.expr(*root, "root"))
         elif name in ("max", "min"):
+            if any(isinstance(a, sympy.Basic) and not a.is_commutative for a in args):
+                raise self.err(f"\\{name} of a whole vector or matrix is not read", lx.start,
+                               f"write \\{name}_j of its entries")
             obj = (sympy.Max if name == "max" else sympy.Min)(*args)
         else:
             obj = getattr(sympy, name)(arg)

@@ -43,6 +43,10 @@ def power(b, e):
 
 def mul(args):
     if any(is_matrix(a) for a in args):
+        if any(isinstance(a, sympy.Basic) and not is_matrix(a) and not a.is_commutative
+               for a in args):
+            raise LatexError("an explicit matrix times a whole vector or matrix name",
+                             hint="write the product entry by entry, or name the matrix")
         if any(isinstance(a, IndexedBase) for a in args):
             raise LatexError("cannot multiply a matrix and a vector name",
                              hint="write the product entry by entry")

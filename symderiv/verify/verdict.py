@@ -293,3 +293,11 @@ def shape_refuted(ctx, claim: str, read_as: str, what: str) -> Verdict:
                        0, (), tuple((str(s), str(v)) for s, v in concrete.items()), "", "",
                        note="the shapes do not fit at these sizes"),
                    reason=f"shapes do not fit: {what}")
+
+
+def conditions_unread(claim: str, conditions) -> Verdict:
+    """A condition in vector notation (``A = A^T``) is not used yet: nothing is decided."""
+    return Verdict("unknown", "none", claim=claim,
+                   reason="a condition in vector notation is not used yet ("
+                          + ", ".join(str(c) for c in conditions) + "): write it per entry "
+                          "(A_{ij} = A_{ji})")
