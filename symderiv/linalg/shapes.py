@@ -295,7 +295,6 @@ class Shapes:
         for name, dims in self.of.items():
             if isinstance(name, str) and name not in self.scalars and \
                     name not in self.targets and name not in self.numerators and \
-                    (name.startswith(ONES.name) or not _lowercase(name)) and \
                     self.is_one(dims[0]) and self.is_one(dims[1]):
                 raise ShapeMismatch(f"{name} would be 1×1 (a number), not a vector or a matrix")
         for acc, e in self._broadcast:
@@ -389,6 +388,22 @@ def infer(equations, layout: str = "denominator", declared=None, defaults=True,
     Twice: the orientation the weak default gives a lowercase name (a column, or a row where
     the text uses it as one) is known from the start of the second pass, so that what rests
     on it (``L = (y - t)^T (y - t)`` is 1×1) is known before a gradient by it is read."""
+    if defaults:
+        # first try every lowercase name as a column (the usual convention), so a gradient
+        # of f = x^T W^T W x sees f as 1×1; a text that uses x as a row falls to the next try
+        names = {a.name for eq in equations for side in eq if isinstance(side, sympy.Basic)
+                 for a in side.atoms(Symbol) if not a.is_commutative and _lowercase(a.name)}
+        names -= scalar_names([side for eq in equations for side in eq])
+        if names:
+            try:
+                sh = _infer(equations, layout, declared, {n: 1 for n in names}, defaults,
+                            identity)
+                for n in sorted(names):
+                    if n in sh.of and not n.startswith(ONES.name):
+                        sh._doubt(f"{n} read as a column vector (a lowercase name)")
+                return sh
+            except ShapeMismatch:
+                pass
     first = _infer(equations, layout, declared, {}, defaults, identity)
     if not first.hints or not defaults:
         return first

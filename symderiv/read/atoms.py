@@ -216,7 +216,9 @@ class NameRules:
         a, b = self.strip(a, b)
         if b - a == 1 and self.toks[a].kind == "num" and "." not in self.toks[a].text:
             return True
-        return transpose and b - a == 1 and self.toks[a].kind == "letter"
+        # w_d^T under \sum_d is the d-th of several vectors, not one name: not read so
+        return transpose and b - a == 1 and self.toks[a].kind == "letter" and \
+            self.toks[a].text not in self.table.bound_letters
 
     def whole_matrix(self, name: str, base: str, prime: bool) -> bool:
         """In vector notation, is this name a whole vector or matrix (not a scalar)?"""
@@ -262,7 +264,7 @@ class NameRules:
 
     def transpose(self, lx, name: str, at: int) -> bool:
         """``W^T``: a transpose; with a doubt when T is also a name of the formula."""
-        if "T" in self.table.values - {name} and lx.sub is not None:
+        if self.table.t_is_name and lx.sub is not None:
             return self.choices.choose(("transpose", "T"), (
                 f"{name}^T read as a transpose, though T is also a name here",
                 f"{name}^T read as the power {name} to the T")) == 0

@@ -235,6 +235,8 @@ class DerivRules:
     # -- \sum and \prod ----------------------------------------------------------------------
     def big_operator(self, lx, body):
         op, p = lx.name, lx.start
+        if self.toks[p].text == "Sigma":
+            self.choices.note("\\Sigma read as the summation sign \\sum")
         sub, sup = lx.extra
         if is_matrix(body):
             raise self.err("a sum of matrices is not supported", p, "sum the entries")

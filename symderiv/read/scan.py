@@ -251,6 +251,8 @@ class PreLexer:
                                 "a case condition goes first: i = j: ...; a definition is a := b")
                 else:
                     raise v.err(f"unexpected {c!r}", p, "remove it")
+            elif k == "greek" and toks[p].text == "Sigma" and v.is_char(v.nx(p + 1, b), "_", b):
+                p = self.bigop(p, b, emit, "sum")        # \Sigma_{d} e^{...}: a sum
             elif k in ("letter", "greek", "word"):
                 p = self.name(p, b, emit)
             elif k == "num":
@@ -372,6 +374,26 @@ class PreLexer:
         emit("FUNC", lx)
         return p
 
+    def bigop(self, p, b, emit, name) -> int:
+        """``\\sum_{k=1}^{K}``, ``\\prod``: the operator with its limits."""
+        v = self.v
+        lx = Lexeme(p, p + 1, name, name)
+        sub = sup = None
+        q = p + 1
+        while True:
+            r = v.nx(q, b)
+            if v.is_char(r, "_", b) and sub is None:
+                a1, b1, q = v.arg(r + 1, b, "subscript")
+                sub = v.strip(a1, b1)
+            elif v.is_char(r, "^", b) and sup is None:
+                a1, b1, q = v.arg(r + 1, b, "superscript")
+                sup = v.strip(a1, b1)
+            else:
+                break
+        lx.extra, lx.end = (sub, sup), q
+        emit("BIGOP", lx)
+        return q
+
     def command(self, p, b, emit) -> int:
         v = self.v
         t = v.toks[p]
@@ -387,22 +409,7 @@ class PreLexer:
             emit("PARTIAL", Lexeme(p, p + 1))
             return p + 1
         if name in ("sum", "prod"):
-            lx = Lexeme(p, p + 1, name, name)
-            sub = sup = None
-            q = p + 1
-            while True:
-                r = v.nx(q, b)
-                if v.is_char(r, "_", b) and sub is None:
-                    a1, b1, q = v.arg(r + 1, b, "subscript")
-                    sub = v.strip(a1, b1)
-                elif v.is_char(r, "^", b) and sup is None:
-                    a1, b1, q = v.arg(r + 1, b, "superscript")
-                    sup = v.strip(a1, b1)
-                else:
-                    break
-            lx.extra, lx.end = (sub, sup), q
-            emit("BIGOP", lx)
-            return q
+            return self.bigop(p, b, emit, name)
         if name in FUNC_CMDS:
             return self.func(name, p, p + 1, b, emit)
         if name in ("cdot", "times", "ast"):

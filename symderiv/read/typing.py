@@ -77,7 +77,39 @@ class SymbolTable:
         self.index_names = set(notation.indices) | self._scan_indices(toks, match)
         self.values, self.called, self.indexed = self._scan_uses(toks, match)
         self.matrices = {canon_name(m) for m in notation.matrices}
+        self.t_is_name = self._t_alone(toks)
+        self.bound_letters = self._bound(toks)
         self.matrix_mode = self._scan_matrix(toks, match)
+
+    @staticmethod
+    def _bound(toks) -> set[str]:
+        """Letters a sum or product binds (``\\sum_{d}``, ``\\Sigma_d``, ``\\sum_{k=1}``)."""
+        out = set()
+        for p, t in enumerate(toks):
+            if t.kind == "cmd" and t.text in ("sum", "prod") or t.kind == "greek" and \
+                    t.text == "Sigma":
+                q = p + 1
+                while q < len(toks) and toks[q].kind in ("ws", "char") and toks[q].text in \
+                        (" ", "_", "{"):
+                    q += 1
+                if q < len(toks) and toks[q].kind in ("letter", "greek"):
+                    out.add(toks[q].text)
+        return out
+
+    @staticmethod
+    def _t_alone(toks) -> bool:
+        """Is the letter T written anywhere but as a superscript (``T = 1``, ``T_i``)?"""
+        for p, t in enumerate(toks):
+            if t.kind != "letter" or t.text != "T":
+                continue
+            q = p - 1
+            while q >= 0 and toks[q].kind == "ws":
+                q -= 1
+            if q >= 0 and toks[q].kind == "char" and toks[q].text == "{":
+                q -= 1
+            if not (q >= 0 and toks[q].kind == "char" and toks[q].text == "^"):
+                return True
+        return False
 
     def _scan_matrix(self, toks, match) -> bool:
         r"""Vector notation: a transpose of a whole name or group (``X^T``, ``(QK^T)^T``), ``\odot``,
