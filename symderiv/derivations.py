@@ -20,7 +20,7 @@ import sympy
 from sympy import (Eq, Expr, IndexedBase, KroneckerDelta, Matrix, Ne, Rational, Sum, Symbol,
                    exp, factor, factor_terms)
 
-from . import calculus, models
+from . import calculus, folding, models
 from .notation import K, Context, Partial, SymderivError, beta, index, substitute
 from .verify import Verdict, decide
 
@@ -155,7 +155,7 @@ def softmax_jacobian(ctx: Context | None = None) -> Derivation:
         ("quotient rule", _quotient_rule(z[j])),
         ("differentiate: ∂z_k/∂z_j = δ_jk inside the sum", _evaluate_partials(ctx)),
         ("collapse Σ_k δ_jk f(k) = f(j) (j lies in 1..K)", lambda e: calculus.collapse(e, ctx)),
-        ("fold e^{βz_m} / Σ_k e^{βz_k} = y_m", lambda e: sympy.expand(calculus.fold(e, ctx))),
+        ("fold e^{βz_m} / Σ_k e^{βz_k} = y_m", lambda e: sympy.expand(folding.fold(e, ctx))),
         ("factor", factor),
     ])
     result = steps[-1].rhs

@@ -3,7 +3,8 @@ import pytest
 import sympy
 from sympy import Eq, IndexedBase, KroneckerDelta, Ne, Rational, Sum, exp, log
 
-from symderiv.calculus import (collapse, delta_normalize, fold, is_zero, normal_form,
+from symderiv.folding import fold
+from symderiv.calculus import (collapse, delta_normalize, is_zero, normal_form,
                                total_diff)
 from symderiv.models import softmax
 from symderiv.notation import K, Context, Partial, beta, index

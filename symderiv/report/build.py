@@ -17,7 +17,7 @@ from pathlib import Path
 import sympy
 from dataclasses import replace
 
-from .. import calculus
+from .. import calculus, folding
 from ..api import (_applied_to_symbols, build_context, check_readings, guard_given,
                    notation_for, with_generics)
 from ..calculus import CalculusError
@@ -62,7 +62,7 @@ def correct_form(lhs, ctx) -> str | None:
         e = calculus.evaluate_partials(lhs, ctx)
         e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
         e = calculus.collapse(sympy.expand(e), ctx)
-        e = calculus.fold(e, ctx)
+        e = folding.fold(e, ctx)
         e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
         e = sympy.factor_terms(e)
         if e == lhs:
