@@ -94,8 +94,8 @@ class Notation:
         names read as functions when followed by ``(``: ``E(A^{O}, T)``, ``Softmax(Z^{O})``.
     matrices
         names that stand for a whole vector or matrix in vector notation (``X``, ``W`` of
-        ``dW = X^T dZ``): a formula that uses one, or writes a transpose, ``\odot`` or
-        ``\mathrm{diag}``, is read with non-commuting whole names (:mod:`symderiv.linalg`).
+        ``dW = X^T dZ``): a formula that uses one, or writes a transpose, ``\\odot`` or
+        ``\\mathrm{diag}``, is read with non-commuting whole names (:mod:`symderiv.linalg`).
     """
 
     size: str = "K"
