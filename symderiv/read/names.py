@@ -8,6 +8,7 @@ from typing import Iterable
 
 from sympy import Symbol
 
+import functools
 import re
 
 import sympy
@@ -16,18 +17,19 @@ from ..notation import SymderivError
 from .model import Notation
 
 
-def _whole_names(text: str, notation: Notation) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _whole_names(text: str, notation: Notation) -> frozenset[str]:
     from .formula import read_formula  # noqa: F401 - a cycle otherwise
     try:
         f = read_formula(text, notation)
     except SymderivError:
-        return set()
+        return frozenset()
     out = set()
     for reading in f.readings[:1]:       # the preferred reading's, not a doubtful one's
         for p in reading.parts:
             out |= {s.name for s in getattr(p, "atoms", lambda *_: ())(Symbol)
                     if not s.is_commutative}
-    return out
+    return frozenset(out)
 
 
 def with_matrix_names(texts: Iterable[str], notation: Notation, rounds: int = 2) -> Notation:

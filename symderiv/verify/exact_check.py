@@ -118,8 +118,11 @@ def _assignments(idx: list, n: int, ctx: Context, sizes: dict, limit: int, rng) 
 
 def _at_sizes(e, sizes: dict) -> int:
     e = sympy.sympify(e)  # safe: a number or a SymPy expression from a context
-    return int(e.xreplace({s: sympy.Integer(sizes[str(s)]) for s in e.free_symbols
-                           if str(s) in sizes}))
+    v = e.xreplace({s: sympy.Integer(sizes[str(s)]) for s in e.free_symbols
+                    if str(s) in sizes})
+    if not v.is_Integer:
+        raise Unsupported(f"the index range ends at {e}, which is not a size")
+    return int(v)
 
 
 def _size_values(size_syms: list, n: int) -> dict:
