@@ -49,3 +49,8 @@ def test_an_indexed_vector_under_its_own_sum_is_not_one_name():
 def test_sum_over_a_count():
     f = read_formula(r"L = -\frac{1}{N}\sum_{n \in N} y_n")
     assert any("n = 1, …, N" in d for d in f.doubts)
+
+
+def test_nabla_is_the_gradient():
+    v = check(r"\nabla_W L = \frac{\partial L}{\partial y} x^T", given=[r"y = Wx + b"])
+    assert v.status == "proved", v

@@ -400,6 +400,13 @@ class PreLexer:
         name = t.text
         if name == "frac":
             return self.frac(p, b, emit)
+        if name == "nabla":
+            q = v.nx(p + 1, b)
+            if not v.is_char(q, "_", b):
+                raise v.err("\\nabla without the variable", p, "write \\nabla_{W} L")
+            a1, b1, r = v.arg(q + 1, b, "subscript")
+            emit("DOP", Lexeme(p, r, "partial_sub", extra=(a1, b1)))   # ∇_W L = ∂L/∂W
+            return r
         if name == "partial":
             q = v.nx(p + 1, b)
             if v.is_char(q, "_", b):                                  # \partial_{o_j} l

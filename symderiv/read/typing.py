@@ -116,7 +116,7 @@ class SymbolTable:
         ``\circ``, ``\mathrm{diag}``, or a name the document uses as a whole matrix."""
         n = len(toks)
         for p, t in enumerate(toks):
-            if t.kind == "cmd" and t.text in ("odot", "circ"):
+            if t.kind == "cmd" and t.text in ("odot", "circ", "nabla"):
                 return True
             if t.kind == "num" and t.text == "1" and t.src.startswith(BOLD):
                 return True                # \mathbf{1}: the vector of ones
@@ -188,7 +188,8 @@ class SymbolTable:
         (``y_{true}``), not indices."""
         found = set()
         for p, t in enumerate(toks):
-            if t.kind == "char" and t.text == "_" and p + 1 < len(toks):
+            if t.kind == "char" and t.text == "_" and p + 1 < len(toks) and not (
+                    p > 0 and toks[p - 1].kind == "cmd" and toks[p - 1].text == "nabla"):
                 q = p + 1
                 while q < len(toks) and toks[q].kind == "ws":
                     q += 1
