@@ -7,6 +7,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from ..notation import Context, Definition
+from ..verify.verdict import combine_layouts, conditions_unread, shape_refuted
 from sympy import Symbol
 
 from .objects import ONES, Diag, has_matrices
@@ -42,7 +43,6 @@ def uses_matrices(parts, ctx: Context) -> bool:
 
 def check_matrix(parts, ctx: Context, decide, **kw):
     """The verdict of *parts* (a chain) with whole vectors, via ``decide(parts, ctx, **kw)``."""
-    from ..verify.verdict import combine_layouts, conditions_unread
     held = [c for c in tuple(ctx.conditions) + tuple(kw.get("conditions") or ())
             if has_matrices(c)]
     if held:
@@ -70,7 +70,6 @@ def check_matrix(parts, ctx: Context, decide, **kw):
                 doubts = tuple(d for d in doubts if d not in r.by_default)
         results.append((r.layout, v, doubts))
     if not results and any(r.declared for r in readings):
-        from ..verify.verdict import shape_refuted
         why = next(r.failure for r in readings if r.declared)
         return shape_refuted(ctx, kw.get("claim", ""), "", why)
     return combine_layouts(results, failures, claim=kw.get("claim", ""))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy
 from sympy import Indexed, IndexedBase, Integer, KroneckerDelta, Sum, Symbol
 
-from ..notation import fresh_index, index
+from ..notation import Partial, fresh_index, index
 from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, Tr
 from .shapes import ONE, SCALAR_FUNCTIONS, ShapeMismatch, Shapes
 
@@ -169,7 +169,6 @@ class IndexForm:
 
 
 def _partial(f, x):
-    from ..notation import Partial
     if not isinstance(x, (Symbol, Indexed, IndexedBase)):
         raise ShapeMismatch(f"cannot differentiate with respect to {x}")
     return Partial(f, x)

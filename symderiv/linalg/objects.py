@@ -34,7 +34,7 @@ class Tr(MatrixOp):
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # safe: SymPy's evaluation hook for Tr(Tr(x)) = x, not Python eval
         if isinstance(x, Tr):
             return x.args[0]
         if x.is_commutative:

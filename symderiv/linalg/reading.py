@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Symbol
 
-from ..notation import Context, Definition, NotationError
+from ..notation import Context, Definition, NotationError, base_name
 from .index_form import IndexForm
 from .objects import Grad, has_matrices
 from .shapes import ONE, ShapeMismatch, infer
@@ -50,7 +50,6 @@ def _matrix_definitions(ctx: Context):
 def _relevant(parts, ctx: Context, defs):
     """The definitions the claim rests on (through the definitions graph), not the others:
     a formula of another section whose shapes do not fit is no concern of this claim."""
-    from ..notation import base_name
     names = set()
     for p in parts:
         if isinstance(p, sympy.Basic):

@@ -16,6 +16,7 @@ from sympy import Integer, Symbol
 from sympy.core.function import AppliedUndef
 
 from ..notation import SymderivError
+from ..printer import to_latex
 from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, MatrixOp, Tr
 
 ONE = Integer(1)
@@ -323,7 +324,6 @@ def _what(what) -> str:
 
 
 def _tex(e) -> str:
-    from ..printer import to_latex
     try:
         return to_latex(e)
     except (Exception, RecursionError):        # noqa: BLE001 - a message only

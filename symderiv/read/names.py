@@ -15,11 +15,11 @@ import sympy
 
 from ..notation import SymderivError
 from .model import Notation
+from .formula import read_formula
 
 
 @functools.lru_cache(maxsize=4096)
 def _whole_names(text: str, notation: Notation) -> frozenset[str]:
-    from .formula import read_formula  # noqa: F401 - a cycle otherwise
     try:
         f = read_formula(text, notation)
     except SymderivError:
@@ -50,7 +50,6 @@ def with_matrix_names(texts: Iterable[str], notation: Notation, rounds: int = 2)
 def with_defined_names(given: Iterable[str], notation: Notation) -> Notation:
     """*notation* with the letter runs the definitions *given* define (``dW = …``): one name
     wherever they are written."""
-    import re
     found = []
     for text in given:
         m = re.match(r"\s*([A-Za-z]{2,5})\s*(?::=|=|\\coloneqq)", text)
@@ -72,7 +71,6 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
     >>> infer_notation([r"p_a = \\frac{e^{s_a}}{\\sum_{b=1}^{N} e^{s_b}}"]).size
     'N'
     """
-    from .formula import read_formula
     if replace(notation, functions=()) != Notation():
         return notation
     limits = set()

@@ -7,6 +7,8 @@ import sympy
 from sympy import IndexedBase
 from sympy.matrices.expressions import MatrixExpr
 
+from symderiv.linalg.objects import Tr
+
 from .model import MAX_DIGITS, LatexError
 
 
@@ -26,7 +28,6 @@ def num_digits(x) -> float:
 def power(b, e):
     if isinstance(b, sympy.Basic) and not b.is_commutative and isinstance(e, sympy.Symbol) \
             and e.name == "T":
-        from symderiv.linalg.objects import Tr
         return Tr(b)                    # softmax(S)^T, (QK^T)^T in vector notation
     if is_matrix(b) or is_matrix(e):
         raise LatexError("powers of matrices are not supported", hint="write the product out")

@@ -39,8 +39,8 @@ def _sizes_of(expr: Expr, ctx: Context) -> list[Symbol]:
     """Size symbols of a claim (positive integer symbols), the context's own first."""
     syms = {s for s in expr.free_symbols if s.is_integer and s.is_positive}
     for _, (lo, hi) in ctx.ranges:      # the sizes of vectors and matrices in index form
-        syms |= {s for s in sympy.sympify(lo).free_symbols | sympy.sympify(hi).free_symbols
-                 if s.is_integer and s.is_positive}
+        ends = sympy.sympify(lo).free_symbols | sympy.sympify(hi).free_symbols  # safe: SymPy
+        syms |= {s for s in ends if s.is_integer and s.is_positive}
     if isinstance(ctx.size, Symbol) and (ctx.size in expr.free_symbols or not syms or any(
             not str(s).startswith("n_") for s in syms)):
         syms.add(ctx.size)       # not when only the sizes of a vector formula occur

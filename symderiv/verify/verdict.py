@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+import sympy
+
 __all__ = ["Verdict", "Counterexample", "ReadingResult", "combine_readings", "summarize_chain",
            "undecided", "adopt",
            "STATUSES", "EXIT_CODES"]
@@ -284,7 +286,6 @@ def combine_layouts(results: Sequence[tuple[str | None, Verdict, tuple[str, ...]
 def shape_refuted(ctx, claim: str, read_as: str, what: str) -> Verdict:
     """The text's declared shapes do not fit: refuted, with concrete sizes (2, 3, … for the
     size symbols of the declarations) at which the operation named in *what* fails."""
-    import sympy
     sizes = sorted({s for _, sh in ctx.shapes for d in sh
                     for s in sympy.sympify(d).free_symbols}, key=str)  # safe: SymPy objects
     concrete = {s: 2 + n for n, s in enumerate(sizes)}
