@@ -8,7 +8,7 @@ calculus checks it entry by entry, for every size.
 """
 from .objects import Diag, Grad, Hadamard, Tr, has_matrices, mat
 from .shapes import Shapes, ShapeMismatch, infer
-from .index_form import translate
+from .index_form import IndexForm
 
 __all__ = ["Diag", "Grad", "Hadamard", "Tr", "has_matrices", "mat", "Shapes", "ShapeMismatch",
-           "infer", "translate"]
+           "infer", "IndexForm"]

@@ -176,8 +176,3 @@ def _partial(f, x):
 
 def _no(e, why):
     raise ShapeMismatch(f"{why}: {e}")
-
-
-def translate(e, form: IndexForm, i, j):
-    """The entry (i, j) of *e*."""
-    return form.entry(e, i, j)

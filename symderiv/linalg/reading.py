@@ -39,10 +39,6 @@ class MatrixReading:
         return tuple(d for d in self.doubts if d.endswith("(a lowercase name)"))
 
 
-def involves_matrices(parts, ctx: Context) -> bool:
-    return any(has_matrices(p) for p in parts)
-
-
 def _matrix_definitions(ctx: Context):
     return [d for d in ctx.definitions if has_matrices(d.rhs) or has_matrices(d.target)]
 
@@ -100,7 +96,7 @@ def _reading(parts, ctx, defs, layout, shown, defaults=True) -> MatrixReading:
                identity=identity)
     if def_eqs:
         _forced(infer(def_eqs, layout, declared=declared, defaults=defaults,
-                      identity=identity), sh, parts)
+                      identity=identity), sh)
     general = None
     if defaults and any(d.endswith("(a lowercase name)") for d in sh.doubts):
         try:
@@ -155,7 +151,7 @@ def _entry_lengths(exprs, ctx: Context) -> dict:
     return {name: (n, None) for name, n in lengths.items() if name in whole}
 
 
-def _forced(alone, both, parts):
+def _forced(alone, both):
     """The claim must not make the definitions' shapes agree where they need not: a reading
     that fits only when two sizes are equal (or a size is a number) is no reading.  That a
     vector is a column (a size 1) is the claim's to say."""
@@ -182,12 +178,4 @@ def _dim_of(name, ax) -> str:
     return f"the number of {'rows' if ax == 0 else 'columns'} of {name}"
 
 
-def layout_note(readings: list[MatrixReading], statuses: list[str]) -> str | None:
-    """'holds in the denominator layout only' when the layouts disagree."""
-    held = [r.layout for r, s in zip(readings, statuses) if s in ("proved", "verified")]
-    if len(held) == 1 and len(readings) > 1:
-        return f"holds in the {held[0]} layout"
-    return None
-
-
-__all__ = ["MatrixReading", "matrix_readings", "involves_matrices", "layout_note", "ONE"]
+__all__ = ["MatrixReading", "matrix_readings"]

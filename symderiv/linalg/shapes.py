@@ -230,7 +230,7 @@ class Shapes:
             raise ShapeMismatch(f"{_tex(e)}: a vector differentiated by a scalar")
         if sf is None:
             return sx if self.layout == "denominator" else (sx[1], sx[0])
-        nf, nx = self._length(sf, f), self._length(sx, x)
+        nf, nx = self._length(sf), self._length(sx)
         for s, n, what in ((sx, nx, x), (sf, nf, f)):
             if s is sf and self.is_one(sf[0]) and self.is_one(sf[1]):
                 break                     # the variable a vector makes f a 1×1: a gradient
@@ -243,13 +243,13 @@ class Shapes:
                     self.hints[what.name] = 1
         if self.is_one(sf[0]) and self.is_one(sf[1]):
             return sx if self.layout == "denominator" else (sx[1], sx[0])
-        nf, nx = self._length(sf, f), self._length(sx, x)
+        nf, nx = self._length(sf), self._length(sx)
         if nf is None or nx is None:
             raise ShapeMismatch(f"{_tex(e)}: a matrix differentiated by a matrix is a tensor "
                                 "with four indices")
         return (nf, nx) if self.layout == "numerator" else (nx, nf)
 
-    def _length(self, s, what):
+    def _length(self, s):
         """The length of a vector (its dimension that is not 1), if its shape says so."""
         if self.is_one(s[1]):
             return s[0]
