@@ -25,7 +25,7 @@ from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
 from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
-from .vocabulary import CATALOGUE, function_names
+from .vocabulary import CATALOGUE, VECTOR_FUNCTIONS, function_names, vector_function
 from .verify import (DEFAULT_SIZES, Verdict, combine_readings, decide,
                      decide_approx, guard_rounding, guard_substitution,
                      shape_refuted, summarize_chain, undecided)
@@ -473,7 +473,9 @@ def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
 
 def expand_functions(expr, ctx: Context):
     """Apply the function definitions: σ(z) → body with x := z; σ'(z) → body' at z."""
-    if not ctx.functions or not isinstance(expr, sympy.Basic):
+    if not isinstance(expr, sympy.Basic) or not (ctx.functions or any(
+            str(a.func) in VECTOR_FUNCTIONS
+            for a in expr.atoms(sympy.core.function.AppliedUndef))):
         return expr
     table = {name: (params, body) for name, params, body in ctx.functions}
 
@@ -483,6 +485,9 @@ def expand_functions(expr, ctx: Context):
         name = str(e.func)
         primes = len(name) - len(name.rstrip("'"))
         base = name.rstrip("'")
+        if base not in table and not primes and name in VECTOR_FUNCTIONS and \
+                ctx.definition(name) is None:
+            return vector_function(name, e.args, ctx)
         if base not in table:
             return None
         params, body = table[base]
@@ -512,7 +517,7 @@ def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
 def notation_for(claim: str, given: Sequence[str], notation: Notation) -> Notation:
     """The notation a claim and its definitions are read in: the index range their sums use,
     the functions and letter runs they define, the names they use as whole matrices."""
-    notation = with_function_names(given, infer_notation(given, notation))
+    notation = with_function_names(given, infer_notation(given, notation, (claim,)))
     return with_matrix_names((claim, *given), with_defined_names(given, notation))
 
 

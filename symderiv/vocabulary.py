@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Symbol
 
-__all__ = ["Entry", "CATALOGUE", "function_names"]
+__all__ = ["Entry", "CATALOGUE", "VECTOR_FUNCTIONS", "function_names", "vector_function"]
 
 _x = Symbol("x")
 
@@ -61,3 +61,27 @@ CATALOGUE: dict[str, Entry] = _entries()
 def function_names() -> tuple[str, ...]:
     """Names read as functions wherever they are applied to an argument."""
     return tuple(CATALOGUE)
+
+
+# functions of a whole vector, written with the entry they give: softmax(z)_i (read as
+# softmax(z, i)) is e^{z_i} / Σ_k e^{z_k}, the sum over the vector's entries (the range the
+# text's sums use); log-softmax likewise.  Nothing else has these names in ML texts.
+VECTOR_FUNCTIONS = frozenset({"softmax", "Softmax", "SoftMax", "logsoftmax", "log_softmax",
+                              "LogSoftmax"})
+
+
+def vector_function(name: str, args, ctx) -> sympy.Expr | None:
+    """The entry ``args[1]`` of a catalogue vector function of the vector named ``args[0]``,
+    over the context's index range; None when the arguments are not a name and an index."""
+    from sympy import Indexed, IndexedBase, Sum
+    from .notation import fresh_index, index
+    if len(args) != 2 or not isinstance(args[0], Symbol) or \
+            not (args[1].is_integer or isinstance(args[1], Symbol)) or isinstance(args[1], Indexed):
+        return None
+    v = IndexedBase(str(args[0]))
+    k = fresh_index(index("k"), {str(s) for s in args[1].free_symbols} | {str(args[0])})
+    hi = ctx.top if ctx.top is not None else ctx.size + ctx.lower - 1
+    total = Sum(sympy.exp(v[k]), (k, ctx.lower, hi))
+    if name in ("softmax", "Softmax", "SoftMax"):
+        return sympy.exp(v[args[1]]) / total
+    return v[args[1]] - sympy.log(total)

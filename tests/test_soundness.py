@@ -209,7 +209,19 @@ def test_temperature_softmax(claim, status):
     (r"\log y_i = z_i + \log \sum_{k=1}^{K} e^{z_k}", "refuted"),
     (r"\log(e^{x}) = x", "proved"),
     (r"\log y_i + \log y_j = \log(y_i y_j)", "proved"),
-    (r"\log(x y) = \log x + \log y", "unknown"),   # signs of x, y unknown: not expanded
+    # the real logarithm is defined only for positive arguments: where log x and log y are
+    # written, x > 0 and y > 0, so the product rule holds there
+    (r"\log(x y) = \log x + \log y", "proved"),
+    (r"\log(x^2) = 2 \log x", "proved"),
+    (r"\log \frac{1}{P(j)} = -\log P(j)", "proved"),
+    # log(xy) alone says only xy > 0: not split (x and y may both be negative)
+    (r"\log(x y) = \log(-x) + \log(-y)", "unknown"),
+    (r"\log(x^2) = 2 \log(-x)", "unknown"),
+    # a counterexample outside the domain (log of a negative number) is none
+    (r"\log(x) = \log(-x)", "unknown"),
+    (r"\log x = 2 \log x", "refuted"),
+    (r"\log(1 + e^{-u}) = \log(1 + e^{u}) - u", "proved"),
+    (r"\log(1 - \frac{1}{1 + e^{-u}}) = -\log(1 + e^{u})", "proved"),
 ])
 def test_logarithms_of_positive_quantities(claim, status):
     from symderiv import check

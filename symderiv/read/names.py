@@ -58,7 +58,8 @@ def with_defined_names(given: Iterable[str], notation: Notation) -> Notation:
     return replace(notation, names=tuple(notation.names) + tuple(found)) if found else notation
 
 
-def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Notation:
+def infer_notation(given: Iterable[str], notation: Notation = Notation(),
+                   claims: Iterable[str] = ()) -> Notation:
     """The index range the definitions themselves use, when the notation is left default.
 
     ``y_i = e^{z_i} / \\sum_{k=0}^{K-1} e^{z_k}`` makes every index run over 0..K-1, and
@@ -73,16 +74,30 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation()) -> Not
     """
     if replace(notation, functions=()) != Notation():
         return notation
-    limits = set()
-    for text in given:
+    limits: set = set()
+    mine: set = set()   # the claim's: they count where the definitions give no range of
+    # their own (a bare \sum_j in a definition beside \sum_{k=1}^q in the claim runs over
+    # the same q classes: a reader never takes two sizes there)
+    for text, claim in [(t, False) for t in given] + [(t, True) for t in claims]:
         try:
             f = read_formula(text, notation)
         except SymderivError:
+            if claim:
+                continue
             return notation
-        if len(f.parts) != 2 or not isinstance(f.parts[0], (sympy.Indexed, Symbol)):
+        if not claim and (len(f.parts) != 2 or not isinstance(
+                f.parts[0], (sympy.Indexed, Symbol, sympy.core.function.AppliedUndef))):
             continue
-        for s in f.parts[1].atoms(sympy.Sum):
-            limits.update((lo, hi) for _, lo, hi in s.limits)
+        for part in f.parts[1:] if not claim else f.parts:
+            for s in part.atoms(sympy.Sum):
+                (mine if claim else limits).update((lo, hi) for _, lo, hi in s.limits)
+    default = (sympy.Integer(notation.lower), notation.size_symbol + notation.lower - 1)
+    if len(limits) > 1:   # bare sums run over the default range: they follow the written one
+        limits.discard(default)
+    if limits <= {default}:
+        limits |= mine
+        if len(limits) > 1:
+            limits.discard(default)
     if len(limits) != 1:
         return notation
     (lo, hi), = limits

@@ -111,6 +111,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         if after:
             return next((h for h in starts if h > offset), len(text))
         return max((h for h in starts if h <= offset), default=0)
+    formulas = [(f.offset, f.latex) for f in extract_formulas(text)]
+
+    def math_between(start: int, end: int) -> str:   # the formulas only, never the prose
+        return "\n".join(latex for offset, latex in formulas if start <= offset < end)
     grads: dict[str, int] = {}   # the loss of dZ = ∂L/∂Z definitions → the line
     for n, spec in enumerate(specs):
         if n in conds:
@@ -226,8 +230,9 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                reading=said))
             continue
         if name is not None and name not in defined and not indexed and name.isalnum() and \
+                not re.match(r"\s*" + re.escape(name) + r"\s*(\\left)?\s*\(", text_read) and \
                 re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\}?\s*_",
-                          text[section_start(here):section_start(here, after=True)]):
+                          math_between(section_start(here), section_start(here, after=True))):
             # y = Wx + b beside y_i elsewhere: a vector's definition, its entries used alone
             opaque.setdefault(name, (spec.line, len(out) + 1))
             out.append(replace(spec, kind="definition", given=doc_given, where=where,

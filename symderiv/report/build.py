@@ -146,7 +146,9 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                 alt = _under_stated_condition(alt, spec, f, lhs, nota, cf, size, spec.later)
             v = combine_readings([(v, ()), (alt, ("read with the definitions the text states "
                                                   "after it",))], claim=spec.latex)
-        if v.status == "refuted" and v.missing and spec.elsewhere:
+        if v.status in ("refuted", "unknown") and v.missing and spec.elsewhere:
+            # refuted (perhaps only under a doubtful reading) where a condition the text
+            # states would make it hold: checked again under it, every reading
             v = _under_stated_condition(v, spec, f, lhs, nota, cf, size)
         blocked = _opaque_used(f, lhs, with_generics(ctx, parts), spec.opaque, parts)
         if blocked:

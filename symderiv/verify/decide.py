@@ -214,9 +214,12 @@ def _decide_core(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = D
                 return got
         cx = None if value_conditions(ctx.conditions) else explicit_search(lhs, rhs, ctx, sizes)
         if cx is not None:
+            missing = _missing_condition(lhs, rhs, ctx)
             return Verdict("refuted", "counterexample found and checked in exact arithmetic "
                            "(explicit sums, SymPy's diff, exact constants)", conditions=conds,
-                           counterexample=cx, reason="the two sides differ at the "
+                           counterexample=cx, missing=missing,
+                           reason=f"holds only under the condition {missing}, which is not "
+                                  "stated" if missing else "the two sides differ at the "
                            "counterexample")
         return Verdict("unknown", "symbolic and exact routes both inconclusive",
                        conditions=conds, reason="; ".join(notes))

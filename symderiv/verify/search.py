@@ -44,6 +44,8 @@ def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
         return None   # no independent confirmation: no refutation
     if a.free_symbols or b.free_symbols or a.has(Partial) or b.has(Partial):
         return None
+    if not (_real_at(a) and _real_at(b)):
+        return None
     d = sympy.simplify(a - b)
     if d.is_Rational and d != 0:
         return a, b
@@ -145,6 +147,9 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                     vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
                     if va.free_symbols or vb.free_symbols:
                         continue
+                    if not (_in_domain(ea, values) and _in_domain(eb, values)
+                            and _real_at(va) and _real_at(vb)):
+                        continue   # a log of a non-positive number: outside the formula
                     d = sympy.simplify(va - vb)
                     if d.is_number and d.is_zero is False:
                         return Counterexample(
@@ -153,6 +158,26 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                             values=shown, lhs=_tex(va), rhs=_tex(vb),
                             size_name=str(size_syms[0]))
     return None
+
+
+def _real_at(v) -> bool:
+    """A side's value is a real number (a log of a negative number is not a counterexample:
+    the formula is not defined there)."""
+    return bool(v.is_number and v.is_extended_real and not v.has(sympy.zoo, sympy.nan))
+
+
+def _in_domain(e, values) -> bool:
+    """Every logarithm of *e* has a positive argument, every root a non-negative one."""
+    for a in e.atoms(sympy.log):
+        arg = sympy.simplify(_subs_partials(a.args[0], values).xreplace(values))
+        if not (arg.is_number and arg.is_positive):
+            return False
+    for p in e.atoms(sympy.Pow):
+        if not p.exp.is_integer:
+            base = sympy.simplify(_subs_partials(p.base, values).xreplace(values))
+            if not (base.is_number and base.is_nonnegative):
+                return False
+    return True
 
 
 def _simple_point(e, exp_args, us, ds):
@@ -182,8 +207,11 @@ def _simple_point(e, exp_args, us, ds):
     labels = {a.base.label for a in e.atoms(Indexed)}
     for sym in sorted(e.free_symbols - set(values) - labels, key=str):
         if isinstance(sym, Symbol) and not sym.is_integer:
-            values[sym] = sympy.Integer(1)
-            shown.setdefault("β" if sym.name == "beta" else sym.name, []).append("1")
+            # a plain name takes the data values too (log x = 2 log x fails only at x ≠ 1)
+            v = 1 if sym.name == "beta" else ds[nd % len(ds)]
+            nd += 1
+            values[sym] = sympy.Integer(v)
+            shown.setdefault("β" if sym.name == "beta" else sym.name, []).append(str(v))
     return values, tuple((k, "(" + ", ".join(v) + ")" if len(v) > 1 else v[0])
                          for k, v in shown.items())
 

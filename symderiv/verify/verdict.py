@@ -165,7 +165,8 @@ def summarize_chain(links: Sequence[Verdict], claim: str = "", read_as: str = ""
         return Verdict("unknown", method,
                        reason=f"link {', '.join(map(str, undecided))} undecided: "
                               + "; ".join(links[n - 1].reason or "" for n in undecided),
-                       links=links, claim=claim, read_as=read_as)
+                       links=links, claim=claim, read_as=read_as,
+                       missing=next((v.missing for v in links if v.missing), None))
     statuses = {v.status for v in links}
     status = ("adopted" if links and links[0].status == "adopted" and statuses <= {
         "adopted", "proved"} else "proved" if statuses <= {"proved", "adopted"} else "verified")
@@ -183,7 +184,7 @@ def _doubtful(v: Verdict, doubts: tuple[str, ...]) -> Verdict:
     if v.status != "refuted":
         return v
     return Verdict("unknown", v.method, conditions=v.conditions, claim=v.claim,
-                   read_as=v.read_as,
+                   read_as=v.read_as, missing=v.missing,
                    reason=f"refuted only under a doubtful reading ({'; '.join(doubts)}): "
                           f"{v.reason or 'the sides differ'} at {v.counterexample}; confirm the "
                           "reading to have it decided")
@@ -226,7 +227,8 @@ def combine_readings(results: Sequence[tuple[Verdict, tuple[str, ...]]], claim: 
     said = "; ".join(f"read as {r.read_as}" + (f" ({', '.join(r.doubts)})" if r.doubts else "")
                      + f": {r.status}" for r in summary)
     return Verdict("unknown", "every plausible reading decided", claim=claim, read_as=read_as,
-                   readings=summary,
+                   readings=summary, missing=next((v.missing for v, _ in results if v.missing),
+                                                  None),
                    reason=f"the plausible readings disagree: {said}; confirm the reading "
                           "(e.g. define the name) to have it decided")
 
