@@ -152,8 +152,12 @@ def total_diff(expr: Expr, x, ctx: Context) -> Expr:
         _vector_diff_error(x)
     if isinstance(x, Indexed):
         for f in body.atoms(sympy.core.function.AppliedUndef):
+            # entries inside the argument (f(Σ_k X_mk W_k), a scalar function of a scalar)
+            # are differentiated by the chain rule; the bare name is the whole vector
+            bare = [arg.xreplace({e: sympy.Dummy() for e in arg.atoms(Indexed)})
+                    for arg in f.args]
             if any(isinstance(a, (Symbol, IndexedBase)) and base_name(a) == xname
-                   for arg in f.args for a in sympy.preorder_traversal(arg)):
+                   for arg in bare for a in sympy.preorder_traversal(arg)):
                 # f(z) of the whole vector z, differentiated by an entry z_j: its value is
                 # not 0, and nothing says what it is
                 raise CalculusError(
@@ -170,7 +174,31 @@ def total_diff(expr: Expr, x, ctx: Context) -> Expr:
         if outer == 0:
             continue
         result += outer * _generic_diff(g, x, ctx)
-    return result
+    return primed(result)
+
+
+def primed(expr: Expr) -> Expr:
+    """SymPy's derivatives of an undefined function written as the text writes them:
+    Subs(Derivative(f(ξ), ξ), ξ, u) and Derivative(f(u), u) → f'(u) (a name of its own)."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Derivative):
+        return expr
+
+    def as_primed(d, at):
+        if not (isinstance(d, sympy.Derivative) and isinstance(
+                d.expr, sympy.core.function.AppliedUndef) and len(d.expr.args) == 1
+                and len(d.variables) >= 1 and set(d.variables) == {d.expr.args[0]}):
+            return None
+        name = str(d.expr.func) + "'" * len(d.variables)
+        return sympy.Function(name)(at)
+
+    def fn(e):
+        if isinstance(e, sympy.Subs):   # its derivative already written f'(ξ): at the point
+            return e if e.expr.has(sympy.Derivative) else e.doit()
+        if isinstance(e, sympy.Derivative):
+            got = as_primed(e, e.expr.args[0]) if e.expr.args else None
+            return got if got is not None else e
+        return e
+    return _map(expr, fn)
 
 
 def _vector_diff_error(x):

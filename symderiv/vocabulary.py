@@ -50,6 +50,8 @@ def _entries() -> dict[str, Entry]:
                           "not define it)")
     for name in ("softplus", "Softplus"):
         out[name] = Entry("softplus", sympy.log(1 + sympy.exp(_x)))
+    for name in ("ReLU", "relu", "Relu", "RELU"):
+        out[name] = Entry("the rectified linear unit", sympy.Max(0, _x))
     for name in ("Identity", "identity"):
         out[name] = Entry("the identity", _x)
     return out

@@ -118,10 +118,16 @@ class NameRules:
                 suffix = "_{" + self.src(a1, b1) + "}"            # y_{true}
             elif (len(inner) > 4 and self.is_char(a1 + self._run_len(a1, b1), "_", b1)
                   and self.table.is_label_run(inner[:self._run_len(a1, b1)])):
-                # y_{pred_i}: the entries of a vector y_{pred} that the text also writes bare
-                # (∂L/∂y_{pred}); read as entries they would be unrelated to the bare name
-                raise self.err(f"an index inside a labelled subscript ({self.src(a1, b1)})",
-                               a1, "write the entry as y^{pred}_i, or declare the notation")
+                # y_{pred_i}, y_{true_{ic}}: the entries of the vector y_{pred}
+                run = self._run_len(a1, b1)
+                r = self.nx(a1 + run + 1, b1)
+                x, y = (r + 1, self.match[r]) if self.is_char(r, "{", b1) and r in self.match \
+                    else (r, r + 1)
+                if self.nx(y + (1 if x != r else 0), b1) != b1 or x >= y:
+                    raise self.err(f"an index inside a labelled subscript ({self.src(a1, b1)})",
+                                   a1, "write the entry as y^{pred}_i, or declare the notation")
+                suffix = "_{" + self.src(a1, a1 + run) + "}"
+                obj = IndexedBase(base + suffix)[tuple(self.sub_items(x, y))]
             elif self.table.matrix_mode and self._layer_subscript(a1, b1, transpose):
                 suffix = "_{" + self.src(a1, b1) + "}"            # W_2^T, \delta_3: layers
                 if not transpose:

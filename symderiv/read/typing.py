@@ -220,11 +220,14 @@ class SymbolTable:
         return runs
 
     def is_label_run(self, inner: list[Tok]) -> bool:
-        """``true`` in ``y_{true}``: three or more adjacent letters, not all index letters."""
-        if len(inner) < 3 or any(x.kind != "letter" for x in inner):
+        """``true`` in ``y_{true}``: three or more adjacent letters, not all index letters;
+        or two capitals (``L_{CE}``, ``D_{KL}``: an abbreviation, never two indices)."""
+        if len(inner) < 2 or any(x.kind != "letter" for x in inner):
             return False
         if any(inner[n + 1].pos != inner[n].end for n in range(len(inner) - 1)):
             return False
+        if len(inner) == 2:
+            return all(x.text.isupper() for x in inner)
         return not all(x.text in self.nt.indices for x in inner)
 
     @staticmethod

@@ -25,6 +25,21 @@ def find_code_blocks(text: str) -> list[tuple[int, str]]:
             for m in _DEF.finditer(text)]
 
 
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _parts(text: str) -> list[int]:
+    """The lines of the "# " titles of a text that collects several (notebooks, chapters),
+    outside code blocks; [] for a text with one title or none."""
+    lines, fenced, out = text.split("\n"), False, []
+    for n, line in enumerate(lines, 1):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and re.match(r"# \S", line):
+            out.append(n)
+    return out if len(out) > 1 else []
+
+
 def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]]:
     """Every equation of the document (displays split), with its offset; ``&= ...`` lines
     continue the chain of the line before; enumerated definitions are read as one."""
@@ -116,7 +131,21 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     def math_between(start: int, end: int) -> str:   # the formulas only, never the prose
         return "\n".join(latex for offset, latex in formulas if start <= offset < end)
     grads: dict[str, int] = {}   # the loss of dZ = ∂L/∂Z definitions → the line
+    parts = _parts(text)
+    part = 0
     for n, spec in enumerate(specs):
+        now = sum(h <= spec.line for h in parts)
+        if now != part:
+            # a collection of texts (notebooks, chapters under their own "# " titles): the
+            # definitions of one part are not those of the next (L of the loss notebook is
+            # not the loss a layer notebook writes ∂L/∂Z for)
+            part = now
+            spans += [(name, line0, start, len(out)) for name, (line0, start) in opaque.items()]
+            opaque.clear()
+            doc_given, by_doc, grads = (), {}, {}
+            defined = {_name_of_given(g, notation) for g in stated}
+            placed.clear()
+            placed_at.clear()
         if n in conds:
             out.append(replace(spec, kind="condition"))
             continue
@@ -264,9 +293,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     # definitions stated after a claim: a reader may read the claim with them too
     defs = [(m, s.defines, s.given[-1]) for m, s in enumerate(out)
             if s.kind == "definition" and s.defines and s.given]
+
+    def part_at(m: int) -> int:
+        return sum(h <= out[m].line for h in parts)
     for m, known in known_at.items():
         later = tuple(dict.fromkeys(text for k, name, text in defs
-                                    if k > m and name not in known))
+                                    if k > m and name not in known
+                                    and part_at(k) == part_at(m)))
         if later and out[m].kind == "claim":
             out[m] = replace(out[m], later=later)
     # conditions stated anywhere in a claim's section, before or after it

@@ -112,7 +112,7 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
 
 _EXP_PARAM_VALUES = (Fraction(1, 2), 2, 1, Fraction(1, 3))
 _SIMPLE_U = ((1, 2, 3, 4), (2, 1, 1, 1), (1, 1, 1, 1))
-_SIMPLE_D = ((1, 0, 0, 0), (0, 1, 0, 0), (1, 2, 3, 4), (2, -1, 1, 3))
+_SIMPLE_D = ((1, 0, 0, 0), (0, 1, 0, 0), (1, 2, 3, 4), (2, -1, 1, 3), (-1, 2, 1, 3))
 
 
 def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample | None:
@@ -167,7 +167,12 @@ def _real_at(v) -> bool:
 
 
 def _in_domain(e, values) -> bool:
-    """Every logarithm of *e* has a positive argument, every root a non-negative one."""
+    """Every logarithm of *e* has a positive argument, every root a non-negative one, and no
+    kink sits at the point (ReLU' at 0: SymPy's H(0) = 1/2 is a convention, not a value)."""
+    for a in e.atoms(sympy.Heaviside, sympy.DiracDelta, sympy.sign):
+        arg = sympy.simplify(_subs_partials(a.args[0], values).xreplace(values))
+        if not (arg.is_number and arg.is_zero is False):
+            return False
     for a in e.atoms(sympy.log):
         arg = sympy.simplify(_subs_partials(a.args[0], values).xreplace(values))
         if not (arg.is_number and arg.is_positive):
