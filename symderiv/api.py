@@ -471,10 +471,14 @@ def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
         else notation
 
 
+_BUILTIN = {"tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
+            "sinh": sympy.sinh, "cosh": sympy.cosh, "sin": sympy.sin, "cos": sympy.cos}
+
+
 def expand_functions(expr, ctx: Context):
     """Apply the function definitions: σ(z) → body with x := z; σ'(z) → body' at z."""
     if not isinstance(expr, sympy.Basic) or not (ctx.functions or any(
-            str(a.func) in VECTOR_FUNCTIONS
+            str(a.func) in VECTOR_FUNCTIONS or str(a.func).rstrip("'") in _BUILTIN
             for a in expr.atoms(sympy.core.function.AppliedUndef))):
         return expr
     table = {name: (params, body) for name, params, body in ctx.functions}
@@ -488,6 +492,9 @@ def expand_functions(expr, ctx: Context):
         if base not in table and not primes and name in VECTOR_FUNCTIONS and \
                 ctx.definition(name) is None:
             return vector_function(name, e.args, ctx)
+        if base not in table and primes and base in _BUILTIN and len(e.args) == 1:
+            x = Symbol("x")   # tanh'(z) = 1 − tanh²(z): the derivative of the known function
+            return sympy.diff(_BUILTIN[base](x), x, primes).xreplace({x: e.args[0]})
         if base not in table:
             return None
         params, body = table[base]

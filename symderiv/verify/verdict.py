@@ -251,10 +251,15 @@ def adopt(v: Verdict, name: str, reason: str | None = None) -> Verdict:
     if v.links:
         if v.links[0].status == "unknown" and "unparsed" in (v.links[0].reason or ""):
             return v
-        first = replace(v.links[0], status="adopted", method="definition",
-                        counterexample=None, reason=reason)
+        # the defining link holds by definition (it is what the name means); the record is
+        # adopted when every other link holds too
+        first = replace(v.links[0], status="proved", method="definition: holds by definition",
+                        counterexample=None, reason=reason, readings=())
         links = (first,) + tuple(v.links[1:])
-        return replace(summarize_chain(links, v.claim, v.read_as), readings=v.readings)
+        chain = summarize_chain(links, v.claim, v.read_as)
+        if chain.status in HOLDS:
+            chain = replace(chain, status="adopted", reason=reason)
+        return replace(chain, readings=v.readings)
     if v.status == "unknown" and (v.reason or "").startswith("unparsed"):
         return v
     return Verdict("adopted", "definition", claim=v.claim, read_as=v.read_as, reason=reason,
