@@ -116,7 +116,9 @@ def _eqalign(text: str) -> str:
         text = text[:m.start()] + inner + text[q:]
 
 
-_JOIN = re.compile(r",?\s*\\q?quad\b\s*(?:\\text\{\s*(?:and)?\s*\}\s*)?")
+_JOIN = re.compile(r",?\s*\\q?quad\b\s*(?:\\text\{\s*(?:and)?\s*\}\s*)?"
+                   r"|,\s*(?:&\s*(?:\\[,;:]\s*)*|(?:\\[,;:]\s*)+)"
+                   r"|(?:\\ \s*){3,}")   # "a = b \ \ \ c = d": a run of spaces between
 # a prose word that joins two equations ("\quad \textrm{where} \quad"): not part of either
 _JOINING_WORD = re.compile(r"^(?:\\(?:text|textrm|mathrm|mbox)\s*\{\s*(?:where|and|with|so|"
                            r"then|hence|thus|i\.e\.,?|since|for which)\s*\}\s*"
@@ -148,11 +150,17 @@ def _split_joined(line: str) -> list[str]:
     ['y = 2 x', 'z = 3 y']
     >>> _split_joined(r"a = b \quad (i \neq j)")
     ['a = b \\quad (i \\neq j)']
+    >>> _split_joined(r"z &= W^Tx, &\,\,dz= dW^Tx")
+    ['z &= W^Tx', 'dz= dW^Tx']
+    >>> _split_joined(r"s' = s(1-s)\ \ \ \ g(x) = 2 x")
+    ["s' = s(1-s)", 'g(x) = 2 x']
     """
     depth, cuts = 0, []
     for m in _JOIN.finditer(line):
-        depth = line.count("{", 0, m.start()) - line.count("}", 0, m.start())
-        if depth == 0:
+        before = line[:m.start()]
+        depth = before.count("{") - before.count("}")
+        parens = before.count("(") - before.count(")") + before.count("[") - before.count("]")
+        if depth == 0 and parens == 0:
             cuts.append(m)
     for m in cuts:
         left, right = line[:m.start()].strip(), line[m.end():].strip()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..extract import extract_formulas
 from ..read import Notation, split_display, top_level_equals
+from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
                            _sentence, _sum_to_one_cues, _THROUGHOUT)
@@ -46,7 +47,8 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
     specs, offsets = [], []
     for n, found in enumerate(extract_formulas(text), 1):
         # inline math with line breaks ($A = B \\ C = D$) holds several equations too
-        several = found.kind == "display" or "\\\\" in found.latex
+        several = found.kind == "display" or "\\\\" in found.latex or \
+            len(_split_joined(found.latex)) > 1
         pieces = split_display(found.latex, keep_tabs=True) if several else [found.latex]
         previous = None
         for m, piece in enumerate(pieces, 1):
@@ -279,6 +281,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 grads[m.group(2)] = spec.line
             by_doc[name] = (text_read, indexed)
             doc_given += (text_read,)
+            for also, text_also in _named_too(spec.read or spec.latex, text_read, notation,
+                                              defined):
+                # a_2 = \hat{y} = softmax(z_2): the middle name is defined by the chain too
+                defined.add(also)
+                placed[also] = spec.line
+                placed_at[also] = here
+                by_doc[also] = (text_also, False)
+                doc_given += (text_also,)
             if redefinition:
                 out.append(replace(spec, kind="redefinition", given=before, where=where,
                                    defines=name,
@@ -333,6 +343,26 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
 _GRAD_DEF = re.compile(r"\s*d\s*([A-Za-z]\w*)\s*=\s*\\frac\s*\{\s*\\partial\s*\{?\s*"
                        r"(\\?[A-Za-z]+)\s*\}?\s*\}\s*\{\s*\\partial\s*\{?\s*([A-Za-z]\w*)\s*\}?\s*\}\s*$")
 _GRAD_NAME = re.compile(r"\s*d([A-Z])\s*=")
+
+
+def _named_too(latex: str, first: str, notation: Notation, defined: set) -> list:
+    """``a_2 = \\hat{y} = softmax(z_2)`` defining a_2: the bare names between the first side
+    and the last that nothing defines are defined by the chain too, as its last side:
+    [(name, "name = last side")]."""
+    eqs = top_level_equals(latex)
+    if len(eqs) < 2 or first.strip() == latex.strip():
+        return []
+    sides = [latex[a + 1:b].strip(" &") for a, b in zip(eqs, eqs[1:] + [len(latex)])]
+    last = sides[-1].rstrip(" .,;")
+    out = []
+    for side in sides[:-1]:
+        text = f"{side} = {last}"
+        name = _defined_name(text, notation)
+        if name is None or name in defined or re.sub(r"[\\{}\s]", "", side) != \
+                re.sub(r"[\\{}\s]", "", name):
+            break   # only a run of bare names, right after the first side
+        out.append((name, text))
+    return out
 
 
 def _gradient_convention(name, latex, grads, defined, text):
