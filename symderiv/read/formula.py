@@ -8,6 +8,9 @@ formula read again with that choice flipped.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import sympy
 from sympy import Symbol
 
@@ -81,6 +84,11 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
         raise LatexError(f"notation must be a Notation, got {type(notation).__name__}")
     text = as_text(latex)
     screen(text)
+    text, point_free = _point_free(text, notation)
+    if point_free:
+        f = read_formula(text, notation)
+        return replace(f, doubts=f.doubts + (point_free,), alternatives=tuple(
+            replace(a, doubts=a.doubts + (point_free,)) for a in f.alternatives))
     toks = tokenize(text, DEFAULT_CONFIG)
     match, dropped = match_brackets(toks, text)
     r, parts, relations, conditions, declarations = _read_once(text, toks, match, dropped,
@@ -111,6 +119,36 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
             pass
     return Formula(text, tuple(parts), tuple(relations), tuple(conditions), tuple(declarations),
                    tuple(r.warnings), tuple(r.choices.doubts), tuple(alternatives))
+
+
+_PRIMED = re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z])\s*'(?!\s*(?:\(|\\left\b))")
+_POINT_FUNCTIONS = {"sigma", "sigmoid", "tanh", "relu", "ReLU", "softplus"}
+
+
+def _point_free(text: str, notation: Notation) -> tuple[str, str | None]:
+    r"""``s' = s(1-s)``, ``\sigma' = \sigma(1 - \sigma)``: a function and its derivative
+    written without their argument (an identity of functions).  Read at one point x: every
+    occurrence applied to x, with the doubt said.  Only for a name the text or the catalogue
+    knows as a function, and only where it is never applied to something else."""
+    m = _PRIMED.search(text)
+    if m is None:
+        return text, None
+    name = m.group(1)
+    bare = name.lstrip("\\")
+    if bare not in notation.functions and bare not in _POINT_FUNCTIONS:
+        return text, None
+    token = re.escape(name) + (r"(?![A-Za-z])" if name.startswith("\\") else r"(?![A-Za-z])")
+    token = (r"(?<![A-Za-z\\])" if not name.startswith("\\") else "") + token
+    for call in re.finditer(token + r"\s*'*\s*\(([^()]*)\)", text):
+        if not re.search(token, call.group(1)):
+            return text, None   # s(x) written: applied, not a value
+    letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", text))
+    point = next((v for v in "xuvtw" if v not in letters), None)
+    if point is None:
+        return text, None
+    new = re.sub(token + r"(\s*'+)?", lambda g: g.group(0).replace(" ", "") + f"({point})", text)
+    return new, (f"{bare} and {bare}' written without their argument: read as functions of "
+                 f"one argument {point}, at the same point")
 
 
 def _read_once(text, toks, match, dropped, notation, choices):
