@@ -371,7 +371,8 @@ def _gradient_convention(name, latex, grads, defined, text):
     if not grads or not m or name != "d" + m.group(1):
         return None
     var = m.group(1)
-    if not re.search(r"(?<![A-Za-z\\])" + var + r"(?![A-Za-z])", text.replace(latex, "")):
+    # the variable itself is written somewhere (alone, or in a product such as XW)
+    if not re.search(r"(?<![a-z\\])" + var + r"(?![a-z])", text.replace(latex, "")):
         return None
     loss, line = max(grads.items(), key=lambda kv: kv[1])
     return f"d{var} = \\frac{{\\partial {loss}}}{{\\partial {var}}}", line

@@ -139,10 +139,12 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                 eb = _explicit(rhs, ctx, {s: sv[str(s)] for s in size_syms}, env)
             except (CalculusError, TypeError, ValueError):
                 return None
+            if sympy.Tuple(ea, eb).atoms(sympy.core.function.AppliedUndef):
+                return None   # f'(·) of an undefined f has no value at any point
             exps = {e.args[0].as_coeff_Mul()[1] for e in (ea - eb).atoms(sympy.exp)}
             for us in _SIMPLE_U:
                 for ds in _SIMPLE_D:
-                    values, shown = _simple_point(ea - eb, exps, us, ds)
+                    values, shown = _simple_point(sympy.Tuple(ea, eb), exps, us, ds)
                     va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
                     vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
                     if va.free_symbols or vb.free_symbols:

@@ -1,0 +1,188 @@
+"""What ML authors write, read as they mean it: labelled entries (y_{pred_i}), abbreviations in
+subscripts (L_{CE}), catalogue functions (ReLU, softmax(v)_j), point-free identities
+(s' = s(1 - s)), functions of entries, bare sums beside written ranges, joined equations, chains
+that name several things, and texts that collect several notebooks.  Each case is labelled by
+hand and re-derived in SymPy where it is a claim."""
+import json
+
+import pytest
+import sympy
+
+from symderiv import check
+from symderiv.cli import main
+from symderiv.read.display import split_display
+
+SIGMOID_S = r"s(x) = \frac{1}{e^{-x} + 1}"
+MSE = r"L_{MSE} = \frac{1}{N} \sum_{i=1}^{N} (y_{pred_i} - y_{true_i})^2"
+
+
+def audit(tmp_path, capsys, text):
+    doc = tmp_path / "doc.md"
+    doc.write_text(text, encoding="utf-8")
+    main(["audit", str(doc), "--format", "json"])
+    return json.loads(capsys.readouterr().out)
+
+
+# -- labelled entries and abbreviations ---------------------------------------------------------
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial L_{MSE}}{\partial y_{pred_j}} = \frac{2}{N} (y_{pred_j} - y_{true_j})", "proved"),
+    (r"\frac{\partial L_{MSE}}{\partial y_{pred_j}} = \frac{1}{N} (y_{pred_j} - y_{true_j})", "refuted"),
+    (r"\frac{\partial L_{MSE}}{\partial y_{true_j}} = \frac{2}{N} (y_{true_j} - y_{pred_j})", "proved"),
+])
+def test_labelled_entries(claim, status):
+    assert check(claim, [MSE]).status == status
+
+
+def test_labelled_entries_independently():
+    """The MSE label re-derived at N = 3 with SymPy alone."""
+    p, t = sympy.symbols("p1:4"), sympy.symbols("t1:4")
+    loss = sum((a - b) ** 2 for a, b in zip(p, t)) / 3
+    assert sympy.simplify(sympy.diff(loss, p[1]) - sympy.Rational(2, 3) * (p[1] - t[1])) == 0
+
+
+def test_two_capitals_are_a_label_not_two_indices():
+    ce = r"L_{CE} = - \sum_{c=1}^{C} t_c \log y_c"
+    v = check(r"\frac{\partial L_{CE}}{\partial y_j} = -\frac{t_j}{y_j}", [ce])
+    assert v.status == "proved", v
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+@pytest.mark.parametrize("claim,status", [
+    (r"\text{ReLU}(1.6) = 1.6", "proved"),
+    (r"\text{ReLU}(x) = x", "refuted"),                  # x = -1
+    (r"\frac{d}{dx}\text{ReLU}(x) = 1", "refuted"),      # at x = -1, never at the kink
+    (r"\frac{d}{dx}\text{ReLU}(x) = 0", "refuted"),
+])
+def test_relu(claim, status):
+    v = check(claim)
+    assert v.status == status, v
+    if status == "refuted":
+        assert "x = 0" not in v.counterexample.render() if hasattr(v.counterexample, "render") \
+            else "x = 0:" not in str(v.counterexample)
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\exp(o_j)}{\sum_{k=1}^q \exp(o_k)} = \mathrm{softmax}(\mathbf{o})_j", "proved"),
+    (r"\frac{\exp(o_j)}{\sum_{k=1}^q \exp(o_k)} - y_j = \mathrm{softmax}(\mathbf{o})_j - y_j", "proved"),
+    (r"\exp(o_j) = \mathrm{softmax}(\mathbf{o})_j", "unknown"),   # a doubtful reading: never refuted
+])
+def test_softmax_entry(claim, status):
+    assert check(claim).status == status
+
+
+# -- point-free identities ----------------------------------------------------------------------
+@pytest.mark.parametrize("claim,given,status", [
+    (r"s' = s(1-s)", [SIGMOID_S], "proved"),
+    (r"\sigma' = \sigma(1 - \sigma)", [], "proved"),
+    (r"s' = s(1+s)", [SIGMOID_S], "unknown"),   # false, but read through a doubt
+    (r"\sigma'(z) = \sigma(z)(1 - \sigma(z))", [], "proved"),
+])
+def test_point_free(claim, given, status):
+    v = check(claim, given)
+    assert v.status == status, v
+    if claim.startswith("s'"):
+        assert any("without their argument" in d for r in v.readings for d in r.doubts)
+
+
+def test_point_free_false_independently():
+    x = sympy.Symbol("x")
+    s = 1 / (sympy.exp(-x) + 1)
+    assert sympy.simplify(sympy.diff(s, x) - s * (1 - s)) == 0
+    assert sympy.simplify(sympy.diff(s, x) - s * (1 + s)) != 0
+
+
+# -- functions of entries and the chain rule ----------------------------------------------------
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial A_{i}}{\partial W_{j}} = f'(Z_{i}) X_{ij}", "proved"),
+    # false, but f is undefined: f'(·) has no value at any point, so no counterexample
+    (r"\frac{\partial A_{i}}{\partial W_{j}} = f'(Z_{i}) X_{ji}", "unknown"),
+    (r"\frac{\partial A_{i}}{\partial W_{j}} = X_{ij}", "unknown"),
+])
+def test_undefined_function_of_entries(claim, status):
+    v = check(claim, ["A_i = f(Z_i)", r"Z_i = \sum_k X_{ik} W_k"])
+    assert v.status == status, v
+
+
+def test_dense_layer_with_an_undefined_activation():
+    given = ["Z = XW + b", "A = f(Z)", r"dA = \frac{\partial L}{\partial A}",
+             r"dZ = dA \odot f'(Z)", r"dW = \frac{\partial L}{\partial W}"]
+    assert check("dW = X^T dZ", given).status == "proved"
+
+
+# -- ranges -------------------------------------------------------------------------------------
+def test_a_bare_sum_runs_over_the_range_the_claim_writes():
+    v = check(r"l(\mathbf{y}, \hat{\mathbf{y}}) = - \sum_{j=1}^q y_j \log \frac{\exp(o_j)}"
+              r"{\sum_{k=1}^q \exp(o_k)}",
+              [r"\hat{y}_i = \frac{\exp(o_i)}{\sum_j \exp(o_j)}",
+               r"l(\mathbf{y}, \hat{\mathbf{y}}) = - \sum_{j=1}^q y_j \log \hat{y}_j"])
+    assert v.status == "proved", v
+
+
+# -- displays -----------------------------------------------------------------------------------
+def test_equations_joined_in_one_row():
+    assert split_display(r"\eqalign{ z &= W^Tx, &\,\,dz= dW^Tx \cr e &= \exp(z) \cr }") == \
+        ["z = W^Tx", "dz= dW^Tx", "e = \\exp(z)"]
+
+
+def test_inline_equations_separated_by_spaces(tmp_path, capsys):
+    got = audit(tmp_path, capsys, "Let $s(x) = \\frac{1}{1 + e^{-x}}$. Since "
+                r"$\frac{\partial s(x)}{\partial x} = s(x)(1 - s(x))"
+                r"\ \ \ \ \ \frac{\partial \log(x)}{\partial x} = \frac{1}{x}$.")
+    verdicts = [r["verdict"] for r in got if r["kind"] == "claim"]
+    assert verdicts.count("proved") == 2, got
+
+
+# -- chains that define ---------------------------------------------------------------------------
+def test_a_chain_defines_its_bare_middle_names(tmp_path, capsys):
+    got = audit(tmp_path, capsys, "$$ a_2 = \\hat{y} = \\sigma(z_2) $$\n\n"
+                "$$ \\frac{\\partial \\hat{y}}{\\partial z_2} = \\hat{y}(1 - \\hat{y}) $$\n")
+    chain, claim = got
+    assert chain["verdict"] == "adopted", chain
+    assert claim["verdict"] == "proved", claim
+
+
+def test_a_defining_chain_with_a_wrong_step(tmp_path, capsys):
+    (rec,) = audit(tmp_path, capsys, "$$ \\begin{aligned} L(u) &= \\log(1 + e^{u}) - p u \\\\ "
+                   "&= \\log(1 + e^{-u}) - p u \\end{aligned} $$\n")
+    assert [link["verdict"] for link in rec["links"]] == ["proved", "refuted"], rec
+    assert rec["links"][0]["method"].startswith("definition")
+
+
+# -- collections of texts -----------------------------------------------------------------------
+COLLECTION = r"""# Loss functions
+
+$$ L = \frac{1}{N} \sum_{i=1}^{N} (p_i - t_i)^2 $$
+
+# Layers
+
+Here $L$ is any loss.
+
+$$ Z = XW + b $$
+
+$$ dZ = \frac{\partial L}{\partial Z} $$
+
+$$ dW = X^T dZ $$
+"""
+
+
+def test_definitions_stay_in_their_part(tmp_path, capsys):
+    got = audit(tmp_path, capsys, COLLECTION)
+    dw = next(r for r in got if r["latex"].strip() == "dW = X^T dZ")
+    assert dw["verdict"] == "proved", dw
+
+
+# -- conditions stated in the prose rescue a refutation blocked by a doubt ----------------------
+def test_one_hot_stated_after_the_claim(tmp_path, capsys):
+    got = audit(tmp_path, capsys, r"""## Cross-entropy
+
+$$ \hat{y}_i = \frac{\exp(o_i)}{\sum_{k=1}^q \exp(o_k)} $$
+
+$$ l(\mathbf{y}, \hat{\mathbf{y}}) = - \sum_{j=1}^q y_j \log \hat{y}_j $$
+
+$$ \partial_{o_j} l(\mathbf{y}, \hat{\mathbf{y}}) = \frac{\exp(o_j)}{\sum_{k=1}^q \exp(o_k)} - y_j $$
+
+Here $\mathbf{y}$ is the one-hot label vector.
+""")
+    claim = next(r for r in got if r["latex"].startswith(r"\partial_{o_j}"))
+    assert claim["verdict"] == "proved", claim
+    assert any("one-hot" in c for c in claim["conditions"]), claim
