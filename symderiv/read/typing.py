@@ -122,6 +122,8 @@ class SymbolTable:
                 return True                # \mathbf{1}: the vector of ones
             if t.kind in ("word", "text") and t.text in ("diag", "Diag", "tr", "trace"):
                 return True
+            if self._bold_capital(toks, p) and self._bold_capital(toks, self._next(toks, p)):
+                return True                # \mathbf{X} \mathbf{W}: a product of matrices
             if t.kind == "char" and t.text == "^":
                 q = p + 1
                 while q < n and toks[q].kind == "ws":
@@ -145,6 +147,22 @@ class SymbolTable:
             names = self.values | self.called | self.indexed
             return any(m.split("_")[0].split("^")[0] in names for m in self.matrices)
         return False
+
+    @staticmethod
+    def _next(toks, p) -> int:
+        q = p + 1
+        while q < len(toks) and toks[q].kind == "ws":
+            q += 1
+        return q
+
+    def _bold_capital(self, toks, p) -> bool:
+        """A bold capital written alone (``\\mathbf{W}``, not ``\\mathbf{W}_{ij}``)."""
+        if p >= len(toks):
+            return False
+        t = toks[p]
+        q = self._next(toks, p)
+        return (t.kind == "letter" and t.text.isupper() and t.src.startswith(BOLD)
+                and not (q < len(toks) and toks[q].kind == "char" and toks[q].text == "_"))
 
     def capital_product(self, toks) -> bool:
         """Two whole single-letter names side by side, one a capital (``A I``, ``W x``, ``XW``,

@@ -231,9 +231,19 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             by_doc[name] = (text_read, indexed)
             doubt = f"{name} as the text corrects it at line {spec.line}"
             for m, earlier in enumerate(out):
-                if old in earlier.given:
-                    alt = tuple(text_read if g == old else g for g in earlier.given)
-                    out[m] = replace(earlier, alternatives=earlier.alternatives + ((alt, doubt),))
+                if old not in earlier.given:
+                    continue
+                alt = tuple(text_read if g == old else g for g in earlier.given)
+                if earlier.kind == "definition" and earlier.defines == name and \
+                        earlier.line == line0:
+                    # the definition the text says is mistaken: checked against the correction
+                    out[m] = replace(earlier, kind="claim", defines=None, given=alt,
+                                     reading=f"the text says this {name} is mistaken and "
+                                             f"corrects it at line {spec.line}: checked "
+                                             "against the correction")
+                    continue
+                # what follows from it depends on which of the two is right: both are readings
+                out[m] = replace(earlier, alternatives=earlier.alternatives + ((alt, doubt),))
             out.append(replace(spec, kind="definition", given=doc_given, where=where, defines=name,
                                reading=f"corrects the definition of {name} at line {line0}; "
                                        "holds for the formulas after it"))

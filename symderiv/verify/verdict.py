@@ -257,7 +257,7 @@ def adopt(v: Verdict, name: str, reason: str | None = None) -> Verdict:
                         counterexample=None, reason=reason, readings=())
         links = (first,) + tuple(v.links[1:])
         chain = summarize_chain(links, v.claim, v.read_as)
-        if chain.status in HOLDS:
+        if chain.status == "proved":   # (a numeric step only verified keeps "verified")
             chain = replace(chain, status="adopted", reason=reason)
         return replace(chain, readings=v.readings)
     if v.status == "unknown" and (v.reason or "").startswith("unparsed"):
