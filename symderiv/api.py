@@ -236,6 +236,10 @@ def _applied_to_symbols(e, ctx: Context, parts: Sequence):
 
     def names_quantity(a) -> bool:
         name = str(a.func)
+        # g(x + b) is g at another point, never the quantity g: only names as arguments
+        if not all(isinstance(x, (Symbol, IndexedBase, Indexed, sympy.MatrixBase))
+                   or x.is_number for x in a.args):
+            return False
         return (ctx.definition(name) is not None or name in bare
                 or any(isinstance(x, (IndexedBase, sympy.MatrixBase)) for x in a.args))
     return e.replace(lambda a: isinstance(a, sympy.core.function.AppliedUndef)

@@ -186,3 +186,17 @@ Here $\mathbf{y}$ is the one-hot label vector.
     claim = next(r for r in got if r["latex"].startswith(r"\partial_{o_j}"))
     assert claim["verdict"] == "proved", claim
     assert any("one-hot" in c for c in claim["conditions"]), claim
+
+
+# -- a function at another point is not the quantity --------------------------------------------
+def test_a_function_at_another_point_is_not_its_value(tmp_path, capsys):
+    """g(x + b) = g(x) is false (g(x + b) = g(x) + b for the log-partition function): the
+    applied g(x + b) must never be read as the quantity g."""
+    got = audit(tmp_path, capsys, "The function $g(\\mathbf{x}) \\stackrel{\\textrm{def}}{=} "
+                "\\log \\sum_i \\exp x_i$ is convex.\n\nShow that $g(\\mathbf{x} + b) = "
+                "g(\\mathbf{x})$.\n")
+    claim = next(r for r in got if r["latex"].startswith("g(\\mathbf{x} + b)"))
+    assert claim["verdict"] in ("unknown", "refuted"), claim
+    x1, x2, b = sympy.symbols("x1 x2 b")
+    lse = lambda *xs: sympy.log(sum(sympy.exp(x) for x in xs))  # noqa: E731
+    assert sympy.simplify(lse(x1 + b, x2 + b) - lse(x1, x2) - b) == 0
