@@ -200,3 +200,24 @@ def test_a_function_at_another_point_is_not_its_value(tmp_path, capsys):
     lse = lambda *xs: sympy.log(sum(sympy.exp(x) for x in xs))  # noqa: E731
     gap = sympy.expand_log(lse(1, 1) - lse(0, 0), force=True)      # x = (0, 0), b = 1
     assert sympy.nsimplify(gap) == 1
+
+
+# -- found by an adversarial round --------------------------------------------------------------
+@pytest.mark.parametrize("claim,given,allowed", [
+    # true where the formula is defined (-x > 0; y > 0): no counterexample outside the domain
+    (r"\frac{d}{dx}\log(-x) = -\frac{1}{\sqrt{x^2}}", [], ("proved", "verified", "unknown")),
+    (r"\frac{d}{dx}\log(x) = \frac{1}{\left|x\right|}", [], ("proved", "verified", "unknown")),
+    (r"\frac{\partial L}{\partial y_j} = -\frac{t_j}{\left|y_j\right|}",
+     [r"L = -\sum_{k=1}^{K} t_k \log y_k"], ("proved", "verified", "unknown")),
+    (r"\frac{d}{dx}\log(-x) = \frac{1}{\sqrt{x^2}}", [], ("refuted",)),     # at x = -1
+    # two sizes are never related by accident (q = K + 1 at every step of the exact route)
+    (r"\sum_{k=1}^{K} o_k = \sum_{k=1}^{q-1} o_k", [], ("refuted", "unknown")),
+    # a partial sum in the claim does not set the range of the definition's bare sum
+    (r"\sum_{k=2}^q y_k = 1 - y_1", [r"y_i = \frac{e^{o_i}}{\sum_j e^{o_j}}"],
+     ("proved", "verified", "unknown")),
+    (r"\frac{\partial}{\partial o_1}\sum_{k=2}^{q} y_k = -y_1 (1 - y_1)",
+     [r"y_i = \frac{e^{o_i}}{\sum_j e^{o_j}}"], ("proved", "verified", "unknown")),
+])
+def test_adversarial_round(claim, given, allowed):
+    v = check(claim, given)
+    assert v.status in allowed, v

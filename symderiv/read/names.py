@@ -95,7 +95,8 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation(),
     if len(limits) > 1:   # bare sums run over the default range: they follow the written one
         limits.discard(default)
     if limits <= {default}:
-        limits |= mine
+        # only a sum over a whole range (from 0 or 1): Σ_{k=2}^{q} is a partial sum
+        limits |= {(lo, hi) for lo, hi in mine if lo in (0, 1)}
         if len(limits) > 1:
             limits.discard(default)
     if len(limits) != 1:

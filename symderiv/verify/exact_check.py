@@ -126,7 +126,10 @@ def _at_sizes(e, sizes: dict) -> int:
 
 
 def _size_values(size_syms: list, n: int) -> dict:
-    return {str(s): n + k for k, s in enumerate(size_syms)}
+    """Values of several sizes at step n: the gaps between them change with n (1, 2, 3, ...),
+    so no fixed relation between two sizes (q = K + 1) holds at every step by accident."""
+    gap = 1 + n % 3
+    return {str(s): n + gap * k for k, s in enumerate(size_syms)}
 
 
 def _impose(ev: Evaluator, polys: list, env: dict) -> bool:

@@ -141,15 +141,24 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                 return None
             if sympy.Tuple(ea, eb).atoms(sympy.core.function.AppliedUndef):
                 return None   # f'(·) of an undefined f has no value at any point
+            # what is differentiated, written out: its logarithms bound the domain too
+            # (d/dx log(-x) is 1/x, but only where -x > 0)
+            try:
+                dom = [_explicit(p.f, ctx, {s: sv[str(s)] for s in size_syms}, env)
+                       for side in (lhs, rhs) if isinstance(side, sympy.Basic)
+                       for p in side.atoms(Partial)]
+            except (CalculusError, TypeError, ValueError):
+                return None
             exps = {e.args[0].as_coeff_Mul()[1] for e in (ea - eb).atoms(sympy.exp)}
             for us in _SIMPLE_U:
                 for ds in _SIMPLE_D:
-                    values, shown = _simple_point(sympy.Tuple(ea, eb), exps, us, ds)
+                    values, shown = _simple_point(sympy.Tuple(ea, eb, *dom), exps, us, ds)
                     va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
                     vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
                     if va.free_symbols or vb.free_symbols:
                         continue
                     if not (_in_domain(ea, values) and _in_domain(eb, values)
+                            and all(_in_domain(x, values) for x in dom)
                             and _real_at(va) and _real_at(vb)):
                         continue   # a log of a non-positive number: outside the formula
                     d = sympy.simplify(va - vb)
