@@ -1,7 +1,7 @@
 """The ``symderiv`` command: a thin layer over the library.
 
-Domain errors become one-line messages (exit 3); unknown commands or options print the
-usage and exit 2; tracebacks never reach the user.
+Domain errors, bad option values and unknown commands or options become one-line messages
+(exit 3; exit 2 means "unknown"); tracebacks never reach the user.
 """
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ def _positive_int(text: str) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line of error, then the usage; exit 2
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
+    def error(self, message):  # one line naming the option; exit 3 (2 means "unknown")
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)",
+              file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _fmt(p, choices=("text", "json"), default="text"):
@@ -175,7 +175,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
-        return 2
+        return EXIT_BAD_INPUT
     try:
         return COMMANDS[args.command](args)
     except (SymderivError, ValueError, OSError) as err:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Found", "extract_formulas"]
+from .notation import SymderivError
+
+__all__ = ["DocumentError", "Found", "extract_formulas", "read_document"]
 
 MATH_ENVS = ("equation", "equation*", "align", "align*", "eqnarray", "eqnarray*", "gather",
              "gather*", "multline", "multline*", "displaymath", "math", "flalign", "flalign*",
@@ -197,3 +199,35 @@ def extract_formulas(text: str) -> list[Found]:
         else:
             p += 1
     return found
+
+
+class DocumentError(SymderivError):
+    """A document that is not UTF-8 text (binary, UTF-16, invalid bytes): named with the byte."""
+
+
+MAX_DOCUMENT_BYTES = 10 * 2 ** 20
+
+
+def read_document(path) -> str:
+    """The text of a document, strictly: UTF-8 (a UTF-8 BOM is dropped), no NUL bytes, at most
+    10 MB.  Anything else raises :class:`DocumentError` naming the byte offset, never a
+    silently replaced character."""
+    from pathlib import Path
+    data = Path(path).read_bytes()
+    name = Path(path).name
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(f"{name}: {len(data)} bytes, more than the "
+                            f"{MAX_DOCUMENT_BYTES // 2 ** 20} MB a document may have")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DocumentError(f"{name}: UTF-16 text (a byte-order mark at offset 0); save it as "
+                            "UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DocumentError(f"{name}: a NUL byte at offset {nul}: a binary file, not a text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DocumentError(f"{name}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
+                            f"{err.start})") from None

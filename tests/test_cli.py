@@ -85,12 +85,14 @@ def test_check_unknown_exit_2(capsys):
                                   ["check", "x = x", "--timeout", "nan"],
                                   ["check", "x = x", "--size", "-3"],
                                   ["report", "--timeout", "-1"]])
-def test_bad_usage_exit_2(capsys, argv):
+def test_bad_usage_exit_3(capsys, argv):
+    """A bad option value is bad input: exit 3 (2 means "unknown"), one line naming it."""
     with pytest.raises(SystemExit) as exc:
         main(argv)
-    assert exc.value.code == 2
+    assert exc.value.code == 3
     err = capsys.readouterr().err
-    assert "usage:" in err and "error:" in err and "Traceback" not in err
+    assert "error:" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "argument" in err or "required" in err or "invalid choice" in err
 
 
 def test_unknown_derivation_is_clean(capsys):
@@ -117,4 +119,31 @@ def test_python_dash_m_and_version():
     assert out.returncode == 0 and out.stdout.startswith("symderiv ")
     bad = subprocess.run([sys.executable, "-m", "symderiv", "nope"], capture_output=True,
                          text=True, timeout=120)
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.returncode == 3 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("data, said", [
+    (b"", None),
+    (b"Only prose here, no formula at all.\n", None),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "NUL byte at offset 8"),
+    (b"caf\xe9 $x = 1$", "byte 0xe9 at offset 3"),
+    ("$x = 1$".encode("utf-16"), "UTF-16"),
+    (b"\xed\xa0\x80 $x = 1$", "offset 0"),          # a lone surrogate, as UTF-8 bytes
+])
+def test_documents_that_are_not_text(tmp_path, capsys, data, said):
+    doc = tmp_path / "doc.md"
+    doc.write_bytes(data)
+    code = main(["audit", str(doc)])
+    out, err = capsys.readouterr()
+    if said is None:      # empty or prose only: a report that says so, exit 0, one line
+        assert code == 0 and "no formulas found" in out
+        assert len(err.strip().splitlines()) == 1 and "no formulas found" in err
+    else:
+        assert code == 3 and said in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1 and out == ""
+
+
+def test_a_utf8_bom_is_dropped(tmp_path, capsys):
+    doc = tmp_path / "doc.md"
+    doc.write_bytes(b"\xef\xbb\xbf" + rb"$\log(x y) = \log x + \log y$")
+    assert main(["audit", str(doc), "--format", "json"]) == 0

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..extract import extract_formulas
+from ..extract import DocumentError, extract_formulas, read_document
 from ..read import Notation, split_display, top_level_equals
 from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
@@ -403,7 +403,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
                    timeout: float = 10.0, claim_file: ClaimFile | None = None,
                    known: dict | None = None) -> list[FormulaResult]:
     from .build import _bounded
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    text = read_document(path)
     if claim_file is None:   # names the document defines as functions (f(x) = ...) anywhere
         from ..api import with_function_names
         pieces = [p for f in extract_formulas(text)
@@ -430,8 +430,12 @@ def audit_posts(posts: Path, reports: list[PostReport], outdir: Path,
                        and p.suffix in (".txt", ".md", ".tex") and p.name != "README.md"):
         rep = by_post.get(path.name)
         known = {" ".join(r.spec.latex.split()): r for r in rep.results} if rep else {}
-        results = audit_document(path, timeout=timeout,
-                                 claim_file=rep.claims if rep else None, known=known)
+        try:
+            results = audit_document(path, timeout=timeout,
+                                     claim_file=rep.claims if rep else None, known=known)
+        except DocumentError as err:   # one unreadable post never stops the others
+            files[outdir / f"{path.stem}.md"] = f"# Audit of `{path.name}`\n\nnot read: {err}\n"
+            continue
         files[outdir / f"{path.stem}.md"] = audit_markdown(
             path.name, results, f"notation from `reports/claims/{rep.claims.path.name}`."
             if rep else "no claim file: read with the default notation and the definitions "

@@ -441,6 +441,8 @@ def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float
     from .audit import audit_document
     results = audit_document(Path(path), tuple(given), tuple(where), notation or Notation(),
                              timeout=timeout)
+    if not results:   # empty, prose only: a report that says so, and one line on stderr
+        print(f"{Path(path).name}: no formulas found", file=sys.stderr)
     if fmt == "json":
         print(json.dumps([r.to_json(str(path)) for r in results], indent=2,
                          ensure_ascii=False))
@@ -449,6 +451,8 @@ def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float
         print(audit_markdown(Path(path).name, results, "definitions from --given and from "
                              "the document itself; case conditions from its sentences."), end="")
     else:
+        if not results:
+            print(f"{Path(path).name}: no formulas found (0 formulas)")
         for r in results:
             v = r.verdict
             line = f"line {r.spec.line}: {v.status:8s} {r.spec.latex[:70]}"
