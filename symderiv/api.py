@@ -90,6 +90,8 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
                   top=hi if notation.upper is not None else None)
     for text in given:
         f = read_formula(text, notation)
+        if f.positive:
+            ctx = ctx.with_(positive=ctx.positive + f.positive)
         for decl in f.declarations:
             if isinstance(decl, IndexRange):
                 lo = decl.lower if decl.lower is not None else ctx.lower
@@ -556,6 +558,8 @@ def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Ver
     for reading in f.readings:
         parts = ((lhs,) if lhs is not None else ()) + tuple(reading.parts)
         ctx = context(parts)
+        if f.positive:
+            ctx = ctx.with_(positive=ctx.positive + f.positive)
         relations = (("=",) if lhs is not None else ()) + tuple(reading.relations)
         v = check_parsed(parts, ctx, conditions=reading.conditions, sizes=sizes, claim=claim,
                          relations=relations)

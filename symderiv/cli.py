@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .notation import SymderivError
+from .errors import SymderivError
 
 EXIT_BAD_INPUT = 3
 

@@ -23,14 +23,12 @@ from typing import Iterable, Mapping
 import sympy
 from sympy import Expr, Indexed, IndexedBase, Symbol
 
+from .errors import SymderivError  # noqa: F401  (re-exported)
+
 __all__ = [
     "K", "beta", "index", "size", "Partial", "Definition", "Context",
     "SymderivError", "NotationError", "base_name", "substitute",
 ]
-
-
-class SymderivError(Exception):
-    """Root of every error symderiv raises on purpose."""
 
 
 class NotationError(ValueError, SymderivError):
@@ -231,6 +229,7 @@ class Context:
     shapes: tuple[tuple[str, tuple], ...] = ()
     top: Expr | None = None   # the upper end when a text says 0..n (default: lower + size - 1)
     functions: tuple = ()     # (name, parameters, body): σ(x) = 1/(1+e^{-x}), applied by substitution
+    positive: tuple = ()      # what the formulas take the log of: a counterexample keeps it > 0
 
     def __post_init__(self):
         names = [d.name for d in self.definitions]

@@ -147,3 +147,19 @@ def test_a_utf8_bom_is_dropped(tmp_path, capsys):
     doc = tmp_path / "doc.md"
     doc.write_bytes(b"\xef\xbb\xbf" + rb"$\log(x y) = \log x + \log y$")
     assert main(["audit", str(doc), "--format", "json"]) == 0
+
+
+def test_the_edges_do_not_load_the_engine():
+    """--version and --help answer without importing SymPy (fast edges)."""
+    code = ("import sys, contextlib, io\n"
+            "from symderiv.cli import main\n"
+            "for argv in (['--version'], ['--help'], ['check', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        try:\n"
+            "            main(argv)\n"
+            "        except SystemExit:\n"
+            "            pass\n"
+            "assert 'sympy' not in sys.modules, 'sympy imported'\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr

@@ -210,6 +210,12 @@ def test_a_function_at_another_point_is_not_its_value(tmp_path, capsys):
     (r"\frac{\partial L}{\partial y_j} = -\frac{t_j}{\left|y_j\right|}",
      [r"L = -\sum_{k=1}^{K} t_k \log y_k"], ("proved", "verified", "unknown")),
     (r"\frac{d}{dx}\log(-x) = \frac{1}{\sqrt{x^2}}", [], ("refuted",)),     # at x = -1
+    # e^{log x} reads as x, but only x > 0 is meant: no counterexample at x = -1
+    (r"e^{\log(x)} = \sqrt{x^2}", [], ("proved", "verified", "unknown")),
+    (r"\left|x\right| = e^{\log x}", [], ("proved", "verified", "unknown")),
+    (r"e^{\log(x) + \log(y)} = \left|x y\right|", [], ("proved", "verified", "unknown")),
+    (r"e^{L} = \sqrt{x^2}", [r"L = \log(x)"], ("proved", "verified", "unknown")),
+    (r"e^{\log(x)} = -x", [], ("refuted",)),
     # two sizes are never related by accident (q = K + 1 at every step of the exact route)
     (r"\sum_{k=1}^{K} o_k = \sum_{k=1}^{q-1} o_k", [], ("refuted", "unknown")),
     # a partial sum in the claim does not set the range of the definition's bare sum

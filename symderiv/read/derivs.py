@@ -212,6 +212,7 @@ class DerivRules:
         if name == "exp":
             obj = sympy.exp(arg)
         elif name in ("ln", "log"):
+            self.positive.append(arg)
             b = self.expr(*base, "base of the logarithm") if base else None
             obj = sympy.log(arg, b) if b is not None and b != sympy.E else sympy.log(arg)
         elif name == "sqrt":

@@ -118,7 +118,8 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
         except LatexError:
             pass
     return Formula(text, tuple(parts), tuple(relations), tuple(conditions), tuple(declarations),
-                   tuple(r.warnings), tuple(r.choices.doubts), tuple(alternatives))
+                   tuple(r.warnings), tuple(r.choices.doubts), tuple(alternatives),
+                   positive=tuple(dict.fromkeys(r.positive)))
 
 
 _PRIMED = re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z])\s*'(?!\s*(?:\(|\\left\b))")

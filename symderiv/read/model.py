@@ -190,6 +190,9 @@ class Formula:
     warnings: tuple[str, ...] = ()
     doubts: tuple[str, ...] = ()
     alternatives: tuple[Reading, ...] = ()
+    # what the formula takes the logarithm of, as written (before e^{log x} = x): positive
+    # wherever the formula means anything, so a counterexample must keep them positive
+    positive: tuple = ()
 
     @property
     def readings(self) -> tuple[Reading, ...]:

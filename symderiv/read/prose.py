@@ -116,4 +116,16 @@ def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
     """Prose saying a label vector sums to one ("y is a one-hot vector", "t is a probability
     distribution"): the condition Σ_k t_k = 1 the engine finds a claim needs is stated there."""
     return [(None, text.count("\n", 0, m.start()) + 1, f"'{m.group(0)}'")
-            for m in _SUM_TO_ONE.finditer(text)]
+            for m in _SUM_TO_ONE.finditer(text) if not _NEGATED.search(_clause_before(text, m))]
+
+
+# "unlike the one-hot case", "not a probability distribution", "instead of one-hot labels":
+# the cue is denied in its own clause
+_NEGATED = re.compile(r"\b(unlike|not|no longer|instead of|rather than|except|never|"
+                      r"isn't|aren't|doesn't|don't|neither|nor|without)\b", re.I)
+
+
+def _clause_before(text: str, m) -> str:
+    """The words of the cue's clause before it (back to the last . ; : or line break)."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".;:\n") + 1
+    return text[start:m.start()]

@@ -36,6 +36,7 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
         self.choices = choices or Choices()
         self.parser = parser or default_parser()
         self.warnings: list[str] = []
+        self.positive: list = []    # the arguments of the logarithms read
         self.markers: list = []
         self.reads = 0
         self.deadline = time.monotonic() + MAX_SECONDS

@@ -143,11 +143,18 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             # not the loss a layer notebook writes ∂L/∂Z for)
             part = now
             spans += [(name, line0, start, len(out)) for name, (line0, start) in opaque.items()]
+            earlier = {name: line0 for name, (line0, _) in opaque.items()}
+            earlier.update(placed)
             opaque.clear()
             doc_given, by_doc, grads = (), {}, {}
             defined = {_name_of_given(g, notation) for g in stated}
             placed.clear()
             placed_at.clear()
+            # a name an earlier part defined is opaque here, never free: the text may still
+            # mean it (nothing that depends on it is decided until this part defines it)
+            for name, line0 in earlier.items():
+                if name not in defined:
+                    opaque[name] = (line0, len(out))
         if n in conds:
             out.append(replace(spec, kind="condition"))
             continue
@@ -270,12 +277,26 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             out.append(replace(spec, given=doc_given + (conv,), where=where, convention=said,
                                reading=said))
             continue
-        if name is not None and name not in defined and not indexed and name.isalnum() and \
+        middles = _named_too(spec.read or spec.latex, text_read, notation, defined) \
+            if name is not None and name not in defined else []
+
+        def entries_written(nm: str) -> bool:
+            """y_i (or a_{2,i} for a_2) written in the section: entries used on their own."""
+            math = math_between(section_start(here), section_start(here, after=True))
+            if re.search(r"(?<![A-Za-z\\])" + re.escape(nm) + r"\}?\s*_", math):
+                return True
+            m = re.fullmatch(r"([A-Za-z])_\{?(\w+)\}?", nm)
+            return bool(m and re.search(r"(?<![A-Za-z\\])" + m.group(1) + r"_\{\s*" +
+                                        m.group(2) + r"\s*,", math))
+        if name is not None and name not in defined and not indexed and \
+                (name.isalnum() or re.fullmatch(r"[A-Za-z]_\{?\w+\}?", name)) and \
                 not re.match(r"\s*" + re.escape(name) + r"\s*(\\left)?\s*\(", text_read) and \
-                re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\}?\s*_",
-                          math_between(section_start(here), section_start(here, after=True))):
-            # y = Wx + b beside y_i elsewhere: a vector's definition, its entries used alone
+                entries_written(name):
+            # y = Wx + b beside y_i elsewhere: a vector's definition, its entries used alone;
+            # the names a chain defines with it (a = \hat{y} = ...) are opaque as well
             opaque.setdefault(name, (spec.line, len(out) + 1))
+            for also, _ in middles:
+                opaque.setdefault(also, (spec.line, len(out) + 1))
             out.append(replace(spec, kind="definition", given=doc_given, where=where,
                                defines=name, unused=True))
             continue
@@ -291,9 +312,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 grads[m.group(2)] = spec.line
             by_doc[name] = (text_read, indexed)
             doc_given += (text_read,)
-            for also, text_also in _named_too(spec.read or spec.latex, text_read, notation,
-                                              defined):
-                # a_2 = \hat{y} = softmax(z_2): the middle name is defined by the chain too
+            for also, text_also in middles:
+                # a_2 = \hat{y} = softmax(z_2): the middle name is defined by the chain too,
+                # unless its entries are written on their own (then it is opaque: ŷ_i is not
+                # read from a whole-vector definition)
+                if entries_written(also):
+                    opaque.setdefault(also, (spec.line, len(out) + 1))
+                    continue
                 defined.add(also)
                 placed[also] = spec.line
                 placed_at[also] = here

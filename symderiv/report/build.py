@@ -226,6 +226,9 @@ def _names_in(e) -> set[str]:
     if not isinstance(e, sympy.Basic):
         return set()
     out = {base_name(a) for a in e.atoms(sympy.Indexed)}
+    # a_{2,i}: an entry of the layer vector a_2 as well
+    out |= {f"{base_name(a)}_{a.indices[0]}" for a in e.atoms(sympy.Indexed)
+            if len(a.indices) > 1 and a.indices[0].is_Integer}
     out |= {str(s) for s in e.free_symbols if isinstance(s, sympy.Symbol)}
     out |= {str(a.func) for a in e.atoms(sympy.core.function.AppliedUndef)}
     return out

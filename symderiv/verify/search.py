@@ -46,6 +46,8 @@ def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
         return None
     if not (_real_at(a) and _real_at(b)):
         return None
+    if ctx.positive and not _keeps_domain(_written_domain(ctx, n_sizes, env), values):
+        return None   # the point is outside what the formula's logarithms allow
     d = sympy.simplify(a - b)
     if d.is_Rational and d != 0:
         return a, b
@@ -149,16 +151,21 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                        for p in side.atoms(Partial)]
             except (CalculusError, TypeError, ValueError):
                 return None
+            written = _written_domain(ctx, {s: sv[str(s)] for s in size_syms}, env)
+            if written is None:
+                return None
             exps = {e.args[0].as_coeff_Mul()[1] for e in (ea - eb).atoms(sympy.exp)}
             for us in _SIMPLE_U:
                 for ds in _SIMPLE_D:
-                    values, shown = _simple_point(sympy.Tuple(ea, eb, *dom), exps, us, ds)
+                    values, shown = _simple_point(sympy.Tuple(ea, eb, *dom, *written[1]),
+                                                  exps, us, ds)
                     va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
                     vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
                     if va.free_symbols or vb.free_symbols:
                         continue
                     if not (_in_domain(ea, values) and _in_domain(eb, values)
                             and all(_in_domain(x, values) for x in dom)
+                            and _keeps_domain(written, values)
                             and _real_at(va) and _real_at(vb)):
                         continue   # a log of a non-positive number: outside the formula
                     d = sympy.simplify(va - vb)
@@ -175,6 +182,36 @@ def _real_at(v) -> bool:
     """A side's value is a real number (a log of a negative number is not a counterexample:
     the formula is not defined there)."""
     return bool(v.is_number and v.is_extended_real and not v.has(sympy.zoo, sympy.nan))
+
+
+def _written_domain(ctx: Context, n_sizes: dict, env: dict):
+    """What the formulas take the logarithm of as written (``e^{\\log x}`` reads as x, but
+    only x > 0 is meant): (bases whose entries must be positive, explicit expressions that
+    must be positive), or None when one cannot be written out."""
+    bases, exprs = set(), []
+    for p in ctx.positive:
+        if isinstance(p, Indexed):
+            bases.add(p.base)
+            continue
+        try:
+            exprs.append(_explicit(p, ctx, n_sizes, env))
+        except (SymderivError, TypeError, ValueError):
+            return None
+    return bases, exprs
+
+
+def _keeps_domain(domain, values) -> bool:
+    if domain is None:
+        return False
+    bases, exprs = domain
+    for leaf, v in values.items():
+        if isinstance(leaf, Indexed) and leaf.base in bases and not (v.is_number and v > 0):
+            return False
+    for e in exprs:
+        got = sympy.simplify(_subs_partials(e, values).xreplace(values))
+        if not (got.is_number and got.is_positive):
+            return False
+    return True
 
 
 def _in_domain(e, values) -> bool:
