@@ -369,13 +369,13 @@ def _shape_refuted(ctx, claim, read_as, what) -> Verdict:
 
 
 def _context_sizes(ctx: Context) -> set:
+    """The sizes the definitions themselves use (their sums, the declared shapes).  An index
+    range stated for the claim (1 ≤ i ≤ q) does not count: a bare sum in a definition still
+    runs to the default size, which the text may mean to be q."""
     out = set()
     for d in ctx.definitions:
         if isinstance(d.rhs, sympy.Basic):
             out |= d.rhs.free_symbols
-    for _, rng in ctx.ranges:
-        for v in rng:
-            out |= sympy.sympify(v).free_symbols  # safe: SymPy objects
     for _, shape in ctx.shapes:
         for v in shape:
             out |= sympy.sympify(v).free_symbols  # safe: SymPy objects

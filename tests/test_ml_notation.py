@@ -227,3 +227,12 @@ def test_a_function_at_another_point_is_not_its_value(tmp_path, capsys):
 def test_adversarial_round(claim, given, allowed):
     v = check(claim, given)
     assert v.status in allowed, v
+
+
+def test_an_index_range_for_the_claim_does_not_fix_a_bare_sum():
+    """1 ≤ i ≤ q says where i runs, not that the definition's bare Σ_j stops at some other K."""
+    given = [r"y_i = \frac{e^{o_i}}{\sum_j e^{o_j}}"]
+    v = check(r"\sum_{k=2}^q y_k = 1 - y_1", given, [r"1 \leq i \leq q"])
+    assert v.status in ("proved", "verified", "unknown"), v
+    v = check(r"\sum_{k=2}^q y_k = 1 + y_1", given, [r"1 \leq i \leq q"])
+    assert v.status == "refuted", v
