@@ -236,3 +236,12 @@ def test_an_index_range_for_the_claim_does_not_fix_a_bare_sum():
     assert v.status in ("proved", "verified", "unknown"), v
     v = check(r"\sum_{k=2}^q y_k = 1 + y_1", given, [r"1 \leq i \leq q"])
     assert v.status == "refuted", v
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\tanh'(x) = 1 - \tanh^2(x)", "proved"),
+    (r"\tanh'(x) = 1 + \tanh^2(x)", "refuted"),
+    (r"\text{tanh}'(x) = 1 - \text{tanh}^2(x)", "proved"),
+])
+def test_a_prime_on_a_function_command(claim, status):
+    assert check(claim).status == status

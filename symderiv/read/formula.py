@@ -84,6 +84,7 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
         raise LatexError(f"notation must be a Notation, got {type(notation).__name__}")
     text = as_text(latex)
     screen(text)
+    text = _PRIMED_CMD.sub(lambda m: "\\text{" + m.group(1) + "}", text)   # \tanh'(x)
     text, point_free = _point_free(text, notation)
     if point_free:
         f = read_formula(text, notation)
@@ -122,6 +123,8 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
                    positive=tuple(dict.fromkeys(r.positive)))
 
 
+# a known function's command with a prime (\tanh'(x)): the same as \text{tanh}'(x)
+_PRIMED_CMD = re.compile(r"\\(tanh|sinh|cosh|sin|cos|exp|log|ln)(?![A-Za-z])(?=\s*')")
 _PRIMED = re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z])\s*'(?!\s*(?:\(|\\left\b))")
 _POINT_FUNCTIONS = {"sigma", "sigmoid", "tanh", "relu", "ReLU", "softplus"}
 
