@@ -245,3 +245,29 @@ def test_an_index_range_for_the_claim_does_not_fix_a_bare_sum():
 ])
 def test_a_prime_on_a_function_command(claim, status):
     assert check(claim).status == status
+
+
+# -- cases on the sign of a value ---------------------------------------------------------------
+@pytest.mark.parametrize("claim,status", [
+    (r"\text{ReLU}'(x) = \begin{cases} 1 & \text{if } x > 0 \\ 0 & \text{if } x \leq 0 \end{cases}",
+     "proved"),          # for x ≠ 0: at the kink the sides differ, said so
+    (r"\text{ReLU}'(x) = \begin{cases} 0 & \text{if } x > 0 \\ 1 & \text{if } x \leq 0 \end{cases}",
+     "refuted"),         # x = 1
+    (r"\left|x\right| = \begin{cases} x & \text{if } x \geq 0 \\ -x & \text{otherwise} \end{cases}",
+     "proved"),
+    (r"\sigma(x) = \begin{cases} 1 & x > 0 \\ 0 & x \leq 0 \end{cases}", "refuted"),
+    (r"\log(x) = \begin{cases} 1 & \text{if } x > 0 \\ 0 & \text{if } x \leq 0 \end{cases}",
+     "refuted"),         # at x = 1 (x = -1 is outside the logarithm's domain)
+])
+def test_cases_on_a_sign(claim, status):
+    v = check(claim)
+    assert v.status == status, v
+    if claim.startswith(r"\text{ReLU}'") and status == "proved":
+        assert any("neq 0" in c for c in v.conditions) and "x = 0" in v.reason
+
+
+def test_cases_on_a_sign_independently():
+    x = sympy.Symbol("x")
+    relu = sympy.Max(0, x)
+    for point, want in ((sympy.Rational(3, 2), 1), (-sympy.Rational(1, 2), 0)):
+        assert sympy.diff(relu, x).subs(x, point) == want

@@ -118,6 +118,29 @@ def condition(r: "Reader", a: int, b: int, allow_eq: bool):
     return sympy.Ne(lhs, rhs) if kind == "!=" else sympy.Eq(lhs, rhs)
 
 
+_INEQUALITIES = {"<": sympy.StrictLessThan, ">": sympy.StrictGreaterThan,
+                 "<=": sympy.LessThan, ">=": sympy.GreaterThan,
+                 "\\lt": sympy.StrictLessThan, "\\gt": sympy.StrictGreaterThan,
+                 "\\le": sympy.LessThan, "\\leq": sympy.LessThan, "\\leqslant": sympy.LessThan,
+                 "\\ge": sympy.GreaterThan, "\\geq": sympy.GreaterThan,
+                 "\\geqslant": sympy.GreaterThan}
+
+
+def real_condition(r: "Reader", a: int, b: int):
+    """``\\text{if } x > 0``, ``x \\leq 0``: a case condition on a value (an inequality between
+    two expressions, after words such as 'if'), or None."""
+    a, b = r.strip(a, b)
+    while a < b and r.toks[a].kind in ("word", "text") and \
+            r.toks[a].text.strip().lower() in _COND_WORDS:
+        a = r.nx(a + 1, b)
+    rels = [(p, *got) for p in r.top_level(a, b) for got in [_relation_at(r, p, b)] if got]
+    if len(rels) != 1 or rels[0][1] not in _INEQUALITIES:
+        return None
+    p, kind, after = rels[0]
+    left, right = r.expr(a, p, "condition"), r.expr(*r.strip(after, b), "condition")
+    return _INEQUALITIES[kind](left, right)
+
+
 def _declaration(r: "Reader", a: int, b: int, names: list[str]):
     """``W \\in \\mathbb{R}^{m \\times n}``, ``i \\in \\{1, \\dots, K\\}``."""
     at = next(p for p in r.top_level(a, b) if r.is_cmd(p, {"in"}))

@@ -9,7 +9,7 @@ from sympy import ImmutableMatrix, Indexed, Integer
 
 from symderiv.notation import index
 
-from .clauses import condition
+from .clauses import condition, real_condition
 from .scan import ELLIPSIS_CMDS
 from .values import is_matrix
 
@@ -88,6 +88,8 @@ class EnvRules:
                 cond = sympy.true
             else:
                 cond = condition(self, c1, c2, allow_eq=True)
+                if cond is None:
+                    cond = real_condition(self, c1, c2)   # \text{if } x > 0
                 if cond is None:
                     raise self.err(f"cannot read the condition {self.src(c1, c2)!r}", c1,
                                    "write a condition such as i = j, i \\neq j or \\text{otherwise}")

@@ -281,8 +281,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             if name is not None and name not in defined else []
 
         def entries_written(nm: str) -> bool:
-            """y_i (or a_{2,i} for a_2) written in the section: entries used on their own."""
+            """y_i (or a_{2,i} for a_2) written in the section: entries used on their own —
+            up to where the text defines y_j anew (``P(z = j) = y_j = ...`` is another y)."""
             math = math_between(section_start(here), section_start(here, after=True))
+            again = re.search(r"(?<![A-Za-z\\])" + re.escape(nm) + r"\}?\s*_\s*\{?\s*\w+\s*\}?"
+                              r"\s*(=|\\coloneqq|:=)(?!=)", math)
+            if again:
+                math = math[:again.start()]
             if re.search(r"(?<![A-Za-z\\])" + re.escape(nm) + r"\}?\s*_", math):
                 return True
             m = re.fullmatch(r"([A-Za-z])_\{?(\w+)\}?", nm)

@@ -142,6 +142,9 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     """
     if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
         ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))
+    cases = _decide_cases(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
+    if cases is not None:
+        return cases
     v = _decide_core(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
     hyperbolic = any(isinstance(e, sympy.Basic) and e.has(*_HYPERBOLIC)
                      for e in (lhs, rhs) + tuple(d.rhs for d in ctx.definitions))
@@ -158,6 +161,76 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
                               f"{', '.join(_cond_str(c) for c in odd)}, which the engine "
                               "cannot impose on a counterexample")
     return v
+
+
+def _case_variable(lhs, rhs):
+    """The one real variable x that the cases of a Piecewise compare with 0 (``1 if x > 0``),
+    or None (no such cases, or conditions of another form)."""
+    found = set()
+    for e in (lhs, rhs):
+        if not isinstance(e, sympy.Basic):
+            continue
+        for pw in e.atoms(sympy.Piecewise):
+            for _, c in pw.args:
+                if c is sympy.true:
+                    continue
+                if not isinstance(c, sympy.core.relational.Relational) or \
+                        isinstance(c, (sympy.Eq, sympy.Ne)) or c.rhs != 0:
+                    return None
+                if not (isinstance(c.lhs, (Symbol, Indexed)) and not c.lhs.is_integer):
+                    return None
+                found.add(c.lhs)
+    return found.pop() if len(found) == 1 else None
+
+
+def _decide_cases(lhs, rhs, ctx: Context, **kw) -> Verdict | None:
+    """Cases on the sign of one real variable (``ReLU'(x) = 1 if x > 0, 0 if x ≤ 0``): decided
+    for x > 0 and for x < 0 apart, and at x = 0 (a kink: where the sides differ only there, the
+    claim holds for x ≠ 0, said so).  Only "proved" comes from here: a refutation through a
+    case would need a counterexample on the right side of 0, so it is left unknown."""
+    x = _case_variable(lhs, rhs)
+    if x is None:
+        return None
+    d = sympy.Symbol("x_pos", positive=True)
+    sides = []
+    for sign, said in ((1, "x > 0"), (-1, "x < 0")):
+        sub = {x: sign * d}
+        a = sympy.sympify(lhs).xreplace(sub)  # safe: SymPy objects
+        b = sympy.sympify(rhs).xreplace(sub)  # safe: SymPy objects
+        if a.has(sympy.Piecewise) or b.has(sympy.Piecewise):
+            return Verdict("unknown", "cases", reason=f"the cases for {said} could not be "
+                           "separated")
+        sides.append((said.replace("x", _cond_str(x)), _decide_core(a, b, ctx, **kw)))
+    for sign in (sympy.S.One, sympy.S.NegativeOne):   # x = ±1: a point inside one case
+        a = sympy.sympify(lhs).xreplace({x: sign})  # safe: SymPy objects
+        b = sympy.sympify(rhs).xreplace({x: sign})  # safe: SymPy objects
+        gap = sympy.simplify(a - b)
+        written = [sympy.sympify(p).xreplace({x: sign}) for p in ctx.positive]  # safe: SymPy
+        if not all(w.is_number and w.is_positive for w in written):
+            continue   # outside what the formula's logarithms allow
+        if not a.has(sympy.Piecewise) and not b.has(sympy.Piecewise) and gap.is_number and \
+                gap.is_zero is False and not (a.free_symbols | b.free_symbols) and \
+                a.is_extended_real and b.is_extended_real:
+            return Verdict("refuted", "cases: the sides at a point of the case, exactly",
+                           counterexample=Counterexample(0, (), ((_cond_str(x), str(sign)),),
+                                                         _tex(a), _tex(b)),
+                           reason="the two sides differ at the counterexample")
+    if not all(v.status == "proved" for _, v in sides):
+        said = "; ".join(f"for {c}: {v.status}" + (f" ({v.reason})" if v.reason else "")
+                         for c, v in sides)
+        return Verdict("unknown", "cases", reason=f"decided case by case: {said}")
+    at0 = _decide_core(sympy.sympify(lhs).xreplace({x: 0}),  # safe: SymPy objects
+                       sympy.sympify(rhs).xreplace({x: 0}), ctx, **kw)  # safe: SymPy objects
+    conds = tuple(dict.fromkeys(c for _, v in sides for c in v.conditions))
+    if at0.status == "proved":
+        return Verdict("proved", f"cases: proved for {_cond_str(x)} > 0, {_cond_str(x)} < 0 "
+                       f"and at {_cond_str(x)} = 0", conditions=conds)
+    return Verdict("proved", f"cases: proved for {_cond_str(x)} > 0 and {_cond_str(x)} < 0",
+                   conditions=conds + (f"{_cond_str(x)} \\neq 0",),
+                   reason=f"holds for {_cond_str(x)} ≠ 0; at {_cond_str(x)} = 0 (where a kink "
+                          "has no derivative) the sides are "
+                          + ("different" if at0.status == "refuted" else "not compared") +
+                          ": a convention there")
 
 
 def _decide_core(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT_SIZES,
