@@ -271,3 +271,11 @@ def test_cases_on_a_sign_independently():
     relu = sympy.Max(0, x)
     for point, want in ((sympy.Rational(3, 2), 1), (-sympy.Rational(1, 2), 0)):
         assert sympy.diff(relu, x).subs(x, point) == want
+
+
+def test_a_declaration_of_a_layer_vector_names_it_not_its_letter():
+    from symderiv.read import Notation, read_formula
+    (decl,) = read_formula(r"b_1 \in \mathbb{R}^{500}", Notation()).declarations
+    assert decl.names == ("b_{1}",)
+    (decl,) = read_formula(r"x, b \in \mathbb{R}^{n}", Notation()).declarations
+    assert decl.names == ("x", "b")

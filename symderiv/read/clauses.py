@@ -141,6 +141,14 @@ def real_condition(r: "Reader", a: int, b: int):
     return _INEQUALITIES[kind](left, right)
 
 
+def declared_name(obj) -> str:
+    """The name a declaration is about: ``W_1 \\in \\mathbb{R}^{2 \\times 500}`` declares the layer
+    matrix W_{1} (as vector notation names it), never W itself."""
+    if isinstance(obj, sympy.Indexed) and all(i.is_Integer for i in obj.indices):
+        return f"{base_name(obj)}_{{{','.join(str(i) for i in obj.indices)}}}"
+    return base_name(obj)
+
+
 def _declaration(r: "Reader", a: int, b: int, names: list[str]):
     """``W \\in \\mathbb{R}^{m \\times n}``, ``i \\in \\{1, \\dots, K\\}``."""
     at = next(p for p in r.top_level(a, b) if r.is_cmd(p, {"in"}))
@@ -151,7 +159,7 @@ def _declaration(r: "Reader", a: int, b: int, names: list[str]):
     if obj is None or not isinstance(obj, (Symbol, sympy.Indexed, sympy.IndexedBase)):
         raise r.err(f"cannot read {r.src(*left)!r} as a name", left[0],
                     "declare one name or a list of names: x, b \\in \\mathbb{R}^n")
-    names = names + [base_name(obj)]
+    names = names + [declared_name(obj)]
     s, e = r.strip(at + 1, b)
     if s >= e:
         raise r.err("\\in without a set after it", at, "write e.g. \\in \\mathbb{R}^{n}")

@@ -18,7 +18,7 @@ from symderiv.notation import base_name
 from symderiv.printer import to_latex
 
 from .clauses import (_declaration, _index_range, _relation_at, _single_name,
-                      _trailing_condition, condition)
+                      _trailing_condition, condition, declared_name)
 from .matrices import ALIGN_ENVS
 from .model import MAX_ALTERNATIVES, MAX_DIGITS, Formula, LatexError, Notation, Reading
 from .normalize import DEFAULT_CONFIG, as_text, match_brackets, screen, tokenize
@@ -190,7 +190,7 @@ def _read_once(text, toks, match, dropped, notation, choices):
             for ps, pe in pending:
                 nm = _single_name(r, ps, pe)
                 obj = r.expr(ps, pe, "name")
-                names.append(nm if nm else base_name(obj))
+                names.append(nm if nm else declared_name(obj))
             pending = []
             declarations.append(_declaration(r, s, e, names))
             continue
