@@ -279,3 +279,36 @@ def test_a_declaration_of_a_layer_vector_names_it_not_its_letter():
     assert decl.names == ("b_{1}",)
     (decl,) = read_formula(r"x, b \in \mathbb{R}^{n}", Notation()).declarations
     assert decl.names == ("x", "b")
+
+
+@pytest.mark.parametrize("claim,given,status", [
+    # two primes are the second derivative (they were once read as one)
+    (r"f''(x) = 6x", [r"f(x) = x^3"], "proved"),
+    (r"f''(x) = 3x^2", [r"f(x) = x^3"], "refuted"),
+    (r"f^{''}(x) = 6x", [r"f(x) = x^3"], "proved"),
+    (r"\sigma''(x) = \sigma'(x)", [], "refuted"),
+    (r"\sin''(x) = \cos(x)", [], "refuted"),
+    (r"\cos''(x) = -\cos(x)", [], "proved"),
+])
+def test_primes_are_counted(claim, given, status):
+    assert check(claim, given).status == status
+
+
+def test_primes_independently():
+    x = sympy.Symbol("x")
+    assert sympy.diff(x ** 3, x, 2) == 6 * x
+    assert sympy.diff(sympy.cos(x), x, 2) == -sympy.cos(x)
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{d}{dx}\text{ReLU}(x) = \begin{cases} 1 & \text{if } x > 0 \\ 0 & \text{if } x \leq 0"
+     r" \end{cases}", "proved"),
+    (r"\frac{d}{dx}\text{ReLU}(x) = \begin{cases} 0 & \text{if } x > 0 \\ 1 & \text{if } x \leq 0"
+     r" \end{cases}", "refuted"),
+    (r"\frac{d}{dx}\left|x\right| = \begin{cases} 1 & \text{if } x > 0 \\ 1 & \text{if } x < 0"
+     r" \end{cases}", "unknown"),      # not decided, never an internal error
+])
+def test_cases_of_a_derivative(claim, status):
+    v = check(claim)
+    assert v.status == status, v
+    assert "internal error" not in (v.reason or "")

@@ -91,8 +91,8 @@ class NameRules:
                 raise self.err(f"a transpose of the layer-labelled {name}^{{{key}}} in vector "
                                "notation is not read yet", q,
                                "write the claim per entry, e.g. A^{[l]}_{ji} for the transpose")
-            if key in ("'", "\\prime", "''"):
-                prime = True
+            if key in ("'", "\\prime", "''", "\\prime\\prime"):
+                prime += 2 if key in ("''", "\\prime\\prime") else 1
             elif label is None and pw is None and name != "e" and (
                     self.is_label(a1, b1, key) or (sub_after and self.layer_letter(a1, b1))):
                 label = key          # A^{O}_i, z^{[L]}_j: a layer's name, not a power
@@ -106,7 +106,7 @@ class NameRules:
                 raise self.err("two superscripts on one name", q, "use braces, e.g. (x^{2})^{3}")
         base = name if label is None else f"{name}^{{{label}}}"
         if prime:
-            base += "'"
+            base += "'" * int(prime)
         obj = None
         suffix = ""
         if lx.sub is not None:

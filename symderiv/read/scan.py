@@ -41,7 +41,7 @@ class Lexeme:
     run: str = ""                 # a letter run (``xy``, ``NLL``, ``dA``) before it is typed
     sub: tuple | None = None      # (a, b) token slice of the subscript
     sups: list = field(default_factory=list)   # [(a, b, at)] superscripts in order
-    prime: bool = False
+    prime: int = 0          # how many primes: f'' is the second derivative
     call: bool = False            # a ( follows (after the scripts)
     extra: tuple = ()             # kind-specific slices
 
@@ -317,7 +317,7 @@ class PreLexer:
                 a1, b1, p = v.arg(q + 1, b, "superscript")
                 lx.sups.append((a1, b1, q))
             elif v.is_char(q, "'", b) and lx.sub is None and not lx.sups:
-                lx.prime = True
+                lx.prime += 1
                 p = q + 1
             else:
                 break

@@ -191,20 +191,36 @@ def _decide_cases(lhs, rhs, ctx: Context, **kw) -> Verdict | None:
     x = _case_variable(lhs, rhs)
     if x is None:
         return None
+    try:   # derivatives taken first (d/dx of ReLU is taken before x is given a sign)
+        lhs, rhs = calculus.to_leaves(lhs, ctx), calculus.to_leaves(rhs, ctx)
+    except CalculusError as err:
+        return Verdict("unknown", "cases", reason=f"unsupported: {err}")
+    if _case_variable(lhs, rhs) != x:
+        return None
     d = sympy.Symbol("x_pos", positive=True)
     sides = []
+    if lhs.has(sympy.Derivative) or rhs.has(sympy.Derivative):
+        return Verdict("unknown", "cases", reason="a derivative SymPy leaves unevaluated "
+                       "cannot be split into the cases")
     for sign, said in ((1, "x > 0"), (-1, "x < 0")):
         sub = {x: sign * d}
-        a = sympy.sympify(lhs).xreplace(sub)  # safe: SymPy objects
-        b = sympy.sympify(rhs).xreplace(sub)  # safe: SymPy objects
+        try:
+            a = sympy.sympify(lhs).xreplace(sub)  # safe: SymPy objects
+            b = sympy.sympify(rhs).xreplace(sub)  # safe: SymPy objects
+        except (TypeError, ValueError, ZeroDivisionError) as err:
+            return Verdict("unknown", "cases", reason=f"the cases for {said} could not be "
+                           f"separated ({type(err).__name__})")
         if a.has(sympy.Piecewise) or b.has(sympy.Piecewise):
             return Verdict("unknown", "cases", reason=f"the cases for {said} could not be "
                            "separated")
         sides.append((said.replace("x", _cond_str(x)), _decide_core(a, b, ctx, **kw)))
     for sign in (sympy.S.One, sympy.S.NegativeOne):   # x = ±1: a point inside one case
-        a = sympy.sympify(lhs).xreplace({x: sign})  # safe: SymPy objects
-        b = sympy.sympify(rhs).xreplace({x: sign})  # safe: SymPy objects
-        gap = sympy.simplify(a - b)
+        try:
+            a = sympy.sympify(lhs).xreplace({x: sign})  # safe: SymPy objects
+            b = sympy.sympify(rhs).xreplace({x: sign})  # safe: SymPy objects
+            gap = sympy.simplify(a - b)
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue   # no case covers the point
         written = [sympy.sympify(p).xreplace({x: sign}) for p in ctx.positive]  # safe: SymPy
         if not all(w.is_number and w.is_positive for w in written):
             continue   # outside what the formula's logarithms allow
@@ -219,8 +235,11 @@ def _decide_cases(lhs, rhs, ctx: Context, **kw) -> Verdict | None:
         said = "; ".join(f"for {c}: {v.status}" + (f" ({v.reason})" if v.reason else "")
                          for c, v in sides)
         return Verdict("unknown", "cases", reason=f"decided case by case: {said}")
-    at0 = _decide_core(sympy.sympify(lhs).xreplace({x: 0}),  # safe: SymPy objects
-                       sympy.sympify(rhs).xreplace({x: 0}), ctx, **kw)  # safe: SymPy objects
+    try:
+        at0 = _decide_core(sympy.sympify(lhs).xreplace({x: 0}),  # safe: SymPy objects
+                           sympy.sympify(rhs).xreplace({x: 0}), ctx, **kw)  # safe: SymPy objects
+    except (TypeError, ValueError, ZeroDivisionError):
+        at0 = Verdict("unknown", "cases", reason="no case covers x = 0")
     conds = tuple(dict.fromkeys(c for _, v in sides for c in v.conditions))
     if at0.status == "proved":
         return Verdict("proved", f"cases: proved for {_cond_str(x)} > 0, {_cond_str(x)} < 0 "

@@ -141,8 +141,9 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                 eb = _explicit(rhs, ctx, {s: sv[str(s)] for s in size_syms}, env)
             except (CalculusError, TypeError, ValueError):
                 return None
-            if sympy.Tuple(ea, eb).atoms(sympy.core.function.AppliedUndef):
-                return None   # f'(·) of an undefined f has no value at any point
+            if sympy.Tuple(ea, eb).atoms(sympy.core.function.AppliedUndef) or \
+                    sympy.Tuple(ea, eb).has(sympy.Derivative):
+                return None   # f'(·) of an undefined f, d|x|/dx left unevaluated: no value
             # what is differentiated, written out: its logarithms bound the domain too
             # (d/dx log(-x) is 1/x, but only where -x > 0)
             try:
