@@ -81,7 +81,7 @@ def test_point_free(claim, given, status):
     v = check(claim, given)
     assert v.status == status, v
     if claim.startswith("s'"):
-        assert any("without their argument" in d for r in v.readings for d in r.doubts)
+        assert any("without its argument" in d for r in v.readings for d in r.doubts)
 
 
 def test_point_free_false_independently():
@@ -312,3 +312,52 @@ def test_cases_of_a_derivative(claim, status):
     v = check(claim)
     assert v.status == status, v
     assert "internal error" not in (v.reason or "")
+
+
+@pytest.mark.parametrize("claim,status", [
+    # a function written bare beside its application: read at the same argument
+    (r"\sigma'(x) = \sigma(1 - \sigma)", "proved"),
+    (r"\frac{d}{dx}\sigma(x) = \sigma(1-\sigma)", "proved"),
+    (r"\sigma'(x) = \sigma(x)(1-\sigma)", "proved"),
+    (r"\sigma'(x) = \sigma(1 + \sigma)", "unknown"),      # false, but through a doubt
+    (r"\sin^{\prime}(x) = \cos(x)", "proved"),
+    (r"\sin^{\prime\prime}(x) = -\sin(x)", "proved"),
+])
+def test_a_function_written_bare_beside_its_application(claim, status):
+    assert check(claim).status == status
+
+
+def test_a_variance_is_not_the_sigmoid():
+    """σ² + ε under a square root is a variance: never read as the sigmoid of something."""
+    from symderiv.read import Notation, read_formula
+    f = read_formula(r"\hat{x}_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}", Notation())
+    assert not f.parts[1].atoms(sympy.core.function.AppliedUndef)
+    assert not any("without its argument" in d for r in f.readings for d in r.doubts)
+
+
+@pytest.mark.parametrize("claim,allowed", [
+    (r"\sqrt{x}^2 = \left|x\right|", ("proved", "verified", "unknown")),   # x ≥ 0 where √x is
+    (r"\sqrt{x}^2 = -x", ("refuted",)),                                   # at x = 1
+    (r"\sin^{(2)}(x) = -\sin(x)", ("proved",)),                           # f^{(2)} = f''
+    (r"\sin^{(2)}(x) = \sin(x)", ("refuted",)),
+    # false, but the only point the cases give (x = 1) is the kink: no counterexample there
+    (r"\frac{d}{dx}\text{ReLU}(x-1) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise}"
+     r" \end{cases}", ("unknown", "refuted")),
+])
+def test_adversarial_round_4(claim, allowed):
+    v = check(claim)
+    assert v.status in allowed, v
+    if v.status == "refuted" and "ReLU" in claim:
+        assert "x = 1:" not in str(v.counterexample)
+
+
+def test_a_correction_in_a_later_part(tmp_path, capsys):
+    """'# Question' and '# Answer' are parts; the answer's correction of the question's σ still
+    corrects it: the derived claim depends on which σ is meant, so it is never refuted."""
+    got = audit(tmp_path, capsys, "# Question\n\nI define the sigmoid as $\\sigma(x) = "
+                "\\frac{1}{1+e^{x}}$. Then\n\n$$\\sigma'(x) = \\sigma(x)(1-\\sigma(x))$$\n\n"
+                "# Answer\n\nThe definition above is mistaken and should be corrected as "
+                "below:\n\n$$\\sigma(x) = \\frac{1}{1+e^{-x}}$$\n")
+    derived = next(r for r in got if r["latex"].startswith("\\sigma'"))
+    assert derived["verdict"] == "unknown", derived
+    assert next(r for r in got if "e^{-x}" in r["latex"])["verdict"] == "adopted"

@@ -216,6 +216,7 @@ class DerivRules:
             b = self.expr(*base, "base of the logarithm") if base else None
             obj = sympy.log(arg, b) if b is not None and b != sympy.E else sympy.log(arg)
         elif name == "sqrt":
+            self.positive.append(arg)   # (√x)² = x only where x ≥ 0: kept away from 0 too
             obj = sympy.sqrt(arg) if root is None else sympy.root(
                 arg, self.expr(*root, "root"))
         elif name in ("max", "min"):

@@ -84,6 +84,8 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
         raise LatexError(f"notation must be a Notation, got {type(notation).__name__}")
     text = as_text(latex)
     screen(text)
+    text = _PRIME_SUP.sub(lambda m: "'" * m.group(0).count("prime"), text)   # f^{\prime}
+    text = _ORDER_SUP.sub(lambda m: "'" * int(m.group(1)), text)   # f^{(2)}(x) = f''(x)
     text = _PRIMED_CMD.sub(lambda m: "\\text{" + m.group(1) + "}", text)   # \tanh'(x)
     text, point_free = _point_free(text, notation)
     if point_free:
@@ -124,35 +126,65 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
 
 
 # a known function's command with a prime (\tanh'(x)): the same as \text{tanh}'(x)
-_PRIMED_CMD = re.compile(r"\\(tanh|sinh|cosh|sin|cos|exp|log|ln)(?![A-Za-z])(?=\s*')")
-_PRIMED = re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z])\s*'(?!\s*(?:\(|\\left\b))")
+_PRIMED_CMD = re.compile(r"\\(tanh|sinh|cosh|sin|cos|exp)(?![A-Za-z])(?=\s*('|\^\s*\{?\s*\\prime))")
+# f^{(2)}(x), \sin^{(3)}(x): the n-th derivative (n ≤ 4), before an argument list
+_ORDER_SUP = re.compile(r"\^\s*\{\s*\(\s*([1-4])\s*\)\s*\}(?=\s*(\(|\\left\())")
+_PRIME_SUP = re.compile(r"\^\s*(\{\s*(\\prime\s*)+\}|\\prime(?![A-Za-z]))")
+_PRIMED_ANY = re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z])\s*'")
 _POINT_FUNCTIONS = {"sigma", "sigmoid", "tanh", "relu", "ReLU", "softplus"}
 
 
 def _point_free(text: str, notation: Notation) -> tuple[str, str | None]:
-    r"""``s' = s(1-s)``, ``\sigma' = \sigma(1 - \sigma)``: a function and its derivative
-    written without their argument (an identity of functions).  Read at one point x: every
-    occurrence applied to x, with the doubt said.  Only for a name the text or the catalogue
-    knows as a function, and only where it is never applied to something else."""
-    m = _PRIMED.search(text)
-    if m is None:
+    r"""``s' = s(1-s)``, ``\sigma' = \sigma(1 - \sigma)``, ``\sigma'(x) = \sigma(1 - \sigma)``:
+    a function written without its argument, as a value, beside its derivative.  Read at one
+    point: the bare occurrences applied to the argument the formula writes elsewhere (x), or
+    to a fresh one, with the doubt said.  Only for a name the text or the catalogue knows as a
+    function, written with a prime somewhere, and applied to at most one argument."""
+    known = set(notation.functions) | _POINT_FUNCTIONS
+    names = [m.group(1) for m in _PRIMED_ANY.finditer(text)]
+    names += [m.group(1) for m in re.finditer(r"(\\[A-Za-z]+)(?![A-Za-z])", text)
+              if m.group(1).lstrip("\\") in _POINT_FUNCTIONS]
+    name = next((n for n in names if n.lstrip("\\") in known), None)
+    if name is None:
         return text, None
-    name = m.group(1)
     bare = name.lstrip("\\")
-    if bare not in notation.functions and bare not in _POINT_FUNCTIONS:
-        return text, None
-    token = re.escape(name) + (r"(?![A-Za-z])" if name.startswith("\\") else r"(?![A-Za-z])")
-    token = (r"(?<![A-Za-z\\])" if not name.startswith("\\") else "") + token
-    for call in re.finditer(token + r"\s*'*\s*\(([^()]*)\)", text):
-        if not re.search(token, call.group(1)):
-            return text, None   # s(x) written: applied, not a value
+    token = (r"(?<![A-Za-z\\])" if not name.startswith("\\") else "") + re.escape(name) + \
+        r"(?![A-Za-z])(\s*'+)?"
+    spots, args = [], set()
+    for occ in re.finditer(token, text):
+        q = occ.end()
+        while q < len(text) and text[q] == " ":
+            q += 1
+        content = _group(text, q) if q < len(text) and text[q] == "(" else None
+        if content is not None and not re.search(re.escape(name) + r"(?![A-Za-z])", content):
+            args.add(" ".join(content.split()))   # applied: σ'(x), s(x)
+        else:
+            spots.append(occ)                       # a value: σ, σ', σ(1 - σ)
+    primed = any(occ.group(1) for occ in re.finditer(token, text))
+    if not spots or len(args) > 1 or not (primed or args):
+        return text, None   # σ² of a variance, never applied nor differentiated: a value
     letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", text))
-    point = next((v for v in "xuvtw" if v not in letters), None)
+    point = args.pop() if args else next((v for v in "xuvtw" if v not in letters), None)
     if point is None:
         return text, None
-    new = re.sub(token + r"(\s*'+)?", lambda g: g.group(0).replace(" ", "") + f"({point})", text)
-    return new, (f"{bare} and {bare}' written without their argument: read as functions of "
-                 f"one argument {point}, at the same point")
+    out, last = [], 0
+    for occ in spots:
+        out.append(text[last:occ.end()].rstrip() if occ.group(1) else text[last:occ.end()])
+        out.append(f"({point})")
+        last = occ.end()
+    out.append(text[last:])
+    return "".join(out), (f"{bare} written without its argument: read as {bare}({point}) "
+                          "at the same point as the rest of the formula")
+
+
+def _group(text: str, q: int) -> str | None:
+    """The text inside the parentheses opening at *q* (balanced), or None."""
+    depth = 0
+    for r in range(q, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[r], 0)
+        if depth == 0:
+            return text[q + 1:r]
+    return None
 
 
 def _read_once(text, toks, match, dropped, notation, choices):

@@ -135,6 +135,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     grads: dict[str, int] = {}   # the loss of dZ = ∂L/∂Z definitions → the line
     parts = _parts(text)
     part = 0
+    prior: dict[str, tuple[str, int]] = {}   # definitions of the earlier parts: (text, line)
     for n, spec in enumerate(specs):
         now = sum(h <= spec.line for h in parts)
         if now != part:
@@ -145,6 +146,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             spans += [(name, line0, start, len(out)) for name, (line0, start) in opaque.items()]
             earlier = {name: line0 for name, (line0, _) in opaque.items()}
             earlier.update(placed)
+            prior.update({nm: (by_doc[nm][0], placed[nm]) for nm in by_doc if nm in placed})
             opaque.clear()
             doc_given, by_doc, grads = (), {}, {}
             defined = {_name_of_given(g, notation) for g in stated}
@@ -212,6 +214,12 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             assumed.append((spec.latex, _section_end(text, offsets[n])))
             out.append(replace(spec, kind="assumption"))
             continue
+        if name is not None and name not in by_doc and name in prior and _corrects(text, here):
+            # a correction in a later part ("# Answer") of a definition of an earlier one
+            by_doc[name], placed[name] = (prior[name][0], False), prior.pop(name)[1]
+            doc_given += (by_doc[name][0],)
+            opaque.pop(name, None)
+            defined.add(name)
         if name is not None and name not in defined and here >= 0 and _denied(text, here):
             # "... = ... is false": a claim the text rejects, not a definition; its name has
             # no definition of its own here, so it is never refuted with that name left free

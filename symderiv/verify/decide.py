@@ -224,6 +224,10 @@ def _decide_cases(lhs, rhs, ctx: Context, **kw) -> Verdict | None:
         written = [sympy.sympify(p).xreplace({x: sign}) for p in ctx.positive]  # safe: SymPy
         if not all(w.is_number and w.is_positive for w in written):
             continue   # outside what the formula's logarithms allow
+        kinks = [k.args[0].xreplace({x: sign}) for e in (lhs, rhs) if isinstance(e, sympy.Basic)
+                 for k in e.atoms(sympy.Heaviside, sympy.DiracDelta, sympy.sign)]
+        if any(not (k.is_number and k.is_zero is False) for k in kinks):
+            continue   # a kink at the point (ReLU'(x - 1) at x = 1): no value there
         if not a.has(sympy.Piecewise) and not b.has(sympy.Piecewise) and gap.is_number and \
                 gap.is_zero is False and not (a.free_symbols | b.free_symbols) and \
                 a.is_extended_real and b.is_extended_real:
