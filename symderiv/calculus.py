@@ -26,7 +26,7 @@ from sympy import (Add, Expr, Indexed, IndexedBase, KroneckerDelta, Mul, Pow, Su
                    Symbol, exp, log)
 
 from .logarithms import expand_logs
-from .notation import (Context, Partial, SymderivError, base_name, fresh_index, index,
+from .notation import (Context, Partial, rebuild, SymderivError, base_name, fresh_index, index,
                        rename_bound, substitute)
 
 __all__ = [
@@ -41,22 +41,8 @@ class CalculusError(NotImplementedError, SymderivError):
 
 
 # ---------------------------------------------------------------------------------------
-# walking expressions without entering opaque derivative nodes
-def _map(expr, fn, *, into_partials=False):
-    """Rebuild *expr* bottom-up applying *fn*; Partial nodes are left alone unless asked."""
-    if not isinstance(expr, sympy.Basic):
-        return expr
-    if isinstance(expr, Partial) and not into_partials:
-        return fn(expr)
-    if not expr.args or isinstance(expr, (Indexed, IndexedBase, Symbol)):
-        return fn(expr)
-    args = [_map(a, fn, into_partials=into_partials) for a in expr.args]
-    if any(a is not b for a, b in zip(args, expr.args)):
-        if isinstance(expr, (Sum, sympy.Product)):
-            expr = type(expr)(args[0], *expr.limits)
-        else:
-            expr = expr.func(*args)
-    return fn(expr)
+# walking expressions without entering opaque derivative nodes (notation.rebuild)
+_map = rebuild
 
 
 def bound_symbols(expr) -> set:

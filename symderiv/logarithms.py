@@ -10,24 +10,9 @@ from __future__ import annotations
 import sympy
 from sympy import Add, Expr, Indexed, Mul, Pow, Sum, Symbol, exp, log
 
-from .notation import Partial
+from .notation import Partial, rebuild as _map
 
 __all__ = ["expand_logs"]
-
-
-def _map(expr, fn):
-    """Rebuild *expr* bottom-up applying *fn*; Partial nodes are left alone."""
-    if not isinstance(expr, sympy.Basic):
-        return expr
-    if isinstance(expr, Partial) or not expr.args or isinstance(expr, (Indexed, Symbol)):
-        return fn(expr)
-    args = [_map(a, fn) for a in expr.args]
-    if any(a is not b for a, b in zip(args, expr.args)):
-        if isinstance(expr, (Sum, sympy.Product)):
-            expr = type(expr)(args[0], *expr.limits)
-        else:
-            expr = expr.func(*args)
-    return fn(expr)
 
 
 def _positive(e, pos: frozenset = frozenset()) -> bool:

@@ -196,6 +196,23 @@ def _bottom_up(expr, fn):
     return fn(expr)
 
 
+def rebuild(expr, fn, *, into_partials=False):
+    """Rebuild *expr* bottom-up applying *fn*; Partial nodes are left alone unless asked."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    if isinstance(expr, Partial) and not into_partials:
+        return fn(expr)
+    if not expr.args or isinstance(expr, (Indexed, IndexedBase, Symbol)):
+        return fn(expr)
+    args = [rebuild(a, fn, into_partials=into_partials) for a in expr.args]
+    if any(a is not b for a, b in zip(args, expr.args)):
+        if isinstance(expr, (sympy.Sum, sympy.Product)):
+            expr = type(expr)(args[0], *expr.limits)
+        else:
+            expr = expr.func(*args)
+    return fn(expr)
+
+
 def fresh_index(like: Symbol, avoid: set) -> Symbol:
     """An index symbol named after *like* that is not in *avoid*."""
     names = {str(s) for s in avoid}

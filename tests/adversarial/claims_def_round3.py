@@ -1,6 +1,6 @@
 """Claims with hand-written SymPy encodings of their truth."""
 import sympy as sp
-from truth_lib import check, rat, pos, sig, relu, H, R
+from tests.adversarial.truth_lib_round3 import check, rat, pos, sig, relu, H, R
 
 x, y, u, v, a, b = sp.symbols('x y u v a b', real=True)
 E, L_ = sp.exp, sp.log
