@@ -361,3 +361,10 @@ def test_a_correction_in_a_later_part(tmp_path, capsys):
     derived = next(r for r in got if r["latex"].startswith("\\sigma'"))
     assert derived["verdict"] == "unknown", derived
     assert next(r for r in got if "e^{-x}" in r["latex"])["verdict"] == "adopted"
+
+
+def test_a_written_range_in_a_definition_is_not_overridden_by_the_claim():
+    """Σ_{k=1}^{K} written in the definition: a claim summing to N does not change K; the claim
+    is undecided (N = K or not), never read with N as the definitions' size."""
+    v = check(r"\sum_{j=1}^{N} y_j = 1", [r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}"])
+    assert v.status == "unknown" and "N = K" in v.reason, v

@@ -94,8 +94,11 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation(),
     default = (sympy.Integer(notation.lower), notation.size_symbol + notation.lower - 1)
     if len(limits) > 1:   # bare sums run over the default range: they follow the written one
         limits.discard(default)
-    if limits <= {default}:
-        # only a sum over a whole range (from 0 or 1): Σ_{k=2}^{q} is a partial sum
+    written = any(re.search(r"\\sum\s*(\\limits)?\s*_\s*\{[^{}]*=[^{}]*\}\s*\^", t)
+                  for t in given)
+    if limits <= {default} and not written:
+        # the definitions' sums are all bare (\sum_j): they follow the claim's range, if it
+        # sums over a whole one (from 0 or 1; Σ_{k=2}^{q} is a partial sum)
         limits |= {(lo, hi) for lo, hi in mine if lo in (0, 1)}
         if len(limits) > 1:
             limits.discard(default)
