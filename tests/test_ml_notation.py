@@ -3,24 +3,16 @@ subscripts (L_{CE}), catalogue functions (ReLU, softmax(v)_j), point-free identi
 (s' = s(1 - s)), functions of entries, bare sums beside written ranges, joined equations, chains
 that name several things, and texts that collect several notebooks.  Each case is labelled by
 hand and re-derived in SymPy where it is a claim."""
-import json
 
 import pytest
 import sympy
 
 from symderiv import check
-from symderiv.cli import main
 from symderiv.read.display import split_display
+from tests.test_document_soundness import audit   # the audit of a document as JSON
 
 SIGMOID_S = r"s(x) = \frac{1}{e^{-x} + 1}"
 MSE = r"L_{MSE} = \frac{1}{N} \sum_{i=1}^{N} (y_{pred_i} - y_{true_i})^2"
-
-
-def audit(tmp_path, capsys, text):
-    doc = tmp_path / "doc.md"
-    doc.write_text(text, encoding="utf-8")
-    main(["audit", str(doc), "--format", "json"])
-    return json.loads(capsys.readouterr().out)
 
 
 # -- labelled entries and abbreviations ---------------------------------------------------------
