@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     _fmt(p)
 
     p = sub.add_parser("report", help="regenerate the reports on the bundled posts", description=(
-        "Regenerate reports/<slug>.md, .tex, .json and reports/index.md from the claim files "
+        "Regenerate reports/<slug>.md, .tex, .json, .html and reports/index.md, .html from the "
+        "claim files "
         "in reports/claims/.  With --posts DIR, also audit raw posts in DIR.  "
         "Example: symderiv report"))
     p.add_argument("--claims", type=Path, default=None, help="claim files folder")
@@ -100,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--given", action="append", default=[], metavar="DEF")
     p.add_argument("--where", action="append", default=[], metavar="COND")
     p.add_argument("--timeout", type=_seconds, default=10.0)
-    _fmt(p, ("text", "md", "json"))
+    _fmt(p, ("text", "md", "json", "html"))
     return parser
 
 

@@ -27,6 +27,7 @@ from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
 from ..verify import HOLDS, Verdict, adopt, combine_readings, undecided
+from .html import render_html, render_index_html, render_results_page
 from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
                     misquotes)
@@ -351,7 +352,9 @@ def render_json(rep: PostReport) -> str:
 
 
 def write_atomically(files: dict[Path, str]) -> None:
-    """Write every file to a temporary sibling first, then move them all into place."""
+    """Write every file to a temporary sibling first, then move them all into place.
+
+    Files get ordinary permissions (0644: ``mkstemp`` makes them 0600)."""
     staged = []
     try:
         for path, text in files.items():
@@ -360,6 +363,7 @@ def write_atomically(files: dict[Path, str]) -> None:
             staged.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
+            os.chmod(tmp, 0o644)
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -368,28 +372,95 @@ def write_atomically(files: dict[Path, str]) -> None:
         os.replace(tmp, path)
 
 
-def compile_pdf(tex: Path, timeout: float = 120.0) -> Path:
-    """latexmk -pdf with shell escape off and reading restricted (openin_any=p)."""
+def _audit_pages(posts: Path, reports, outdir: Path, rendered: dict,
+                 timeout: float) -> list[tuple[str, Path, list]]:
+    """The HTML page of each raw post's audit (beside the Markdown one ``audit_posts`` wrote):
+    (post name, page, results) per post that could be read."""
+    from ..extract import DocumentError
+    from .audit import audit_document
+    by_post = {rep.claims.post: rep for rep in reports}
+    out = []
+    for path in sorted(p for p in Path(posts).iterdir() if p.is_file()
+                       and p.suffix in (".txt", ".md", ".tex") and p.name != "README.md"):
+        rep = by_post.get(path.name)
+        known = {" ".join(r.spec.latex.split()): r for r in rep.results} if rep else {}
+        try:
+            results = audit_document(path, timeout=timeout,
+                                     claim_file=rep.claims if rep else None, known=known)
+        except DocumentError:
+            continue   # audit_posts wrote the Markdown page that says why
+        page = outdir / f"{path.stem}.html"
+        rendered[page] = render_results_page(
+            f"Audit of {path.name}", "notation from reports/claims/" + rep.claims.path.name
+            if rep else "no claim file: read with the default notation and the definitions "
+                        "the post states", results, index_link="../index.html")
+        out.append((path.name, page, results))
+    return out
+
+
+def overfull_boxes(log: str) -> list[str]:
+    """The 'Overfull \\hbox'/'\\vbox' warnings of a TeX log."""
+    return [ln for ln in log.splitlines()
+            if ln.startswith(("Overfull \\hbox", "Overfull \\vbox"))]
+
+
+def compile_pdf_logged(tex: Path, timeout: float = 120.0) -> tuple[Path, str, list[str]]:
+    """latexmk -pdf in a private temporary folder (shell escape off, reading and writing
+    restricted: openin_any=p, openout_any=p, a time limit that kills TeX too); the PDF is
+    moved beside *tex* atomically and the auxiliary files are removed.  Returns (PDF, the TeX
+    log, the files TeX read as latexmk's recorder lists them)."""
     import shutil
     import subprocess
     if shutil.which("latexmk") is None:
         raise SymderivError("latexmk is not installed (Debian: apt-get install latexmk "
-                            "texlive-latex-recommended texlive-latex-extra)")
+                            "texlive-latex-recommended texlive-latex-extra lmodern)")
+    tex = Path(tex)
     env = dict(os.environ, openin_any="p", openout_any="p", shell_escape="f")
-    try:
-        proc = subprocess.run(
-            ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
+    with tempfile.TemporaryDirectory(prefix="symderiv-tex-") as work:
+        shutil.copyfile(tex, Path(work) / tex.name)
+        proc = subprocess.Popen(
+            ["latexmk", "-pdf", "-recorder", "-interaction=nonstopmode", "-halt-on-error",
              "-pdflatex=pdflatex -no-shell-escape %O %S", tex.name],
-            cwd=tex.parent, env=env, capture_output=True, text=True, errors="replace",
-            timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise SymderivError(f"latexmk on {tex.name} took over {timeout:g} s; stopped") from None
-    if proc.returncode != 0:
-        errors = [ln for ln in proc.stdout.splitlines() if ln.startswith("! ")]
-        first = errors[0] if errors else (proc.stdout.strip().splitlines() or ["no output"])[-1]
-        raise SymderivError(f"latexmk failed on {tex.name}: {first} (see "
-                            f"{tex.with_suffix('.log').name})")
-    return tex.with_suffix(".pdf")
+            cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            errors="replace", stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            stdout, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            import signal
+            os.killpg(proc.pid, signal.SIGKILL)   # latexmk and the pdflatex it started
+            proc.communicate()
+            raise SymderivError(f"latexmk on {tex.name} took over {timeout:g} s; "
+                                "stopped") from None
+        log_path = Path(work) / tex.with_suffix(".log").name
+        log = log_path.read_text(errors="replace") if log_path.is_file() else ""
+        fls = Path(work) / tex.with_suffix(".fls").name
+        inputs = sorted({ln[6:] for ln in fls.read_text(errors="replace").splitlines()
+                         if ln.startswith("INPUT ")}) if fls.is_file() else []
+        pdf = Path(work) / tex.with_suffix(".pdf").name
+        if proc.returncode != 0 or not pdf.is_file():
+            errors = [ln for ln in (stdout + "\n" + log).splitlines()
+                      if ln.startswith("! ")]
+            first = errors[0] if errors else (stdout.strip().splitlines()
+                                              or ["no output"])[-1]
+            kept = tex.with_suffix(".log")   # kept for the reader, beside the .tex
+            if log:
+                write_atomically({kept: log})
+            raise SymderivError(f"latexmk failed on {tex.name}: {first} (see {kept.name})")
+        fd, tmp = tempfile.mkstemp(prefix=f".{pdf.name}.", dir=tex.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(pdf, tmp)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, tex.with_suffix(".pdf"))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return tex.with_suffix(".pdf"), log, inputs
+
+
+def compile_pdf(tex: Path, timeout: float = 120.0) -> Path:
+    """latexmk -pdf with shell escape off and reading restricted (see compile_pdf_logged)."""
+    return compile_pdf_logged(tex, timeout)[0]
 
 
 def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path | None = None,
@@ -421,19 +492,23 @@ def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path
         rendered[out / f"{slug}.md"] = render_markdown(rep)
         rendered[out / f"{slug}.tex"] = render_tex(rep)
         rendered[out / f"{slug}.json"] = render_json(rep)
-    rendered[out / "index.md"] = render_index(reports)
+        rendered[out / f"{slug}.html"] = render_html(rep)
+    audits = []
     if posts is not None:
         from .audit import audit_posts
         rendered.update(audit_posts(Path(posts), reports, out / "audit", timeout=timeout))
+        audits = _audit_pages(Path(posts), reports, out / "audit", rendered, timeout)
+    rendered[out / "index.md"] = render_index(reports)
+    rendered[out / "index.html"] = render_index_html(
+        reports, [(name, f"audit/{page.name}", results) for name, page, results in audits])
     write_atomically(rendered)
     if pdf:
         for rep in reports:
             compile_pdf(out / f"{rep.claims.slug}.tex")
     if not quiet:
+        from .summary import tally
         for rep in reports:
-            c = rep.counts()
-            print(f"{rep.claims.slug}: {len(rep.results)} formulas — " +
-                  ", ".join(f"{v} {k}" for k, v in c.items()))
+            print(f"{rep.claims.slug}: {tally(rep.results).sentence()}")
         print(f"wrote {len(rendered)} files under {out}")
     return 0
 
@@ -449,6 +524,9 @@ def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float
     if fmt == "json":
         print(json.dumps([r.to_json(str(path)) for r in results], indent=2,
                          ensure_ascii=False))
+    elif fmt == "html":
+        print(render_results_page(f"Audit of {Path(path).name}", "definitions from --given "
+                                  "and from the document itself", results), end="")
     elif fmt == "md":
         from .audit import audit_markdown
         print(audit_markdown(Path(path).name, results, "definitions from --given and from "
