@@ -6,7 +6,7 @@ checker (``check`` → :class:`Verdict`) and the report writer (``report``).
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "Verdict", "check", "derive", "prove", "softmax", "report",
-           "SymderivError"]
+           "SymderivError", "check_code"]
 
 
 def __getattr__(name):  # lazy: importing symderiv stays cheap (SymPy loads on first use)
@@ -28,6 +28,9 @@ def __getattr__(name):  # lazy: importing symderiv stays cheap (SymPy loads on f
     if name == "report":
         from .report.build import run_reports
         return run_reports
+    if name == "check_code":
+        from .codecheck import check_code
+        return check_code
     if name == "SymderivError":
         from .notation import SymderivError
         return SymderivError

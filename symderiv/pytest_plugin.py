@@ -14,6 +14,8 @@
       xfail = "reason"    # optional: expected to fail (refuted or unknown)
 
   ``unknown`` fails by default; ``--symderiv-unknown=skip`` skips it instead.
+* ``assert_code(file, function, against=NAME)`` – a NumPy function checked like
+  ``symderiv check-code`` (run in a limited child process); fails with the diagnosis.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from typing import Iterable
 
 import pytest
 
-__all__ = ["assert_identity", "IdentityCheckFailed"]
+__all__ = ["assert_identity", "IdentityCheckFailed", "assert_code", "CodeCheckFailed"]
 
 
 class IdentityCheckFailed(AssertionError):
@@ -44,6 +46,26 @@ def assert_identity(claim: str, given: Iterable[str] = (), where: Iterable[str] 
     if v.ok or (allow_unknown and v.status == "unknown"):
         return v
     raise IdentityCheckFailed(_message(v))
+
+
+class CodeCheckFailed(AssertionError):
+    """A function failed check-code or was undecided (the message shows the diagnosis)."""
+
+
+def assert_code(path_or_source, function: str | None = None, against: str | None = None, *,
+                against_latex: str | None = None, given: Iterable[str] = (),
+                takes: str = "auto", allow_unknown: bool = False):
+    """Check a NumPy *function* against a derived quantity; raise unless it passes.
+
+    ``assert_code("grads.py", "softmax_jacobian", against="softmax-jacobian")`` (or
+    ``"grads.py::softmax_jacobian"``).  Returns the result (``.diagnosis``, ``.to_json()``).
+    """
+    from .codecheck import check_code
+    r = check_code(path_or_source, function, against, against_latex=against_latex,
+                   given=tuple(given), takes=takes)
+    if r.ok or (allow_unknown and r.verdict == "unknown"):
+        return r
+    raise CodeCheckFailed(str(r))
 
 
 @pytest.fixture(name="assert_identity")
