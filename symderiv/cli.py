@@ -94,14 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="also compile each .tex with latexmk")
     p.add_argument("--timeout", type=_seconds, default=10.0, help="time budget per formula (10 s)")
 
-    p = sub.add_parser("audit", help="list and check the formulas of one document",
-                       description="Extract every formula of FILE and check those it can read. "
-                                   "Example: symderiv audit post.md --given 'y_i = ...'")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("audit", help="list and check the formulas of documents",
+                       description="Extract every formula of each document and check those it "
+                                   "can read.  PATH: files, folders (*.md, *.markdown, *.tex, "
+                                   "*.txt, recursively) and globs.  Examples: symderiv audit "
+                                   "post.md --given 'y_i = ...';  symderiv audit notes/ --jobs 2 "
+                                   "--format jsonl --out reports/notes --resume")
+    p.add_argument("file", nargs="+", metavar="PATH")
     p.add_argument("--given", action="append", default=[], metavar="DEF")
     p.add_argument("--where", action="append", default=[], metavar="COND")
-    p.add_argument("--timeout", type=_seconds, default=10.0)
-    _fmt(p, ("text", "md", "json", "html"))
+    p.add_argument("--timeout", type=_seconds, default=10.0, help="time budget per formula (10)")
+    _fmt(p, ("text", "md", "json", "jsonl", "html"))
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="documents audited at once by local worker processes (1)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="write each document's report (.audit.json, .audit.md) under DIR")
+    p.add_argument("--resume", action="store_true",
+                   help="with --out: skip documents whose report is current")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the documents on a Dask cluster (tcp://host:8786)")
+    p.add_argument("--doc-timeout", type=_seconds, default=1800.0, metavar="S",
+                   help="time budget per document in a corpus audit (1800)")
     _check_code_parser(sub)
     return parser
 
@@ -126,6 +139,16 @@ def _check_code_parser(sub):
                    help="how the softmax/sigmoid argument is given (auto: from the code)")
     p.add_argument("--timeout", type=_seconds, default=5.0, help="seconds per call (5)")
     _fmt(p)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 256 workers, not {text}")
+    return value
 
 
 def _derive_bounded(name: str, timeout: float):
@@ -185,9 +208,23 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_audit(args) -> int:
-    from .report.build import audit_file
-    return audit_file(args.file, given=args.given, where=args.where, fmt=args.format,
-                      timeout=args.timeout)
+    corpus = (len(args.file) > 1 or args.format == "jsonl" or args.out or args.resume
+              or args.scheduler or args.jobs > 1 or Path(args.file[0]).is_dir()
+              or (not Path(args.file[0]).exists() and any(c in args.file[0] for c in "*?[")))
+    if not corpus:   # one document, as always
+        from .report.build import audit_file
+        return audit_file(Path(args.file[0]), given=args.given, where=args.where,
+                          fmt=args.format, timeout=args.timeout)
+    if args.resume and args.out is None:
+        raise ValueError("--resume needs --out DIR (where the reports and their keys are)")
+    if args.format == "html":
+        raise ValueError("--format html audits one document; for several, use --format "
+                         "text, md, json or jsonl (and --out DIR for a report per document)")
+    from .corpus import CorpusOptions, audit_corpus
+    return audit_corpus(args.file, CorpusOptions(
+        given=tuple(args.given), where=tuple(args.where), timeout=args.timeout,
+        doc_timeout=args.doc_timeout, jobs=args.jobs, fmt=args.format, out=args.out,
+        resume=args.resume, scheduler=args.scheduler))
 
 
 def _cmd_check_code(args) -> int:

@@ -1,0 +1,91 @@
+"""The per-document task of a corpus audit, the same in a local worker and on a Dask worker.
+
+A task carries the document's bytes, not its path, so that a worker needs no access to the
+files (a cluster without a shared disk) and audits exactly the bytes whose hash keys its
+report.  The bytes are written under the document's own file name in a private temporary
+folder and audited there with :func:`symderiv.report.audit.audit_document`; the records are
+those ``symderiv audit FILE --format json`` prints, with the document's name as ``file``.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import tempfile
+from pathlib import Path
+
+__all__ = ["make_task", "audit_task", "engine_fingerprint", "document_key", "ORIGIN"]
+
+# what `symderiv audit FILE --format md` says of where the definitions come from
+ORIGIN = ("definitions from --given and from the document itself; case conditions from its "
+          "sentences.")
+_ENGINE: str | None = None
+
+
+def engine_fingerprint() -> str:
+    """symderiv's version and a hash of its engine's source (every module but this package's):
+    a report made by other code is never taken as current."""
+    global _ENGINE
+    if _ENGINE is None:
+        from .. import __version__
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256(__version__.encode())
+        for p in sorted(root.rglob("*")):
+            if p.suffix in (".py", ".lark") and "corpus" not in p.relative_to(root).parts[:1]:
+                h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
+        _ENGINE = f"{__version__}+{h.hexdigest()[:16]}"
+    return _ENGINE
+
+
+def document_key(name: str, data: bytes, options: dict) -> str:
+    """What a report depends on: the document's name and bytes, the engine, the options."""
+    h = hashlib.sha256()
+    for part in (name.encode(), data, engine_fingerprint().encode(),
+                 json.dumps(options, sort_keys=True).encode()):
+        h.update(len(part).to_bytes(8, "big") + part)
+    return h.hexdigest()
+
+
+def make_task(name: str, data: bytes, options: dict) -> dict:
+    return {"document": name, "data": data, "options": options}
+
+
+def _md_error(name: str, error: str) -> str:
+    from ..report.markdown import _code
+    return f"# Audit of {_code(Path(name).name)}\n\nnot read: {' '.join(error.split())}\n"
+
+
+def audit_task(task: dict) -> dict:
+    """Audit one document: ``{"document", "records", "error", "md", "cacheable"}``.
+
+    *error* is one line or None; *cacheable* says whether the outcome depends on the bytes
+    only (a decode error does; a crash or a time budget may not)."""
+    from ..extract import DocumentError
+    from ..read import Notation
+    from ..report.audit import audit_document, audit_markdown
+    name, opts = task["document"], task["options"]
+    out = {"document": name, "records": [], "error": None, "md": "", "cacheable": True}
+    try:
+        with tempfile.TemporaryDirectory(prefix="symderiv-doc-") as tmp:
+            path = Path(tmp) / (Path(name).name or "document")
+            path.write_bytes(task["data"])
+            results = audit_document(path, tuple(opts["given"]), tuple(opts["where"]),
+                                     Notation(), timeout=opts["timeout"])
+        out["records"] = [r.to_json(name) for r in results]
+        out["md"] = audit_markdown(Path(name).name, results, ORIGIN)
+        return out
+    except DocumentError as err:
+        out["error"] = str(err).splitlines()[0]
+    except (ValueError, OSError) as err:   # a time budget, a worker that died, ...
+        out["error"] = str(err).splitlines()[0] if str(err) else type(err).__name__
+        out["cacheable"] = False
+    except Exception as err:  # a bug of ours: this document is listed, the others go on
+        out["error"] = f"internal error ({type(err).__name__}: {err})".splitlines()[0]
+        out["cacheable"] = False
+    out["md"] = _md_error(name, out["error"])
+    return out
+
+
+def worker_setup() -> None:
+    """Load the engine once per worker (not once per document)."""
+    importlib.import_module("symderiv.report.audit")   # SymPy and the reader, once
