@@ -194,10 +194,27 @@ def test_document_function_with_no_stated_purpose_is_unknown():
 def test_hostile_document_code_is_only_read():
     text = ("def softmax_grad(y):\n    import os\n    os.system('touch /tmp/x')\n\n"
             "def sigmoid_grad(x):\n    while True:\n        pass\n\n"
-            "def ce_grad(z, t):\n    a = np.zeros((10**8, 10**8))\n    return a\n")
+            "def ce_grad(z, t):\n    a = np.zeros((10**8, 10**8))\n    return a\n\n"
+            "def mse_grad(y, t):\n    __import__('os').system('touch /tmp/x')\n    return y\n\n"
+            "def softmax_jacobian(y):\n    J = np.zeros((len(y), len(y)))\n"
+            "    for i in range(10**12):\n        J[0][0] += i\n    return J\n")
     recs = judge_document_code(text)
-    assert [r["verdict"] for r in recs] == ["unknown"] * 3
+    assert [r["verdict"] for r in recs] == ["unknown"] * 5
     assert all("is not read" in r["diagnosis"][0] for r in recs)
+
+
+def test_document_reading_has_a_time_bound():
+    text = "def softmax_grad(s):\n    return np.diag(s) - np.outer(s, s)\n"
+    assert judge_document_code(text, timeout=30)[0]["verdict"] == "pass"
+    slow = judge_document_code(text, timeout=0.001)[0]
+    assert slow["verdict"] == "unknown" and "took longer than" in slow["diagnosis"][0]
+
+
+def test_a_file_that_hangs_while_imported_is_killed(tmp_path):
+    f = tmp_path / "hang.py"
+    f.write_text("while True:\n    pass\n\ndef jac(y):\n    return y\n")
+    r = check_code(f, "jac", "softmax-jacobian", symbolic=False, limits=Limits(timeout=1))
+    assert r.verdict == "unknown" and "did not finish" in r.diagnosis[0]
 
 
 # ---- the sandbox ------------------------------------------------------------------------

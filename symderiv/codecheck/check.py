@@ -152,12 +152,22 @@ def check_code(path_or_source, function: str | None = None, against: str | None 
         if temporary:
             path.unlink(missing_ok=True)
     if symbolic:
-        from .reading import read_function
-        sym = read_function(source, function, tgt, binding)
+        sym = _read(source, function, tgt, binding, limits)
         result.symbolic = sym.to_json()
         if result.verdict == "fail" and sym.verdict == "fail":
             result.diagnosis = _merge(result.diagnosis, sym.diagnosis)
     return result
+
+
+def _read(source, function, tgt, binding, limits):
+    """The symbolic reading, in a killable worker when the target can be named there."""
+    from .documents import _read_bounded
+    from .reading import read_function
+    from .targets import TARGETS
+    if TARGETS.get(tgt.name) is not tgt:
+        return read_function(source, function, tgt, binding)
+    takes = binding.conventions[0] if binding.conventions else "auto"
+    return _read_bounded(source, function, tgt.name, 0, max(limits.timeout, 10.0) * 2, takes)
 
 
 def _merge(ran: list, read: list) -> list:
@@ -247,7 +257,9 @@ def _evaluate(tgt, cases, run, conv, function, label, aware=True) -> CodeResult:
         res.verdict = "fail"
         seen = []
         for text, _ in fails:
-            if text not in seen:
+            kind = text.split(":")[0] if text.startswith("wrong shape") else text
+            if all((t.split(":")[0] if t.startswith("wrong shape") else t) != kind
+                   for t in seen):
                 seen.append(text)
         res.diagnosis = seen
         res.differences = res.differences[:12]

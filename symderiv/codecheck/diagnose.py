@@ -156,6 +156,17 @@ def _constant_name(c, beta, n_batch, same):
     return None
 
 
+def _kind_name(what: str) -> str:
+    """One name per kind of wrong value, however it arrived."""
+    if "complex" in what:
+        return "complex numbers"
+    if "str" in what:
+        return "strings"
+    if "too large" in what:
+        return "an array too large to compare"
+    return {"NoneType": "None", "list": "a ragged list", "tuple": "a tuple"}.get(what, what)
+
+
 def _entries(shape):
     return list(itertools.product(*[range(n) for n in shape]))
 
@@ -176,7 +187,8 @@ def compare(got, expected: np.ndarray, cmp, *, kind: str, logits_variant=None,
     """
     if isinstance(got, dict) or not isinstance(got, np.ndarray):
         what = got.get("type", "a value") if isinstance(got, dict) else type(got).__name__
-        return Comparison(False, [Finding(f"returns {what}, not an array of numbers")])
+        return Comparison(False, [Finding(f"returns {_kind_name(what)}, not an array of real "
+                                          "numbers")])
     exp = np.asarray(expected, dtype=object)
     g = np.asarray(got, dtype=object)
     if g.shape != exp.shape and g.size == exp.size and kind in ("vector", "elementwise") \

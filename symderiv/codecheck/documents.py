@@ -14,6 +14,7 @@ none of them says, the record is ``unknown`` with that reason.
 from __future__ import annotations
 
 import ast
+import multiprocessing as mp
 import re
 import textwrap
 
@@ -238,8 +239,32 @@ def _applied_to_logits(text: str, name: str, block_lines: set[int]) -> list[str]
     return notes
 
 
-def judge_document_code(text: str, file: str | None = None) -> list[dict]:
-    """One record (kind "code") per function found; judged by the symbolic reading only."""
+def _read_named(src: str, name: str, target_name: str, offset: int, takes: str = "auto"):
+    return read_function(src, name, TARGETS[target_name], line_offset=offset, takes=takes)
+
+
+def _read_bounded(src, name, target_name, offset, timeout, takes="auto"):
+    """The reading in a killable worker (not from inside a daemonic worker: there, in this
+    process, bounded by the reading's own step limit)."""
+    if timeout is None or mp.current_process().daemon:
+        return _read_named(src, name, target_name, offset, takes)
+    from ..runner import TimeBudgetExceeded, run_bounded
+    try:
+        return run_bounded(_read_named, (src, name, target_name, offset, takes),
+                           timeout=timeout)
+    except TimeBudgetExceeded:
+        from .reading import Reading
+        return Reading("unknown", [f"unknown, because reading {name} took longer than "
+                                   f"{timeout:g} s"])
+
+
+def judge_document_code(text: str, file: str | None = None,
+                        timeout: float | None = None) -> list[dict]:
+    """One record (kind "code") per function found; judged by the symbolic reading only.
+
+    *timeout*: seconds per function, the reading then runs in a killable worker (``None``:
+    in this process, bounded by the reading's step limit).
+    """
     records = []
     doc_lines = text.split("\n")
     for name, src, line in find_code_functions(text):
@@ -272,7 +297,7 @@ def judge_document_code(text: str, file: str | None = None) -> list[dict]:
             rec["diagnosis"] = [f"unknown, because {how}"]
             records.append(rec)
             continue
-        reading = read_function(src, name, TARGETS[tgt], line_offset=offset)
+        reading = _read_bounded(src, name, tgt, offset, timeout)
         rec.update(against=tgt, verdict=reading.verdict, status=reading.verdict,
                    diagnosis=list(reading.diagnosis), correct_form=TARGETS[tgt].formula,
                    reading=(f"read symbolically (never run) at K = "

@@ -175,10 +175,14 @@ def _judge(tgt, conv, got, rows, beta, interp, batched, src_lines, off):
         cons.update(r[3])
     exp = tgt.expected_batch(vals) if batched else tgt.expected(vals[0])
     if not isinstance(got, SymArray):
-        if isinstance(got, (list, tuple)) or isinstance(got, sympy.Basic):
+        try:
+            if not isinstance(got, (list, tuple, sympy.Basic)):
+                raise Raised("not an array")
             got = as_array(got, 0)
-        else:
-            return [f"returns {type(got).__name__}, not an array"], []
+        except Raised:
+            what = {"NoneType": "None", "list": "a ragged list"}.get(type(got).__name__,
+                                                                   type(got).__name__)
+            return [f"returns {what}, not an array of real numbers"], []
     if any(e is UNSET for e in got.v.ravel().tolist()):
         idx = [i for i in np.ndindex(got.shape) if got.v[i] is UNSET]
         lines = sorted({int(got.lines[i]) for i in idx})
@@ -213,6 +217,7 @@ def _judge(tgt, conv, got, rows, beta, interp, batched, src_lines, off):
         else:
             lines, prev = [], []
         text = f.text
+        lines = [n for n in lines if n > 0]
         if lines:
             text += ": " + _where(lines, src_lines, off)
             if prev and "overwritten" in f.text:
@@ -226,7 +231,7 @@ def _judge(tgt, conv, got, rows, beta, interp, batched, src_lines, off):
 
 def _where(lines, src_lines, off) -> str:
     parts = []
-    for n in lines[:3]:
+    for n in [n for n in lines if n > 0][:3]:
         src = src_lines[n - 1].strip() if 0 < n <= len(src_lines) else ""
         parts.append(f"line {n + off} `{src}`")
     return ", ".join(parts)

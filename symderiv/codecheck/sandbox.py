@@ -184,7 +184,7 @@ def _one_child(job, pending, tmp, limits, deadline, run):
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     buf, total = b"", 0
-    call_deadline = time.monotonic() + limits.timeout + 10   # import: numpy, the user's file
+    call_deadline = time.monotonic() + limits.timeout + 3   # import: numpy, the user's file
     try:
         while True:
             now = time.monotonic()
@@ -193,7 +193,7 @@ def _one_child(job, pending, tmp, limits, deadline, run):
                 _kill(proc)
                 if current is None:
                     run.import_error = (f"importing the file did not finish within "
-                                        f"{limits.timeout + 10:g} s (killed)")
+                                        f"{limits.timeout + 3:g} s (killed)")
                     return out, True
                 n = pending[current]
                 out[n] = CallOutcome(n, "timeout", error=f"did not return within "
