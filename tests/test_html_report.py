@@ -464,3 +464,28 @@ def test_pdf_has_no_overfull_boxes_and_reads_nothing(evil, tmp_path):
         text = subprocess.run(["pdftotext", str(folder / "evil.pdf"), "-"],
                               capture_output=True, text=True).stdout
         assert "input{/etc/passwd}" in text.replace("\n", "") and "root:x:0" not in text
+
+
+# --------------------------------------------------------------------------- property
+_PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3",
+              "h4", "p", "a", "section", "div", "span", "table", "thead", "tbody", "tr", "th",
+              "td", "article", "details", "summary", "pre", "code", "dl", "dt", "dd", "ul",
+              "li", "ol"}
+_MATHML_TAGS = {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "ms", "msub", "msup",
+                "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable",
+                "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "mfenced", "merror"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list("<>&\"'`/=\\{}[]()$_^%#~ ") +
+                                ["script", "details", "img", "onerror", "javascript:", "&amp;",
+                                 "&#x3c;", "\\text", "\\href", "\\frac", "x"]), max_size=30))
+def test_any_document_text_stays_text_in_html(pieces):
+    text = "".join(pieces)
+    r = _result(1, text, "unknown", reason=f"unparsed: cannot read {text!r}", reading=text)
+    page = render_results_page(text, text, [r], notes=(text,))
+    tags = _parse(page)
+    assert set(tags.starts) <= _PAGE_TAGS | _MATHML_TAGS, set(tags.starts) - _PAGE_TAGS
+    assert not [a for a in tags.attrs if a[1].startswith("on") or "javascript:" in a[2]]
+    assert tags.starts.count("details") == tags.ends.count("details") == 1
+    assert tags.starts.count("script") == 0

@@ -246,7 +246,7 @@ def render_index_html(reports, audits=()) -> str:
             out.append(f'<tr><td><a href="{escape(page)}">{escape(title)}</a>{links}</td>'
                        f'<td class="num">{t.total}</td>'
                        f'<td class="num">{sum(c.values())}</td>'
-                       + "".join(f'<td class="num">{c[k]}</td>'
+                       + "".join(f'<td class="num{" st-" + k if c[k] else ""}">{c[k]}</td>'
                                  for k in ("proved", "verified", "refuted", "unknown"))
                        + f'<td class="num">{t.definitions["adopted"]} / '
                        f'{t.definitions["refused"]}</td><td class="num">{t.unread}</td>'

@@ -1,4 +1,4 @@
-"""Markdown renderer (``$…$`` math, verbatim LaTeX in code spans).
+"""Markdown renderer (``$`…`$`` math, verbatim LaTeX in code spans).
 
 Text that comes from a document is never live markup: prose is escaped (``<``, ``&``, ``[``,
 ``*``, ``$`` …, so ``</details>`` or ``[x](javascript:…)`` stay text), formulas go in code
@@ -34,7 +34,7 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")   # only an ampersand that would start an e
 
 def _md_text(s: str) -> str:
     """Prose from a document or a reason, as inert Markdown on one line."""
-    s = " ".join(unrepr(str(s)).split())
+    s = re.sub(r"\s+", " ", unrepr(str(s)))
     out = []
     for n, ch in enumerate(s):
         if ch == "\\":   # a backslash before punctuation would escape it: keep it visible
@@ -62,15 +62,15 @@ def _code(s: str) -> str:
 
 
 def _md_math(latex: str, table: bool = False) -> str:
-    """symderiv's LaTeX as ``$…$`` math; anything else (text a document could have put
-    there) as code."""
+    """symderiv's LaTeX as math in the ``$`…`$`` form GitHub and GitLab both render (the
+    code span keeps Markdown out of ``_`` and ``*``); anything else (text a document could
+    have put there) as plain code."""
     latex = " ".join(str(latex).split())
-    if not latex or not safe_math(latex):
+    if not latex or not safe_math(latex) or "`" in latex:
         return _code(latex) if table else _code_span(latex)
-    latex = latex.replace("<", r"\lt ").replace(">", r"\gt ")
     if table:
         latex = latex.replace("|", r"\vert ")
-    return f"$ {latex} $"
+    return f"$`{latex}`$"
 
 
 def _segments(parts, table: bool = False) -> str:

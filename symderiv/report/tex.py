@@ -66,7 +66,10 @@ def _formula(n: int, r: FormulaResult) -> list[str]:
     if v.counterexample:
         cx = v.counterexample
         out.append(r"\textbf{Counterexample}: %s\par" % _cx(cx))
-        if cx.lhs or cx.rhs:
+        if (cx.lhs or cx.rhs) and len(str(cx.lhs)) + len(str(cx.rhs)) < 80:
+            out.append(r"left side %s, right side %s\par" % (inline(f"= {cx.lhs}"),
+                                                            inline(f"= {cx.rhs}")))
+        elif cx.lhs or cx.rhs:
             out.append(r"left side" + display(f"= {cx.lhs}") + "right side" +
                        display(f"= {cx.rhs}"))
     if r.broken_step:
