@@ -182,8 +182,8 @@ def test_one_failing_task_never_stops_the_others():
     """A crash of a worker and a document past its time bound fail alone."""
     t0 = time.monotonic()
     got = {}
-    for index, ok, value in LocalPool(_flaky(), jobs=2, timeout=3).run(
-            ["a", "crash", "b", "hang", "c"]):
+    tasks = ["a", "crash", "b", "hang", "c"]
+    for index, ok, value in LocalPool(_flaky(), jobs=2, timeout=3).run(iter(tasks), 5):
         got[index] = (ok, value)
     assert {i for i, (ok, _) in got.items() if ok} == {0, 2, 4}
     assert [got[i][1] for i in (0, 2, 4)] == ["A", "B", "C"]

@@ -51,10 +51,9 @@ def run_on_dask(address: str, tasks: Iterable[dict], timeout: float,
                          f"({str(err).splitlines()[0] if str(err) else type(err).__name__})"
                          ) from None
     try:
-        todo = list(enumerate(tasks))
         threads = sum(client.nthreads().values()) or 1
         window = max(4, 2 * threads)
-        index_of, pending = {}, iter(todo)
+        index_of, pending = {}, enumerate(tasks)
         running = as_completed(loop=client.loop)
         for index, task in _take(pending, window):
             fut = client.submit(dask_task, task, timeout, pure=False)

@@ -58,6 +58,27 @@ def _worker(conn, fn: Callable, setup: Callable | None, parent: int) -> None:
         conn.send(result)
 
 
+class _Queue:
+    """An iterator with a front for what is put back; true while anything is left."""
+
+    def __init__(self, it):
+        self.it, self.back = iter(it), deque()
+
+    def __bool__(self) -> bool:
+        if not self.back:
+            try:
+                self.back.append(next(self.it))
+            except StopIteration:
+                return False
+        return True
+
+    def pop(self):
+        return self.back.popleft() if self.back else next(self.it)
+
+    def push(self, item) -> None:
+        self.back.appendleft(item)
+
+
 class _Slot:
     def __init__(self, proc, conn):
         self.proc, self.conn = proc, conn
@@ -107,23 +128,25 @@ class LocalPool:
         self._stop(slot)
         self.slots[self.slots.index(slot)] = self._start()
 
-    def run(self, tasks: Iterable) -> Iterator[tuple[int, bool, object]]:
-        todo = deque(enumerate(tasks))
-        self.slots = [self._start() for _ in range(min(self.jobs, max(1, len(todo))))]
+    def run(self, tasks: Iterable, count: int) -> Iterator[tuple[int, bool, object]]:
+        """Run the *count* tasks of *tasks*, which is read only as workers become free (a
+        large corpus is never held in memory at once)."""
+        todo = _Queue(enumerate(tasks))
+        self.slots = [self._start() for _ in range(min(self.jobs, max(1, count)))]
         try:
             yield from self._loop(todo)
         finally:
             self.close()
 
-    def _loop(self, todo: deque) -> Iterator[tuple[int, bool, object]]:
+    def _loop(self, todo: "_Queue") -> Iterator[tuple[int, bool, object]]:
         while todo or any(s.index is not None for s in self.slots):
             for s in self.slots:
                 if s.ready and s.index is None and todo:
-                    index, task = todo.popleft()
+                    index, task = todo.pop()
                     try:
                         s.conn.send((index, task))
                     except OSError:          # died between two tasks: retried on a new one
-                        todo.appendleft((index, task))
+                        todo.push((index, task))
                         self._replace(s)
                         continue
                     s.index, s.deadline = index, time.monotonic() + self.timeout
@@ -157,7 +180,7 @@ class LocalPool:
                     yield index, False, (f"time budget of {self.timeout:g} s for the document "
                                          "exceeded (its worker was stopped)")
 
-    def _died(self, s: _Slot, todo: deque) -> Iterator[tuple[int, bool, object]]:
+    def _died(self, s: _Slot, todo: _Queue) -> Iterator[tuple[int, bool, object]]:
         index, why = s.index, _death(s.proc)
         if not s.ready:
             self.failed_starts += 1

@@ -142,7 +142,7 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
     progress = _Progress(len(names), opts.progress)
     printer = _Printer(names, opts.fmt, progress.write)
     audited = skipped = 0
-    tasks: list[tuple[Document, str, dict]] = []
+    todo: list[Document] = []
     for d in docs:
         try:
             data = Path(d.name).read_bytes()
@@ -156,7 +156,19 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
             outcomes[d.name] = {**stored, "skipped": True}
             skipped += 1
             continue
-        tasks.append((d, key, make_task(d.name, data, opts.key_options())))
+        todo.append(d)
+    keys: dict[str, str] = {}
+
+    def tasks():   # read again when a worker is free: the key is that of the bytes sent
+        for d in todo:
+            try:
+                data = Path(d.name).read_bytes()
+            except OSError as err:
+                yield make_task(d.name, b"", opts.key_options(),
+                                error=f"not read: {err.strerror or type(err).__name__}")
+                continue
+            keys[d.name] = document_key(d.name, data, opts.key_options())
+            yield make_task(d.name, data, opts.key_options())
     for name in sorted(outcomes):
         o = outcomes[name]
         progress.step(name, "current, not audited again" if o.get("skipped") else
@@ -164,8 +176,9 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
         printer.add(name, o)
     interrupted = False
     try:
-        for index, ok, value in _execute([t for _, _, t in tasks], opts):
-            d, key, _ = tasks[index]
+        for index, ok, value in _execute(tasks(), len(todo), opts):
+            d = todo[index]
+            key = keys.pop(d.name, "")
             if ok:
                 o = value
             else:
@@ -209,11 +222,12 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
     return exit_status(outcomes.values())
 
 
-def _execute(tasks: list[dict], opts: CorpusOptions):
-    if not tasks:
+def _execute(tasks, count: int, opts: CorpusOptions):
+    if not count:
         return iter(())
     if opts.scheduler:
         from .dask_backend import run_on_dask
         return run_on_dask(opts.scheduler, tasks, opts.doc_timeout)
     from .pool import LocalPool
-    return LocalPool(audit_task, opts.jobs, opts.doc_timeout, setup=worker_setup).run(tasks)
+    return LocalPool(audit_task, opts.jobs, opts.doc_timeout, setup=worker_setup).run(
+        tasks, count)

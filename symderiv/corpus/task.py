@@ -46,8 +46,9 @@ def document_key(name: str, data: bytes, options: dict) -> str:
     return h.hexdigest()
 
 
-def make_task(name: str, data: bytes, options: dict) -> dict:
-    return {"document": name, "data": data, "options": options}
+def make_task(name: str, data: bytes, options: dict, error: str | None = None) -> dict:
+    """A document to audit (or, with *error*, one that could not be read to be sent)."""
+    return {"document": name, "data": data, "options": options, "error": error}
 
 
 def _md_error(name: str, error: str) -> str:
@@ -65,6 +66,9 @@ def audit_task(task: dict) -> dict:
     from ..report.audit import audit_document, audit_markdown
     name, opts = task["document"], task["options"]
     out = {"document": name, "records": [], "error": None, "md": "", "cacheable": True}
+    if task.get("error"):
+        out.update(error=task["error"], md=_md_error(name, task["error"]), cacheable=False)
+        return out
     try:
         with tempfile.TemporaryDirectory(prefix="symderiv-doc-") as tmp:
             path = Path(tmp) / (Path(name).name or "document")
