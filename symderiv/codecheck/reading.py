@@ -18,7 +18,7 @@ import sympy
 from .diagnose import Symbolic, compare
 from .inputs import bind, signature_of, uses_exp
 from .symarray import UNSET, Raised, SymArray, Unread, as_array
-from .symbolic import MATH_MODULE, NP_MODULE, Env, Interpreter
+from .symbolic import MATH_MODULE, NP_MODULE, Env, Interpreter, _Break, _Continue
 from .targets import Target
 
 __all__ = ["Reading", "read_function"]
@@ -129,10 +129,30 @@ def read_function(source: str, function: str, tgt: Target, binding=None, *,
     binding = binding or bind(tgt, signature_of(node), uses_exp(node), takes)
     if binding.problem:
         return Reading("unknown", [f"unknown, because {binding.problem}"])
+    if node.decorator_list:
+        return Reading("unknown", [f"unknown, because a decorator at line "
+                                   f"{node.lineno + line_offset} is not read"])
+    env = _global_env(tree)
+    try:
+        func = env.get(function, None)
+    except Unread:
+        return Reading("unknown", [f"unknown, because the function {function} is not read"])
+    try:
+        return _read_sizes(tgt, binding, func, node, sizes, line_offset, source)
+    except Unread as u:
+        where = f" at line {u.line + line_offset}" if u.line else ""
+        return Reading("unknown", [f"unknown, because {u.construct}{where} is not read"])
+    except (_Break, _Continue):
+        return Reading("unknown", ["unknown, because break/continue outside a loop is not read"])
+    except (TypeError, ValueError, ArithmeticError, AttributeError, RecursionError,
+            sympy.SympifyError) as err:   # a value the comparison cannot take: say so
+        return Reading("unknown", [f"unknown, because the result could not be compared "
+                                   f"({type(err).__name__}: {str(err)[:80]})"])
+
+
+def _read_sizes(tgt, binding, func, node, sizes, line_offset, source) -> Reading:
     conv = binding.conventions[0] if binding.conventions else None
     src_lines = source.splitlines()
-    env = _global_env(tree)
-    func = env.get(function, None)
     batched_only = None
     for K in sizes:
         results = []
@@ -183,6 +203,9 @@ def _judge(tgt, conv, got, rows, beta, interp, batched, src_lines, off):
             what = {"NoneType": "None", "list": "a ragged list"}.get(type(got).__name__,
                                                                    type(got).__name__)
             return [f"returns {what}, not an array of real numbers"], []
+    if not all(isinstance(e, sympy.Basic) or isinstance(e, (int, float))
+               for e in got.v.ravel().tolist()):
+        return ["returns values that are not numbers (None, strings, functions)"], []
     if any(e is UNSET for e in got.v.ravel().tolist()):
         idx = [i for i in np.ndindex(got.shape) if got.v[i] is UNSET]
         lines = sorted({int(got.lines[i]) for i in idx})

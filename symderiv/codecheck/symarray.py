@@ -284,7 +284,40 @@ def _einsum(line, spec, *ops, **kw):
     return SymArray.new(v, line) if shape else v[()]
 
 
+def _fill_diagonal(line, a, val, **kw):
+    """np.fill_diagonal(a, val): in place, like the assignment a[i, i] = val[i]."""
+    if not isinstance(a, SymArray) or a.ndim != 2:
+        raise Unread("np.fill_diagonal of this value")
+    n = min(a.shape)
+    vals = as_array(val, line).v
+    vals = np.broadcast_to(vals.ravel() if vals.ndim else vals, (n,))
+    idx = np.arange(n)
+    a.assign((idx, idx), np.array([sympy.sympify(x) for x in vals], dtype=object), line)
+    return None
+
+
+def _diag_indices(line, n, ndim=2, **kw):
+    n = _shape(n)[0]
+    return tuple(np.arange(n) for _ in range(int(ndim)))
+
+
+def _diag_indices_from(line, a, **kw):
+    a = as_array(a, line)
+    return tuple(np.arange(a.shape[0]) for _ in range(a.ndim))
+
+
+def _arange(line, *args, **kw):
+    if not all(isinstance(x, int) for x in args) or not args:
+        raise Unread("np.arange of values that are not integers")
+    r = np.arange(*args)
+    if r.size > MAX_SIZE:
+        raise Unread(f"an array of {r.size} entries")
+    return r
+
+
 NUMPY = {
+    "fill_diagonal": _fill_diagonal, "diag_indices": _diag_indices,
+    "diag_indices_from": _diag_indices_from, "arange": _arange,
     "zeros": _fill(sympy.Integer(0)), "ones": _fill(sympy.Integer(1)), "empty": _fill(UNSET),
     "zeros_like": _like(sympy.Integer(0)), "ones_like": _like(sympy.Integer(1)),
     "empty_like": _like(UNSET), "eye": _eye, "identity": _eye, "diag": _diag,

@@ -71,6 +71,10 @@ _CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.Lt
         ast.Gt: operator.gt, ast.GtE: operator.ge}
 
 
+def _int_array(v) -> bool:
+    return isinstance(v, np.ndarray) and v.dtype.kind == "i"
+
+
 def _concrete(v) -> bool:
     return isinstance(v, (int, bool)) or (isinstance(v, sympy.Basic) and v.is_Integer)
 
@@ -125,6 +129,10 @@ class Interpreter:
                 if getattr(err, "line", None) is None:
                     err.line = s.lineno
                 raise
+            except (TypeError, ValueError, ArithmeticError, AttributeError, IndexError,
+                    KeyError, RecursionError, sympy.SympifyError) as err:
+                raise Unread(f"this statement ({type(err).__name__}: "
+                             f"{str(err)[:80]})", s.lineno) from None
 
     def s_FunctionDef(self, s, env):
         if s.decorator_list:
@@ -301,6 +309,8 @@ class Interpreter:
         fn = _BIN.get(op)
         if fn is None:
             raise Unread(f"the operator {op.__name__}", line)
+        a = int(a) if isinstance(a, bool) else a
+        b = int(b) if isinstance(b, bool) else b
         if isinstance(a, SymArray) or isinstance(b, SymArray):
             try:
                 with np.errstate(all="ignore"):
@@ -372,6 +382,8 @@ class Interpreter:
         if _concrete(v):
             return int(v)
         if v is None or v is Ellipsis:
+            return v
+        if _int_array(v) or isinstance(v, tuple) and v and all(_int_array(x) for x in v):
             return v
         raise Unread("an index that is not an integer", getattr(node, "lineno", None))
 
