@@ -65,12 +65,19 @@ def _confine(job):
            (resource.RLIMIT_NOFILE, 64)]
     for what, value in lim:
         resource.setrlimit(what, (value, value))
+    how = []
     if os.getuid() == 0 and job.get("uid") is not None:
-        os.setgroups([])
-        os.setgid(int(job["gid"]))
-        os.setuid(int(job["uid"]))
+        try:
+            os.setgroups([])
+            os.setgid(int(job["gid"]))
+            os.setuid(int(job["uid"]))
+            how.append("unprivileged user nobody")
+        except OSError:   # a container without CAP_SETUID: the audit hook still holds
+            how.append("root (could not drop to nobody)")
     if os.getuid() != 0:   # no new process or thread (the kernel ignores this for root)
         resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+        how.append("no new processes (RLIMIT_NPROC 0)")
+    return ", ".join(how + ["audit hook"])
 
 
 def _decode(obj, np):
@@ -150,7 +157,7 @@ def main():
     import numpy.linalg  # noqa: F401
     import numpy.random  # noqa: F401
     import importlib.util
-    _confine(job)
+    how = _confine(job)
     path = os.path.realpath(job["file"])
     sys.path[:0] = [root] + job.get("extra_path", [])
     _install_hook(root)
@@ -159,6 +166,7 @@ def main():
         out.write(json.dumps(obj) + "\n")
         out.flush()
 
+    send({"event": "confined", "how": how})
     send({"event": "import"})
     try:
         spec = importlib.util.spec_from_file_location("user_code", path)

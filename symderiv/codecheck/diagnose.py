@@ -110,12 +110,16 @@ class Symbolic:
     @staticmethod
     def _norm(e):
         e = sympy.sympify(e)
-        e = sympy.expand(e, power_exp=True, mul=False, multinomial=False) if e.has(sympy.exp) else e
+        if e.has(sympy.exp):
+            e = e.xreplace({a: sympy.exp(sympy.expand(a.args[0])) for a in e.atoms(sympy.exp)})
+            e = sympy.expand(e, power_exp=True, mul=False, multinomial=False)
         return e
 
     def eq(self, got, exp) -> bool:
         try:
             d = self._norm(got) - self._norm(exp)
+            if d.has(sympy.exp) and sympy.cancel(sympy.together(_exp_as_symbols(d))) == 0:
+                return True    # zero with the exponentials independent: zero
             return sympy.cancel(sympy.together(d)) == 0
         except (TypeError, sympy.PolynomialError, ValueError):
             return False
@@ -140,6 +144,19 @@ class Symbolic:
 
     def constant_name(self, c, beta, n_batch):
         return _constant_name(c, beta, n_batch, lambda a, b: sympy.cancel(a - b) == 0)
+
+
+def _exp_as_symbols(e):
+    """Each e^a as a positive symbol E_a (e^{-a} as 1/E_a): a rational function; if it
+    vanishes identically it vanishes for the exponentials too (the converse may fail)."""
+    rep = {}
+    for atom in e.atoms(sympy.exp):
+        arg = atom.args[0]
+        neg = arg.could_extract_minus_sign()
+        key = sympy.sstr(-arg if neg else arg)
+        sym = sympy.Symbol(f"E[{key}]", positive=True)
+        rep[atom] = 1 / sym if neg else sym
+    return e.xreplace(rep)
 
 
 def _constant_name(c, beta, n_batch, same):

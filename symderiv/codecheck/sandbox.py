@@ -118,11 +118,11 @@ def run_calls(path: str | Path, function: str, calls: list, limits: Limits = Lim
         drop = _can_drop()
         uid, gid = _unprivileged()
         if drop:
-            os.chown(tmp, uid, gid)
-            os.chown(copy, uid, gid)
-        run.isolation = ("unprivileged user nobody, no new processes (RLIMIT_NPROC 0)" if drop
-                         else "RLIMIT_NPROC 0" if os.getuid() != 0 else "audit hook only")
-        run.isolation += f", memory {limits.memory_mb} MB, {limits.timeout:g} s per call"
+            try:
+                os.chown(tmp, uid, gid)
+                os.chown(copy, uid, gid)
+            except OSError:
+                drop = False
         encoded = [[encode_value(a) for a in call] for call in calls]
         pending = list(range(len(calls)))
         deadline = time.monotonic() + limits.total
@@ -217,7 +217,10 @@ def _one_child(job, pending, tmp, limits, deadline, run):
                 except ValueError:
                     continue
                 kind = ev.get("event")
-                if kind == "import-error":
+                if kind == "confined" and not run.isolation:
+                    run.isolation = (f"{ev.get('how')}, memory {limits.memory_mb} MB, "
+                                     f"{limits.timeout:g} s per call, a temporary folder")
+                elif kind == "import-error":
                     run.import_error = ev.get("error")
                     run.import_where = ev.get("where")
                 elif kind == "start":
