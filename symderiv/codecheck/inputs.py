@@ -184,6 +184,8 @@ def _example(target: Target, K: int, conv: str | None, tag: str, shift: int = 0)
             else:
                 p = ([F(1, K)] * K if tag == "equal" else _P[K]) if r == "y" else \
                     [F(1, 3), F(1, 2), F(3, 4), F(1, 5), F(2, 3)][:K]
+                if shift % 2 and tag != "equal":
+                    p = p[::-1] if K > 2 else [F(3, 4), F(1, 4)]   # another example
                 vals[r], args[r] = [_q(v) for v in p], p
                 label.append(f"{r} = {_fmt(p)}")
         elif r == "t":
