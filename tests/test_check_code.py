@@ -165,6 +165,10 @@ def test_bundled_post_function_is_diagnosed_without_running(monkeypatch):
     assert "-f[i]*f[j]" in m.group(2)
     assert any("off-diagonal entries are 0" in d for d in rec["diagnosis"])
     assert any("logits" in n for n in rec["notes"])   # the author applies it to z
+    # the entries that differ, as formulas: a diagonal entry holds −y², not y(1 − y)
+    d0 = next(d for d in rec["differences"] if d["entry"][-1] == d["entry"][-2])
+    m = re.fullmatch(r"-(\w+)\*\*2", d0["got"])
+    assert m and d0["expected"] == f"-{m.group(1)}*({m.group(1)} - 1)", d0
 
 
 def test_find_code_functions_fenced_unfenced_and_broken_indentation():

@@ -305,7 +305,7 @@ def judge_document_code(text: str, file: str | None = None,
                             + (", batched rows" if reading.batched else "")
                             + (f", its argument as {reading.convention}"
                                if reading.convention else "") + f"; target {how}"),
-                   lines=reading.lines)
+                   lines=reading.lines, differences=reading.differences)
         if reading.verdict != "pass":
             rec["broken_step"] = reading.diagnosis[0] if reading.diagnosis else None
             rec["reason"] = rec["broken_step"]

@@ -34,11 +34,13 @@ class Reading:
     convention: str | None = None
     batched: bool = False
     lines: list = field(default_factory=list)   # the lines the diagnosis names
+    differences: list = field(default_factory=list)   # {"entry", "got", "expected"}, formulas
 
     def to_json(self) -> dict:
         return {"verdict": self.verdict, "diagnosis": list(self.diagnosis),
                 "sizes": list(self.sizes), "convention": self.convention,
-                "batched": self.batched, "lines": list(self.lines)}
+                "batched": self.batched, "lines": list(self.lines),
+                "differences": list(self.differences)}
 
 
 def _global_env(tree: ast.Module) -> Env:
@@ -183,8 +185,9 @@ def _read_sizes(tgt, binding, func, node, sizes, line_offset, source) -> Reading
             finding = _judge(tgt, conv, got, rows, beta, interp, bool(n_rows), src_lines,
                              line_offset)
             if finding is not None:
-                texts, lines = finding
-                return Reading("fail", texts, (K,), conv, bool(n_rows), lines)
+                texts, lines, *diffs = finding
+                return Reading("fail", texts, (K,), conv, bool(n_rows), lines,
+                               diffs[0] if diffs else [])
     return Reading("pass", [], tuple(sizes), conv, bool(batched_only))
 
 
@@ -249,7 +252,10 @@ def _judge(tgt, conv, got, rows, beta, interp, batched, src_lines, off):
                 text = f.text + ": they keep the value from " + _where(lines, src_lines, off)
         texts.append(text)
         named += [n + off for n in lines]
-    return texts, named
+    diffs = [{"entry": list(i), "got": sympy.sstr(sympy.factor(got.v[i])),
+              "expected": sympy.sstr(sympy.factor(exp[i]))}       # as written, before Σy = 1
+             for i, g, e in comp.differences[:4] if e is not None and got.shape == exp.shape]
+    return texts, named, diffs
 
 
 def _where(lines, src_lines, off) -> str:
