@@ -164,6 +164,9 @@ def test_bundled_post_function_is_diagnosed_without_running(monkeypatch):
     assert m and text.split("\n")[int(m.group(1)) - 1].strip() == m.group(2)
     assert "-f[i]*f[j]" in m.group(2)
     assert any("off-diagonal entries are 0" in d for d in rec["diagnosis"])
+    # the line's formula in index notation, against the theorem's case (for every K)
+    assert "writes -y_i² where i = j" in overwritten
+    assert "case i = j) gives y_i·(1 - y_i) for every K" in overwritten
     assert any("logits" in n for n in rec["notes"])   # the author applies it to z
     # the entries that differ, as formulas: a diagonal entry holds −y², not y(1 − y)
     d0 = next(d for d in rec["differences"] if d["entry"][-1] == d["entry"][-2])

@@ -20,6 +20,7 @@ from .inputs import bind, signature_of, uses_exp
 from .symarray import UNSET, Raised, SymArray, Unread, as_array
 from .symbolic import MATH_MODULE, NP_MODULE, Env, Interpreter, _Break, _Continue
 from .targets import Target
+from .templates import describe, line_formulas
 
 __all__ = ["Reading", "read_function"]
 
@@ -235,6 +236,10 @@ def _judge(tgt, conv, got, rows, beta, interp, batched, src_lines, off):
                      "logits, " + _where(lines, src_lines, off)], [n + off for n in lines])
         return None
     texts, named = [], []
+    formulas = {}
+    if tgt.kind == "jacobian" and conv == "probabilities":
+        formulas = line_formulas(got.v, got.lines, [r[1][tgt.prob_role] for r in rows],
+                                 batched)
     for f in comp.findings:
         entries = f.entries or list(np.ndindex(got.shape))
         if got.shape and entries and len(entries[0]) == got.ndim:
@@ -250,12 +255,25 @@ def _judge(tgt, conv, got, rows, beta, interp, batched, src_lines, off):
                 text += " overwrites what " + _where(prev, src_lines, off) + " wrote"
             elif "never assigned" in f.text:
                 text = f.text + ": they keep the value from " + _where(lines, src_lines, off)
+            cls = _entry_class(f.entries)
+            for n in lines[:2] if cls and formulas else []:
+                desc = describe(formulas, n, cls, tgt.name, beta, got.shape[-1])
+                if desc:
+                    text += "; " + desc.format(line=n + off)
         texts.append(text)
         named += [n + off for n in lines]
     diffs = [{"entry": list(i), "got": sympy.sstr(sympy.factor(got.v[i])),
               "expected": sympy.sstr(sympy.factor(exp[i]))}       # as written, before Σy = 1
              for i, g, e in comp.differences[:4] if e is not None and got.shape == exp.shape]
     return texts, named, diffs
+
+
+def _entry_class(entries) -> str | None:
+    """"diag" if every entry is on the diagonal, "off" if none is, else None."""
+    if not entries or len(entries[0]) < 2:
+        return None
+    on = {e[-1] == e[-2] for e in entries}
+    return None if len(on) > 1 else ("diag" if on.pop() else "off")
 
 
 def _where(lines, src_lines, off) -> str:
