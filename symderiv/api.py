@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
@@ -23,9 +22,10 @@ from .notation import Context, NotationError, Partial, SymderivError, base_name
 from .notation import as_expr
 from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
-from .vectors import (ShapeError, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
+from .vectors import (ShapeError, entrywise_reading, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
-from .vocabulary import CATALOGUE, VECTOR_FUNCTIONS, function_names, vector_function
+from .functions import (_with_catalogue, catalogue_doubts, expand_functions, is_entry_parameter,
+                        with_function_names, without_extremum)
 from .verify import (DEFAULT_SIZES, Verdict, combine_readings, decide,
                      decide_approx, guard_rounding, guard_substitution,
                      shape_refuted, summarize_chain, undecided)
@@ -106,14 +106,15 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
         if len(f.parts) != 2:
             raise NotationError(f"a definition is 'name = expression', got {text!r}")
         target, rhs = f.parts
-        rhs = expand_functions(rhs, ctx)
+        rhs = without_extremum(expand_functions(rhs, ctx), ctx, f"the definition {text!r}")
         if is_entry(target):   # O_1 = ...: one entry defined, a name of its own
             target = entry_symbol(target)
         if isinstance(target, sympy.core.function.AppliedUndef):
             params = target.args
             plain = {x for x in rhs.free_symbols if not isinstance(x, Indexed)}
             if (params and all(isinstance(x, Symbol) for x in params)
-                    and len(set(params)) == len(params) and set(params) <= plain):
+                    and len(set(params)) == len(params) and set(params) <= plain) or \
+                    is_entry_parameter(params, rhs):
                 ctx = ctx.with_(functions=ctx.functions + ((str(target.func), params, rhs),))
             target = Symbol(str(target.func))
         ctx = ctx.define(target, rhs)
@@ -274,7 +275,11 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
     if uses_matrices(parts, ctx):
         return check_matrix(parts, ctx, check_parsed, conditions=conditions, sizes=sizes,
                             claim=claim, relations=relations)
-    parts = [entries_as_names(expand_functions(p, ctx), ctx) for p in parts]
+    try:
+        parts = [entries_as_names(without_extremum(expand_functions(p, ctx), ctx, "the claim"),
+                                  ctx) for p in parts]
+    except NotationError as err:
+        return Verdict("unknown", "none", claim=claim, reason=f"unsupported: {err}")
     conditions = tuple(entries_as_names(expand_functions(c, ctx), ctx) for c in conditions)
     parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
     ctx, parts = normalize_sizes(ctx, parts)
@@ -417,11 +422,6 @@ def _decide(a, b, ctx, sizes) -> Verdict:
         return Verdict("unknown", "none", reason=f"unsupported: {err}")
 
 
-_FUNCTION_DEF = re.compile(
-    r"^\s*(?:\\(?:mathrm|operatorname|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}|\\?([A-Za-z]+))"
-    r"\s*\(([^()]*)\)\s*:?=")
-
-
 def is_entry(e) -> bool:
     """``O_1``, ``w_{12}``: an entry with literal indices."""
     return isinstance(e, Indexed) and all(i.is_Integer for i in e.indices)
@@ -440,83 +440,6 @@ def entries_as_names(expr, ctx: Context):
     rep = {e: entry_symbol(e) for e in expr.atoms(Indexed)
            if is_entry(e) and ctx.definition(str(entry_symbol(e))) is not None}
     return expr.xreplace(rep) if rep else expr
-
-
-def _applied_names(exprs) -> set[str]:
-    return {str(a.func).rstrip("'") for e in exprs if isinstance(e, sympy.Basic)
-            for a in e.atoms(sympy.core.function.AppliedUndef)}
-
-
-def _with_catalogue(ctx: Context, claim_exprs: Sequence) -> Context:
-    """The catalogue's definition of every function the claim or the definitions apply but
-    nothing defines (σ(z) without a definition is the logistic sigmoid)."""
-    used = _applied_names(tuple(claim_exprs) + tuple(d.rhs for d in ctx.definitions)
-                          + tuple(c for c in ctx.conditions))
-    defined = {name for name, _, _ in ctx.functions}
-    extra = tuple((n, CATALOGUE[n].params, CATALOGUE[n].body) for n in sorted(used)
-                  if n in CATALOGUE and n not in defined and ctx.definition(n) is None)
-    return ctx.with_(functions=ctx.functions + extra) if extra else ctx
-
-
-def catalogue_doubts(ctx: Context) -> tuple[str, ...]:
-    """The doubts of the catalogue readings a context relies on (``Sig`` as the sigmoid)."""
-    return tuple(CATALOGUE[n].doubt for n, params, body in ctx.functions
-                 if n in CATALOGUE and CATALOGUE[n].doubt and body == CATALOGUE[n].body)
-
-
-def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
-    """Names the definitions define as functions (``\\sigma(x) = ...``) are read as functions
-    everywhere (``\\sigma(z)`` is σ applied to z, not σ·z)."""
-    names = [n for n in function_names() if n not in notation.functions]
-    for text in given:
-        m = _FUNCTION_DEF.match(text)
-        name = m and (m.group(1) or m.group(2))
-        if name and name not in notation.functions and name not in names:
-            names.append(name)
-    return replace(notation, functions=tuple(notation.functions) + tuple(names)) if names \
-        else notation
-
-
-_BUILTIN = {"tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
-            "sinh": sympy.sinh, "cosh": sympy.cosh, "sin": sympy.sin, "cos": sympy.cos}
-
-
-def expand_functions(expr, ctx: Context):
-    """Apply the function definitions: σ(z) → body with x := z; σ'(z) → body' at z."""
-    if not isinstance(expr, sympy.Basic) or not (ctx.functions or any(
-            str(a.func) in VECTOR_FUNCTIONS or str(a.func).rstrip("'") in _BUILTIN
-            for a in expr.atoms(sympy.core.function.AppliedUndef))):
-        return expr
-    table = {name: (params, body) for name, params, body in ctx.functions}
-
-    def apply(e):
-        if not isinstance(e, sympy.core.function.AppliedUndef):
-            return None
-        name = str(e.func)
-        primes = len(name) - len(name.rstrip("'"))
-        base = name.rstrip("'")
-        if base not in table and not primes and name in VECTOR_FUNCTIONS and \
-                ctx.definition(name) is None:
-            return vector_function(name, e.args, ctx)
-        if base not in table and primes and base in _BUILTIN and len(e.args) == 1:
-            x = Symbol("x")   # tanh'(z) = 1 − tanh²(z): the derivative of the known function
-            return sympy.diff(_BUILTIN[base](x), x, primes).xreplace({x: e.args[0]})
-        if base not in table:
-            return None
-        params, body = table[base]
-        if not primes and len(e.args) == 1 and e.args[0].has(Symbol(base)):
-            return Symbol(base) * e.args[0]   # σ(1 − σ): σ is a value here, so a product
-        if len(params) != len(e.args) or (primes and len(params) != 1):
-            return None
-        for _ in range(primes):
-            body = sympy.diff(body, params[0])
-        return body.xreplace(dict(zip(params, e.args)))
-    done = {}
-
-    def found(e):
-        done[e] = apply(e)
-        return done[e] is not None
-    return expr.replace(found, lambda e: done[e])
 
 
 def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
@@ -558,12 +481,18 @@ def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Ver
     for reading in f.readings:
         parts = ((lhs,) if lhs is not None else ()) + tuple(reading.parts)
         ctx = context(parts)
+        doubts = tuple(reading.doubts)
+        entrywise = entrywise_reading(parts, ctx)
+        if entrywise is not None:   # y_{pred} written bare beside definitions of y_{pred_i}
+            parts, doubt = entrywise
+            parts, doubts = tuple(parts), doubts + (doubt,)
+            ctx = context(parts)
         if f.positive:
             ctx = ctx.with_(positive=ctx.positive + f.positive)
         relations = (("=",) if lhs is not None else ()) + tuple(reading.relations)
         v = check_parsed(parts, ctx, conditions=reading.conditions, sizes=sizes, claim=claim,
                          relations=relations)
-        results.append((v, tuple(reading.doubts) + catalogue_doubts(ctx)))
+        results.append((v, doubts + catalogue_doubts(ctx)))
     return combine_readings(results, claim=claim)
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 
 import sympy
-from sympy import Expr, Indexed, IndexedBase, Matrix, MatrixBase, Symbol
+from sympy import Indexed, IndexedBase, Matrix, MatrixBase, Symbol
 
 from . import calculus
-from .notation import Context, NotationError, Partial, SymderivError, base_name
+from .notation import Context, Partial, SymderivError, base_name
 
 __all__ = ["materialize", "has_vectors", "ShapeError", "TensorShape", "shape_of",
            "vector_names"]
@@ -195,3 +195,65 @@ def shape_of(e, shapes: dict):
 
 def _fmt(s) -> str:
     return "scalar" if s == () else f"{s[0]}×{s[1]}"
+
+
+def entrywise_reading(parts, ctx: Context):
+    """``∂L/∂y_{pred} = \\frac{2}{N}(y_{pred} - y_{true})`` where the definitions write only the
+    entries ``y_{pred_i}``: the bare names are those vectors, and the claim is read entry by
+    entry (the NumPy habit of the texts) — (parts, doubt), or None when no name is such a
+    vector.  When the arities differ, or the differentiated quantity is itself such a vector
+    (which of its entries is meant?), the parts stay as written, with that doubt."""
+    g = ctx.graph()
+    todo = [str(s) for p in parts if isinstance(p, sympy.Basic) for s in p.free_symbols]
+    todo += [base_name(e) for p in parts if isinstance(p, sympy.Basic) for e in p.atoms(Indexed)]
+    near: set = set()   # the definitions the claim rests on, not the whole text's
+    while todo:
+        n = todo.pop()
+        if n not in near:
+            near.add(n)
+            todo.extend(g.get(n, ()))
+    rhs = [d.rhs for d in ctx.definitions if isinstance(d.rhs, sympy.Basic) and d.name in near]
+    bases = {base_name(e) for x in rhs for e in x.atoms(Indexed)}
+    scalars = {str(s) for e in rhs for s in e.free_symbols
+               if not isinstance(s, Indexed)} - bases
+    defined = {d.name for d in ctx.definitions} | {g for g, _ in ctx.generic}
+    found: dict = {}
+    if not all(isinstance(p, sympy.Basic) for p in parts):
+        return None
+    labels = {base_name(e) for p in parts for e in p.atoms(Indexed)}   # y in y[i]
+    for p in parts:
+        for s in p.free_symbols:
+            if not isinstance(s, Symbol) or s.is_integer or str(s) in defined | scalars | labels:
+                continue
+            uses = {len(e.indices) for e in rhs for e in e.atoms(Indexed)
+                    if base_name(e) == str(s)}
+            if len(uses) == 1:
+                found[s] = uses.pop()
+    if not found:
+        return None
+    names = ", ".join(sorted(str(s) for s in found))
+    unsure = (parts, f"{names} written bare, while the definitions use only entries of "
+                     f"{'it' if len(found) == 1 else 'them'}: read as a number")
+    if len(set(found.values())) != 1:
+        return unsure
+    for p in parts:
+        for d in p.atoms(Partial):
+            f = d.f
+            own = ctx.definition(base_name(f)) if isinstance(f, (Symbol, Indexed)) else None
+            if f in found or (own is not None and isinstance(own.target, Indexed)) or (
+                    isinstance(f, Symbol) and any(base_name(e) == str(f)
+                                                  for e in rhs for e in e.atoms(Indexed))):
+                return unsure   # L_i defined entry by entry: which L is differentiated?
+    taken = {str(s) for p in parts for s in p.free_symbols}
+    example = next(e for e in rhs for e in e.atoms(Indexed) if base_name(e) in map(str, found))
+    idx = []
+    for i in example.indices:
+        if not isinstance(i, Symbol) or str(i) in taken | {str(j) for j in idx}:
+            from .notation import fresh_index, index
+            i = fresh_index(index(str(i) if isinstance(i, Symbol) else "i"),
+                            taken | {str(j) for j in idx})
+        idx.append(i)
+    rep = {s: IndexedBase(str(s))[tuple(idx)] for s in found}
+    return ([p.xreplace(rep) for p in parts],
+            f"{names} read entry by entry ({to_tex(rep[min(found, key=str)])}), as the "
+            "definitions write them")

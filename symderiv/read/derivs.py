@@ -223,7 +223,12 @@ class DerivRules:
             if any(isinstance(a, sympy.Basic) and not a.is_commutative for a in args):
                 raise self.err(f"\\{name} of a whole vector or matrix is not read", lx.start,
                                f"write \\{name}_j of its entries")
-            obj = (sympy.Max if name == "max" else sympy.Min)(*args)
+            if len(args) == 1 and isinstance(args[0], sympy.Symbol):
+                # \max(x) of a vector x: its largest entry, a function of every entry — a
+                # name of its own, used only where it cancels (the shift of a stable softmax)
+                obj = sympy.Symbol(f"\\{name}({args[0]})")
+            else:
+                obj = (sympy.Max if name == "max" else sympy.Min)(*args)
         else:
             obj = getattr(sympy, name)(arg)
         if pw is not None:

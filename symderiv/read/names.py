@@ -52,7 +52,8 @@ def with_defined_names(given: Iterable[str], notation: Notation) -> Notation:
     wherever they are written."""
     found = []
     for text in given:
-        m = re.match(r"\s*([A-Za-z]{2,5})\s*(?::=|=|\\coloneqq)", text)
+        m = re.match(r"\s*([A-Za-z]{2,5})\s*(?:_\s*(?:\{\s*\w+\s*\}|\w))?\s*(?::=|=|\\coloneqq)",
+                     text)
         if m and m.group(1) not in notation.names and m.group(1) not in found:
             found.append(m.group(1))
     return replace(notation, names=tuple(notation.names) + tuple(found)) if found else notation

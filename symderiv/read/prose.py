@@ -129,3 +129,29 @@ def _clause_before(text: str, m) -> str:
     """The words of the cue's clause before it (back to the last . ; : or line break)."""
     start = max(text.rfind(c, 0, m.start()) for c in ".;:\n") + 1
     return text[start:m.start()]
+
+
+# "where $a_i$ is $\text{Softmax}(z_i)$.", "here $s$ denotes $\sigma(x)$": a name the prose
+# explains by a formula (the whole object of the verb, up to the end of its clause)
+_PROSE_DEF = re.compile(
+    r"\b(?:where|here|with)\s+\$(?P<name>[^$\n]{1,40})\$\s+"
+    r"(?:is|denotes|represents|stands for|means|is (?:given|defined) (?:by|as))\s+"
+    r"\$(?P<value>[^$\n]{1,300})\$(?=\s*(?:[.,;:)]|$|and\b|for\b))", re.I | re.M)
+
+
+def prose_definitions(text: str) -> list[tuple[int, int, str]]:
+    """(offset, line, "name = formula") for each name the prose defines by a formula
+    ("where $a_i$ is $\\text{Softmax}(z_i)$") — outside code blocks.
+
+    >>> prose_definitions("Where $a_i$ is $\\\\text{Softmax}(z_i)$.")
+    [(6, 1, 'a_i = \\\\text{Softmax}(z_i)')]
+    >>> prose_definitions("where $x$ is $2$ times the input")
+    []
+    """
+    out = []
+    for m in _PROSE_DEF.finditer(text):
+        if "=" in m.group("name") or "=" in m.group("value"):
+            continue
+        out.append((m.start("name") - 1, text.count("\n", 0, m.start()) + 1,
+                    f"{m.group('name').strip()} = {m.group('value').strip()}"))
+    return out

@@ -10,7 +10,7 @@ from ..read import Notation, split_display, top_level_equals
 from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
-                           _sentence, _sum_to_one_cues, _THROUGHOUT)
+                           _sentence, _sum_to_one_cues, _THROUGHOUT, prose_definitions)
 from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated)
 from .markdown import ICON, _code, _md_text
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
@@ -82,6 +82,35 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
     return specs, offsets
 
 
+def _add_prose_definitions(text: str, specs: list, offsets: list, notation: Notation) -> None:
+    """"where $a_i$ is $\\text{Softmax}(z_i)$" after a display: the name means that in its
+    whole section, so the definition is read before the first formula of the section that
+    writes the name (unless a formula of the section defines the name itself)."""
+    for offset, line, latex in prose_definitions(text):
+        name = _defined_name(latex, notation)
+        head = re.match(r"\\?[A-Za-z]+", latex)
+        if name is None or head is None:
+            continue
+        start = max((m.start() for m in _SECTION.finditer(text, 0, offset)), default=0)
+        uses = re.compile(r"(?<![A-Za-z\\])" + re.escape(head.group(0)) + r"(?![A-Za-z])")
+        at = len(specs)
+        for n, spec in enumerate(specs):
+            if not start <= offsets[n] < offset:
+                continue
+            if _defined_name(_definition_text(spec.read or spec.latex, notation),
+                             notation) == name:
+                break   # the section defines it in a formula of its own
+            if uses.search(spec.latex):
+                at = min(at, n)
+        else:
+            if at == len(specs):   # no formula before it uses the name: read where it stands
+                at = next((n for n, o in enumerate(offsets) if o > offset), len(specs))
+            specs.insert(at, FormulaSpec(id=f"p{line}", line=line, latex=latex,
+                                         reading="stated in the prose (\"where … is …\"): "
+                                                 "read as a definition for its section"))
+            offsets.insert(at, offset)
+
+
 def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
     """Formula index → (case condition, its sentence span): "for $i \\neq j$", "when $T = 1$"."""
     conds = {}
@@ -103,6 +132,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     of the worked example it sits in."""
     notation = cf.notation if cf else Notation()
     specs, offsets = _pieces(text, notation)
+    _add_prose_definitions(text, specs, offsets, notation)
     conds = _prose_conditions(text, specs, offsets)
     cases = _case_headings(text)
     out = []
@@ -301,6 +331,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             m = re.fullmatch(r"([A-Za-z])_\{?(\w+)\}?", nm)
             return bool(m and re.search(r"(?<![A-Za-z\\])" + m.group(1) + r"_\{\s*" +
                                         m.group(2) + r"\s*,", math))
+        g = _GRAD_DEF.match(text_read)
+        if g and name == "d" + g.group(1) and g.group(1).lower() == g.group(3).lower() and \
+                name not in defined and (entries_written(name) or entries_written(g.group(3))):
+            # dA = ∂L/∂a beside dA_j, a_j: the text's name for a gradient, read entry by entry
+            text_read = (f"{name}_{{i}} = \\frac{{\\partial {g.group(2)}}}"
+                         f"{{\\partial {g.group(3)}_{{i}}}}")
+            indexed = True
         if name is not None and name not in defined and not indexed and \
                 (name.isalnum() or re.fullmatch(r"[A-Za-z]_\{?\w+\}?", name)) and \
                 not re.match(r"\s*" + re.escape(name) + r"\s*(\\left)?\s*\(", text_read) and \
@@ -321,7 +358,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             placed[name] = spec.line
             placed_at[name] = here
             m = _GRAD_DEF.match(text_read)
-            if m and m.group(1) == m.group(3):
+            if m and m.group(1).lower() == m.group(3).lower():
                 grads[m.group(2)] = spec.line
             by_doc[name] = (text_read, indexed)
             doc_given += (text_read,)

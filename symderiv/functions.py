@@ -1,0 +1,164 @@
+"""Functions the formulas apply: those the document defines (``\\sigma(x) = ...``, an entry
+function ``\\text{Softmax}(x_i) = ...``), the catalogue's (σ, ReLU, softmax of a vector) and the
+built-in ones (tanh, exp, log), expanded by substitution of their arguments."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+import sympy
+from sympy import Indexed, Symbol, Sum
+
+from .notation import Context, fresh_index
+from .read import Notation
+from .vocabulary import CATALOGUE, VECTOR_FUNCTIONS, function_names, vector_function
+
+__all__ = ["without_extremum", "expand_functions", "with_function_names", "catalogue_doubts", "entry_function",
+           "is_entry_parameter"]
+
+
+def without_extremum(expr, ctx: Context, what: str):
+    """``e^{x_i - \\max(x)} / \\sum_j e^{x_j - \\max(x)}``: the largest entry of a vector is
+    read as a name of its own, which is sound only where it cancels — then it is dropped;
+    anywhere else the expression is not read (its derivatives would miss ∂max/∂x_j)."""
+    from .calculus import CalculusError, normal_form
+    from .notation import NotationError
+    ext = [s for s in getattr(expr, "free_symbols", ()) if isinstance(s, Symbol)
+           and s.name.startswith(("\\max(", "\\min("))]
+    if not ext:
+        return expr
+    plain = expr.xreplace({s: 0 for s in ext})
+    try:
+        if normal_form(expr - plain, ctx) == 0:
+            return plain
+    except CalculusError:
+        pass
+    raise NotationError(f"{what} uses {', '.join(s.name for s in ext)} (the largest entry of a "
+                        "vector), which is read only where it cancels (a shift of a softmax)")
+
+
+def is_entry_parameter(params, body) -> bool:
+    """``\\text{Softmax}(x_i) = \\frac{e^{x_i}}{\\sum_j e^{x_j}}``: one parameter, an entry
+    x_i of a vector with a symbolic index, whose body uses that vector — a function of the
+    whole vector that gives its i-th entry."""
+    if len(params) != 1 or not isinstance(params[0], Indexed) or len(params[0].indices) != 1:
+        return False
+    x, i = params[0].base, params[0].indices[0]
+    return isinstance(i, Symbol) and x in {e.base for e in body.atoms(Indexed)}
+
+
+def entry_function(params, body, arg):
+    """The body of an entry function (see ``is_entry_parameter``) for the entry *arg* = z_k of
+    another vector: the vector renamed, the index set, bound indices kept apart; None when
+    *arg* is not such an entry.
+
+    >>> from sympy import IndexedBase, Sum, exp
+    >>> from symderiv.notation import index
+    >>> x, z, i, j, k = IndexedBase('x'), IndexedBase('z'), index('i'), index('j'), index('k')
+    >>> entry_function((x[i],), exp(x[i]) / Sum(exp(x[j]), (j, 1, 3)), z[j])
+    exp(z[j])/Sum(exp(z[j1]), (j1, 1, 3))
+    """
+    if not isinstance(arg, Indexed) or len(arg.indices) != 1:
+        return None
+    x, i = params[0].base, params[0].indices[0]
+    v, m = arg.base, arg.indices[0]
+    taken = {str(s) for s in arg.free_symbols} | {str(v)}
+    for s in body.atoms(Sum):
+        for bound in [lim[0] for lim in s.limits]:
+            if str(bound) in taken:
+                new = fresh_index(bound, taken | {str(a) for a in body.free_symbols})
+                body = body.xreplace({bound: new})
+                taken.add(str(new))
+    plain = Symbol(str(x))   # \max(x) of the whole vector
+    return body.xreplace({i: m}).xreplace({x: v, plain: Symbol(str(v))})
+
+_FUNCTION_DEF = re.compile(
+    r"^\s*(?:\\(?:mathrm|operatorname|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}|\\?([A-Za-z]+))"
+    r"\s*\(([^()]*)\)\s*:?=")
+
+
+def _applied_names(exprs) -> set[str]:
+    return {str(a.func).rstrip("'") for e in exprs if isinstance(e, sympy.Basic)
+            for a in e.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _with_catalogue(ctx: Context, claim_exprs: Sequence) -> Context:
+    """The catalogue's definition of every function the claim or the definitions apply but
+    nothing defines (σ(z) without a definition is the logistic sigmoid)."""
+    used = _applied_names(tuple(claim_exprs) + tuple(d.rhs for d in ctx.definitions)
+                          + tuple(c for c in ctx.conditions))
+    defined = {name for name, _, _ in ctx.functions}
+    extra = tuple((n, CATALOGUE[n].params, CATALOGUE[n].body) for n in sorted(used)
+                  if n in CATALOGUE and n not in defined and ctx.definition(n) is None)
+    return ctx.with_(functions=ctx.functions + extra) if extra else ctx
+
+
+def catalogue_doubts(ctx: Context) -> tuple[str, ...]:
+    """The doubts of the catalogue readings a context relies on (``Sig`` as the sigmoid)."""
+    return tuple(CATALOGUE[n].doubt for n, params, body in ctx.functions
+                 if n in CATALOGUE and CATALOGUE[n].doubt and body == CATALOGUE[n].body)
+
+
+def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
+    """Names the definitions define as functions (``\\sigma(x) = ...``) are read as functions
+    everywhere (``\\sigma(z)`` is σ applied to z, not σ·z)."""
+    names = [n for n in function_names() if n not in notation.functions]
+    for text in given:
+        m = _FUNCTION_DEF.match(text)
+        name = m and (m.group(1) or m.group(2))
+        if name and name not in notation.functions and name not in names:
+            names.append(name)
+    return replace(notation, functions=tuple(notation.functions) + tuple(names)) if names \
+        else notation
+
+
+_BUILTIN = {"tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
+            "sinh": sympy.sinh, "cosh": sympy.cosh, "sin": sympy.sin, "cos": sympy.cos}
+
+
+def expand_functions(expr, ctx: Context):
+    """Apply the function definitions: σ(z) → body with x := z; σ'(z) → body' at z."""
+    if not isinstance(expr, sympy.Basic) or not (ctx.functions or any(
+            str(a.func) in VECTOR_FUNCTIONS or str(a.func).rstrip("'") in _BUILTIN
+            for a in expr.atoms(sympy.core.function.AppliedUndef))):
+        return expr
+    table = {name: (params, body) for name, params, body in ctx.functions}
+
+    def apply(e):
+        if not isinstance(e, sympy.core.function.AppliedUndef):
+            return None
+        name = str(e.func)
+        primes = len(name) - len(name.rstrip("'"))
+        base = name.rstrip("'")
+        if base not in table and not primes and name in VECTOR_FUNCTIONS and \
+                ctx.definition(name) is None:
+            if len(e.args) == 1 and isinstance(e.args[0], Indexed) and \
+                    len(e.args[0].indices) == 1:   # softmax(z_j): the j-th entry of softmax(z)
+                return vector_function(name, (Symbol(str(e.args[0].base)),
+                                              e.args[0].indices[0]), ctx)
+            return vector_function(name, e.args, ctx)
+        if base not in table and primes and base in _BUILTIN and len(e.args) == 1:
+            x = Symbol("x")   # tanh'(z) = 1 − tanh²(z): the derivative of the known function
+            return sympy.diff(_BUILTIN[base](x), x, primes).xreplace({x: e.args[0]})
+        if base not in table:
+            return None
+        params, body = table[base]
+        if is_entry_parameter(params, body):
+            return None if primes else entry_function(params, body, e.args[0]) \
+                if len(e.args) == 1 else None
+        if not primes and len(e.args) == 1 and e.args[0].has(Symbol(base)):
+            return Symbol(base) * e.args[0]   # σ(1 − σ): σ is a value here, so a product
+        if len(params) != len(e.args) or (primes and len(params) != 1):
+            return None
+        for _ in range(primes):
+            body = sympy.diff(body, params[0])
+        return body.xreplace(dict(zip(params, e.args)))
+    done = {}
+
+    def found(e):
+        done[e] = apply(e)
+        return done[e] is not None
+    return expr.replace(found, lambda e: done[e])
+
+

@@ -1,0 +1,98 @@
+"""Vectors as ML texts write them: bare names beside definitions of their entries (NumPy habit),
+functions of a whole vector defined through one entry (Softmax(x_i) = ...), the largest entry
+max(x) of a stable softmax, gradient names (dA = ∂L/∂a) and names defined in the prose
+("where $a_i$ is $\\text{Softmax}(z_i)$").  Labels by hand, re-derived in SymPy at fixed sizes."""
+
+import pytest
+import sympy
+
+from symderiv import check
+from tests.test_document_soundness import audit
+
+MSE = r"L_{MSE} = \frac{1}{N} \sum_{i=1}^{N} (y_{pred_i} - y_{true_i})^2"
+CE_I = r"L_i = - \sum_{c=1}^{C} y_{true_{ic}} \log(y_{pred_{ic}})"
+SOFTMAX_ENTRY = r"\text{Softmax}(x_i) = \frac{e^{x_i}}{\sum_{j} e^{x_j}}"
+STABLE = r"\text{Softmax}(x_i) = \frac{e^{x_i - \max(x)}}{\sum_{j} e^{x_j - \max(x)}}"
+
+
+@pytest.mark.parametrize("claim,given,status", [
+    # bare vector names: read entry by entry (with the doubt shown), never as free scalars
+    (r"\frac{\partial L_{MSE}}{\partial y_{pred}} = \frac{2}{N} (y_{pred} - y_{true})", [MSE], "proved"),
+    (r"\frac{\partial L_{MSE}}{\partial y_{pred}} = \frac{2}{N} (y_{pred} - y_{true})", [MSE, CE_I], ("proved", "verified")),
+    # a wrong factor: the entrywise reading is a doubt, so never refuted through it
+    (r"\frac{\partial L_{MSE}}{\partial y_{pred}} = \frac{3}{N} (y_{pred} - y_{true})", [MSE], "unknown"),
+    # which L? L_i is defined entry by entry: not decided
+    (r"\frac{\partial L}{\partial y_{pred}} = - \frac{y_{true}}{y_{pred}}", [CE_I], "unknown"),
+    # a function of the whole vector defined through one entry, applied to another vector
+    (r"a_k = \frac{e^{z_k}}{\sum_j e^{z_j}}", [SOFTMAX_ENTRY, r"a_i = \text{Softmax}(z_i)"], "proved"),
+    (r"a_k = \frac{e^{z_1}}{\sum_j e^{z_j}}", [SOFTMAX_ENTRY, r"a_i = \text{Softmax}(z_i)"], "refuted"),
+    (r"\frac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)", [STABLE, r"a_i = \text{Softmax}(z_i)"], "proved"),
+    (r"\frac{\partial a_i}{\partial z_j} = a_i \delta_{ij}", [STABLE, r"a_i = \text{Softmax}(z_i)"], "refuted"),
+    # the catalogue softmax applied to one entry: the entry of softmax(z)
+    (r"\mathrm{softmax}(z_j) = \frac{e^{z_j}}{\sum_k e^{z_k}}", [], "proved"),
+    # max(x) of a vector is its largest entry, never x itself
+    (r"\max(x) = x", [], "unknown"),
+])
+def test_vectors_written_bare(claim, given, status):
+    assert check(claim, given).status in ((status,) if isinstance(status, str) else status)
+
+
+def test_a_false_entry_of_softmax_is_never_proved():
+    assert check(r"\mathrm{softmax}(z_j) = 1").status != "proved"
+
+
+def test_the_largest_entry_is_read_only_where_it_cancels():
+    from symderiv.notation import NotationError
+    with pytest.raises(NotationError):
+        check(r"\frac{\partial u_i}{\partial x_j} = \delta_{ij}", [r"u_i = x_i - \max(x)"])
+
+
+def test_labels_independently():
+    """MSE at N = 3 entrywise; the max-shifted softmax equals the plain one (K = 3)."""
+    p, t = sympy.symbols("p1:4"), sympy.symbols("t1:4")
+    loss = sum((a - b) ** 2 for a, b in zip(p, t)) / 3
+    assert sympy.simplify(sympy.diff(loss, p[0]) - sympy.Rational(2, 3) * (p[0] - t[0])) == 0
+    z, m = sympy.symbols("z1:4"), sympy.Symbol("m")
+    shifted = sympy.exp(z[0] - m) / sum(sympy.exp(v - m) for v in z)
+    assert sympy.simplify(shifted - sympy.exp(z[0]) / sum(map(sympy.exp, z))) == 0
+    a = [sympy.exp(v) / sum(map(sympy.exp, z)) for v in z]
+    assert sympy.simplify(sympy.diff(a[0], z[1]) + a[0] * a[1]) == 0
+
+
+DOC = r"""## Softmax
+
+The Softmax function for an input vector $x$ with elements $x_i$ is defined as:
+$$
+\text{Softmax}(x_i) = \frac{e^{x_i - \max(x)}}{\sum_{j} e^{x_j - \max(x)}}
+$$
+
+### Backward Pass
+Given the gradient of the loss $L$ w.r.t the Softmax output $a$ (denoted as $dA = \frac{\partial L}{\partial a}$), this computes the gradient of the loss w.r.t the Softmax input $z$ (denoted as $dZ = \frac{\partial L}{\partial z}$). For each component:
+$$
+dZ_k = a_k \left( dA_k - \sum_j dA_j \cdot a_j \right)
+$$
+and a wrong one:
+$$
+dZ_k = a_k dA_k
+$$
+Where $a_i$ is $\text{Softmax}(z_i)$.
+"""
+
+
+def test_gradient_names_and_a_definition_in_the_prose(tmp_path, capsys):
+    recs = audit(tmp_path, capsys, DOC)
+    by = {r["latex"].strip(): r for r in recs}
+    right = by[r"dZ_k = a_k \left( dA_k - \sum_j dA_j \cdot a_j \right)"]
+    assert right["verdict"] == "proved", right
+    wrong = by[r"dZ_k = a_k dA_k"]
+    assert wrong["verdict"] in ("refuted", "unknown"), wrong   # never proved
+    prose = by[r"a_i = \text{Softmax}(z_i)"]
+    assert prose["kind"] == "definition"
+
+
+def test_a_prose_definition_needs_a_whole_formula():
+    from symderiv.read.prose import prose_definitions
+    assert prose_definitions(r"where $a_i$ is $\sigma(z_i)$, the activation") == \
+        [(6, 1, r"a_i = \sigma(z_i)")]
+    assert prose_definitions(r"where $a_i$ is $2$ times the input") == []
+    assert prose_definitions(r"where $N$ is the batch size") == []
