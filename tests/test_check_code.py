@@ -45,6 +45,7 @@ BAD = [
     ("jac_batched_axis_swapped", "softmax-jacobian", "batched axis swapped"),
     ("ce_grad_wrong_sign", "ce-grad", "wrong sign"),
     ("linear_grad_W_transposed", "linear-grad-W", "the result is the transpose"),
+    ("mse_grad_mean", "mse-grad", "off by a factor 2/K"),
 ]
 
 

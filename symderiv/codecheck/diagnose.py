@@ -97,8 +97,9 @@ class Numeric:
             return True
         return g != g or g in (float("inf"), float("-inf"))
 
-    def constant_name(self, c, beta, n_batch):
-        return _constant_name(c, beta, n_batch, lambda a, b: abs(a - float(b)) < 1e-7 * max(1, abs(a)))
+    def constant_name(self, c, beta, n_batch, size=None):
+        return _constant_name(c, beta, n_batch, lambda a, b: abs(a - float(b)) < 1e-7 * max(
+            1, abs(a)), size)
 
 
 class Symbolic:
@@ -142,8 +143,8 @@ class Symbolic:
     def is_bad(self, got) -> bool:
         return isinstance(got, sympy.Basic) and got.has(sympy.nan, sympy.zoo, sympy.oo)
 
-    def constant_name(self, c, beta, n_batch):
-        return _constant_name(c, beta, n_batch, lambda a, b: sympy.cancel(a - b) == 0)
+    def constant_name(self, c, beta, n_batch, size=None):
+        return _constant_name(c, beta, n_batch, lambda a, b: sympy.cancel(a - b) == 0, size)
 
 
 def _exp_as_symbols(e):
@@ -159,13 +160,17 @@ def _exp_as_symbols(e):
     return e.xreplace(rep)
 
 
-def _constant_name(c, beta, n_batch, same):
+def _constant_name(c, beta, n_batch, same, size=None):
     if beta is not None and same(c, 1 / sympy.sympify(beta)):
         return "off by a factor β: β is missing"
     if beta is not None and same(c, sympy.sympify(beta)):
         return "off by a factor β: β is applied twice"
     if n_batch and n_batch > 1 and same(c, sympy.Rational(1, n_batch)):
         return f"off by a factor 1/N: averaged over the batch (N = {n_batch})"
+    if size and size > 2 and same(c, sympy.Rational(1, size)):
+        return "off by a factor 1/K: a mean over the K entries where the derivative has a sum"
+    if size and size > 2 and same(c, sympy.Rational(2, size)):
+        return "off by a factor 2/K: the gradient of a mean of squares (np.mean, no ½)"
     if same(c, 2):
         return "off by a factor 2 (the convention without ½, or ½ missing in the target)"
     if same(c, sympy.Rational(1, 2)):
@@ -235,7 +240,8 @@ def compare(got, expected: np.ndarray, cmp, *, kind: str, logits_variant=None,
                     "batched axis swapped: the batch is not the first axis")], shown)
     factor = _factor(g, exp, cmp)
     if factor is not None:
-        name = cmp.constant_name(factor, beta, exp.shape[0] if batched else None)
+        name = cmp.constant_name(factor, beta, exp.shape[0] if batched else None,
+                                 exp.shape[-1] if exp.ndim else None)
         return Comparison(False, [Finding(name or f"off by a constant factor {fmt_value(factor)}")],
                           shown)
     findings = []
