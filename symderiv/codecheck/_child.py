@@ -19,7 +19,7 @@ _BLOCKED_EVENTS = (
     "os.kill", "os.killpg", "subprocess.Popen", "pty.spawn", "ctypes.dlopen", "ctypes.dlsym",
     "ctypes.cdata", "socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
     "os.chdir", "os.chroot", "os.setuid", "resource.setrlimit", "sys.addaudithook",
-    "os.putenv", "os.unsetenv", "webbrowser.open", "urllib.Request", "shutil.rmtree",
+    "webbrowser.open", "urllib.Request", "shutil.rmtree",
 )
 _PATH_EVENTS = ("os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.symlink", "os.link",
                 "os.chmod", "os.chown", "os.truncate", "os.utime", "os.replace", "os.mkfifo",

@@ -260,13 +260,18 @@ def _evaluate(tgt, cases, run, conv, function, label, aware=True) -> CodeResult:
         res.verdict = "fail"
         seen = []
         for text, _ in fails:
-            kind = text.split(":")[0] if text.startswith("wrong shape") else text
-            if all((t.split(":")[0] if t.startswith("wrong shape") else t) != kind
-                   for t in seen):
+            if all(_kind(t) != _kind(text) for t in seen):
                 seen.append(text)
         res.diagnosis = seen
         res.differences = res.differences[:12]
     return res
+
+
+def _kind(text: str) -> str:
+    """Diagnoses of one kind are said once (with the first input that showed them)."""
+    if text.startswith("wrong shape"):
+        return text.split(":")[0]
+    return text.split(" on input ")[0]
 
 
 def _compare_case(tgt, case, got, cmp):
