@@ -280,6 +280,13 @@ def test_against_latex():
                    symbolic=False)
     assert r.verdict == "fail" and any("overwritten" in d for d in r.diagnosis)
     assert any("the claim itself is proved" in n for n in r.notes)
+    # code that matches a refuted claim matches it; the claim's own verdict comes first,
+    # and central differences side with the derivation
+    src = "import numpy as np\ndef jac(y):\n    return -np.outer(y, y)\n"
+    r = check_code(src, "jac", against_latex=r"\frac{\partial y_i}{\partial z_j} = -y_i y_j",
+                   given=given, symbolic=False)
+    assert r.verdict == "pass" and r.notes[0].startswith("the claim itself is refuted")
+    assert not r.finite_difference["agree"]
     odd = check_code(CORRECT, "jac_loops", against_latex=r"\frac{\partial y_i}{\partial z_j}"
                      r" = \mathrm{rank}(y)", given=given)
     assert odd.verdict == "unknown"

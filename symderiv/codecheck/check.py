@@ -195,7 +195,7 @@ def _judge(path, function, tgt: Target, binding, limits, label, notes, aware) ->
                          + ("; as logits it fails" if conv == "probabilities" else ""))
     elif conv:
         res.notes.append(f"the {tgt.prob_role} argument is given as {conv}")
-    res.notes += notes + [f"isolation: {run.isolation}"]
+    res.notes = list(notes) + res.notes + [f"isolation: {run.isolation}"]
     if run.files_written:
         res.notes.append("the function wrote files in its temporary folder (deleted): "
                          + ", ".join(run.files_written[:5]))
