@@ -339,3 +339,19 @@ def test_reading_arbitrary_code_never_raises():
     n, errors = _read_every_function([pkg / "symbolic.py", pkg / "symarray.py"])
     assert n > 50 and errors == []
 
+
+
+def test_readme_check_code_examples_run(monkeypatch, capsys):
+    import shlex
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Checking NumPy code", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    lines = [ln for ln in block.splitlines() if ln.strip()]
+    assert len(lines) == 3
+    for line in lines:
+        cmd, _, comment = line.partition("  # ")
+        expected = int(re.search(r"exit (\d)", comment).group(1)) if "exit" in comment else 0
+        argv = shlex.split(cmd)
+        assert argv[0] == "symderiv" and main(argv[1:]) == expected, line
+    capsys.readouterr()
