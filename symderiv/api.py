@@ -87,7 +87,7 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
     """
     lo, hi = notation.default_range()
     ctx = Context(size=size_symbol(notation.size), lower=notation.lower,
-                  top=hi if notation.upper is not None else None)
+                  top=hi if notation.upper is not None else None, confirmed=notation.confirmed)
     for text in given:
         f = read_formula(text, notation)
         if f.positive:

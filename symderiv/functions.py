@@ -97,7 +97,8 @@ def _with_catalogue(ctx: Context, claim_exprs: Sequence) -> Context:
 def catalogue_doubts(ctx: Context) -> tuple[str, ...]:
     """The doubts of the catalogue readings a context relies on (``Sig`` as the sigmoid)."""
     return tuple(CATALOGUE[n].doubt for n, params, body in ctx.functions
-                 if n in CATALOGUE and CATALOGUE[n].doubt and body == CATALOGUE[n].body)
+                 if n in CATALOGUE and CATALOGUE[n].doubt and body == CATALOGUE[n].body
+                 and n not in ctx.confirmed)
 
 
 def with_function_names(given: Iterable[str], notation: Notation) -> Notation:

@@ -247,6 +247,7 @@ class Context:
     top: Expr | None = None   # the upper end when a text says 0..n (default: lower + size - 1)
     functions: tuple = ()     # (name, parameters, body): σ(x) = 1/(1+e^{-x}), applied by substitution
     positive: tuple = ()      # what the formulas take the log of: a counterexample keeps it > 0
+    confirmed: tuple = ()     # catalogue names the text confirms (no doubt on their reading)
 
     def __post_init__(self):
         names = [d.name for d in self.definitions]

@@ -218,8 +218,9 @@ def entrywise_reading(parts, ctx: Context):
                if not isinstance(s, Indexed)} - bases
     defined = {d.name for d in ctx.definitions} | {g for g, _ in ctx.generic}
     found: dict = {}
-    if not all(isinstance(p, sympy.Basic) for p in parts):
-        return None
+    if not all(isinstance(p, sympy.Basic) and p.is_commutative for p in parts):
+        return None   # vector notation (matrices, transposes): its own reading
+    defined |= {n for n, _ in ctx.shapes}   # declared shapes: read in vector notation
     labels = {base_name(e) for p in parts for e in p.atoms(Indexed)}   # y in y[i]
     for p in parts:
         for s in p.free_symbols:

@@ -96,3 +96,49 @@ def test_a_prose_definition_needs_a_whole_formula():
         [(6, 1, r"a_i = \sigma(z_i)")]
     assert prose_definitions(r"where $a_i$ is $2$ times the input") == []
     assert prose_definitions(r"where $N$ is the batch size") == []
+
+
+# -- readings typed by the document ------------------------------------------------------------
+def test_argmax_as_an_operator_is_not_read_as_a_product():
+    from symderiv.read import LatexError
+    with pytest.raises(LatexError, match="argmax"):
+        check(r"\operatorname*{argmax}_j \hat y_j = \operatorname*{argmax}_j o_j")
+
+
+def test_a_cost_of_the_parameters_is_a_definition(tmp_path, capsys):
+    recs = audit(tmp_path, capsys, r"The cost is $$\mathcal{J}(W, b) = \frac{1}{m} \sum_{i = 1}^{m}"
+                                   r" \mathcal{L}(\hat{y}_i, y_i)$$")
+    cost = [r for r in recs if "mathcal{J}" in r["latex"]][0]
+    assert cost["kind"] == "definition" and cost["verdict"] == "adopted", cost
+
+
+NUMERIC = r"""A neural network with a ReLU hidden unit and a sigmoid output unit.
+
+$$ \begin{aligned} O_2 &= \text{Sig} \left( -2 \right) \\ &\approx 0.8808 \\ \end{aligned} $$
+
+$$ \begin{aligned} O_4 &= \text{Sig} \left( 2 \right) \\ &\approx 0.8808 \\ \end{aligned} $$
+"""
+
+
+def test_sig_in_a_text_about_networks_is_the_sigmoid(tmp_path, capsys):
+    """Sig(−2) = 1/(1 + e^2) ≈ 0.1192, Sig(2) ≈ 0.8808 (checked below in SymPy)."""
+    assert abs(float(1 / (1 + sympy.exp(2))) - 0.1192) < 1e-4
+    assert abs(float(1 / (1 + sympy.exp(-2))) - 0.8808) < 1e-4
+    recs = audit(tmp_path, capsys, NUMERIC)
+    o2 = [r for r in recs if "O_2" in r["latex"]][0]
+    o4 = [r for r in recs if "O_4" in r["latex"]][0]
+    assert o2["links"][-1]["verdict"] == "refuted", o2
+    assert o4["links"][-1]["verdict"] == "verified", o4
+
+
+def test_sig_elsewhere_keeps_its_doubt():
+    from symderiv.read.prose import confirmed_vocabulary
+    assert confirmed_vocabulary("the signal Sig of the filter") == ()
+
+
+def test_a_defined_number_against_another_number():
+    """O_2 = Sig(0.4) (the text's definition) against 1/(1 + e^2): different numbers."""
+    assert sympy.N(1 / (1 + sympy.exp(-sympy.Rational(2, 5))) - 1 / (1 + sympy.exp(2))) > 0.4
+    v = check(r"O_2 = \frac{1}{1 + e^{2}}", [r"O_2 = \frac{1}{e^{- \frac{2}{5}} + 1}"],
+              [r"x_1 = 6"])
+    assert v.status == "refuted", v

@@ -92,6 +92,9 @@ class Notation:
         names that stand for a whole vector when written without subscript (``'A^{O}'``, ``'T'``).
     functions
         names read as functions when followed by ``(``: ``E(A^{O}, T)``, ``Softmax(Z^{O})``.
+    confirmed
+        catalogue names whose reading the document confirms (``Sig`` in a text about neural
+        networks that speaks of the sigmoid): no doubt is left on them.
     matrices
         names that stand for a whole vector or matrix in vector notation (``X``, ``W`` of
         ``dW = X^T dZ``): a formula that uses one, or writes a transpose, ``\\odot`` or
@@ -107,6 +110,7 @@ class Notation:
     functions: tuple[str, ...] = ()
     matrices: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    confirmed: tuple[str, ...] = ()   # catalogue names whose reading the text confirms (Sig)
 
     def __post_init__(self):
         if not isinstance(self.size, str) or not re.fullmatch(r"[A-Za-z]+", self.size):

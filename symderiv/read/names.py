@@ -73,7 +73,7 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation(),
     >>> infer_notation([r"p_a = \\frac{e^{s_a}}{\\sum_{b=1}^{N} e^{s_b}}"]).size
     'N'
     """
-    if replace(notation, functions=()) != Notation():
+    if replace(notation, functions=(), confirmed=()) != Notation():
         return notation
     limits: set = set()
     mine: set = set()   # the claim's: they count where the definitions give no range of

@@ -155,3 +155,21 @@ def prose_definitions(text: str) -> list[tuple[int, int, str]]:
         out.append((m.start("name") - 1, text.count("\n", 0, m.start()) + 1,
                     f"{m.group('name').strip()} = {m.group('value').strip()}"))
     return out
+
+
+# a text about neural networks that names the sigmoid (or the logistic function) means it by
+# "Sig": its abbreviations are the sigmoid there, without a doubt
+_NETWORK_CUE = re.compile(r"\b(neural net(work)?s?|activations?|sigmoid|logistic|ReLU|"
+                          r"back-?propagation|hidden (layer|unit)s?)\b", re.I)
+
+
+def confirmed_vocabulary(text: str) -> tuple[str, ...]:
+    """The catalogue abbreviations the document's subject confirms (``Sig`` → the sigmoid).
+
+    >>> confirmed_vocabulary("a neural network with a ReLU and a Sig unit")
+    ('Sig', 'sig', 'sigm')
+    >>> confirmed_vocabulary("the signal Sig of the filter")
+    ()
+    """
+    return ("Sig", "sig", "sigm") if len({m.group(0).lower()[:5] for m in
+                                          _NETWORK_CUE.finditer(text)}) >= 2 else ()

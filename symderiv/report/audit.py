@@ -10,7 +10,8 @@ from ..read import Notation, split_display, top_level_equals
 from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
-                           _sentence, _sum_to_one_cues, _THROUGHOUT, prose_definitions)
+                           _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary,
+                           prose_definitions)
 from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated)
 from .markdown import ICON, _code, _md_text
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
@@ -484,6 +485,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         pieces = [p for f in extract_formulas(text)
                   for p in (split_display(f.latex) if f.kind == "display" else [f.latex])]
         notation = with_function_names(pieces, notation)
+        notation = replace(notation, confirmed=confirmed_vocabulary(text))
     cf = claim_file or _claim_file_for(Path(path), given, where, notation)
     known = known or {}
     out = []

@@ -64,9 +64,11 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
         rhs = f.parts[1]
         used = {str(x) for x in rhs.free_symbols} | {base_name(a) for a in rhs.atoms(
             sympy.Indexed)} | {str(a.func) for a in rhs.atoms(sympy.core.function.AppliedUndef)}
-        if "'" in name or not params or not params <= used:
+        if "'" in name or not params:
             return None   # σ'(x) = ... states a derivative, it defines nothing
-        return name
+        if not params <= used and (name in used or not rhs.free_symbols):
+            return None   # f(x) = 3, f(x) = f(x - 1) + 1: a value or a recurrence
+        return name   # J(W, b) = 1/m Σ L(ŷ_i, y_i): its parameters reached through ŷ
     if isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices):
         from ..api import entry_symbol
         if not all(isinstance(p, sympy.Basic) and p.is_number for p in f.parts[1:]):

@@ -276,6 +276,14 @@ def _decide_core(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = D
         return _decide_matrix(lhs, rhs, ctx, sizes=sizes, seed=seed)
     if _is_constant(lhs) and _is_constant(rhs):
         return _decide_constant(lhs, rhs)
+    a = b = None
+    if isinstance(lhs, sympy.Basic) and isinstance(rhs, sympy.Basic) and ctx.definitions:
+        try:   # O_2 = Sig(-2) where the text defines O_2 = Sig(0.4): numbers once expanded
+            a, b = calculus.to_leaves(lhs, ctx), calculus.to_leaves(rhs, ctx)
+        except (CalculusError, TypeError, ValueError, AttributeError):
+            a = b = None
+    if _is_constant(a) and _is_constant(b) and not ctx.positive:
+        return _decide_constant(a, b)
     if symbolic:
         try:
             nf = calculus.normal_form(lhs - rhs, ctx)

@@ -186,7 +186,7 @@ def _doubtful(v: Verdict, doubts: tuple[str, ...]) -> Verdict:
     return Verdict("unknown", v.method, conditions=v.conditions, claim=v.claim,
                    read_as=v.read_as, missing=v.missing,
                    reason=f"refuted only under a doubtful reading ({'; '.join(doubts)}): "
-                          f"{v.reason or 'the sides differ'} at {v.counterexample}; confirm the "
+                          f"{v.reason or 'the sides differ'} ({v.counterexample}); confirm the "
                           "reading to have it decided")
 
 
