@@ -153,21 +153,36 @@ def test_a_change_is_audited_again(tmp_path):
         assert _counts(err) == (2, 2, 0, 0)       # other options: other reports
 
 
-def test_kill_9_leaves_whole_reports_and_resume_continues(tmp_path):
+def _interrupt_after_a_report(cmd, out: Path, sig) -> subprocess.CompletedProcess:
+    """Run *cmd* in its own process group; once a new report is in place, send *sig* to
+    the group (Ctrl-C on a terminal) or to the command only (kill -9)."""
+    before = set(out.rglob("*.audit.key"))
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while set(out.rglob("*.audit.key")) <= before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)
+    else:
+        os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(cmd, proc.returncode, "", err)
+
+
+def test_interrupts_leave_whole_reports_and_resume_continues(tmp_path):
     docs = tmp_path / "docs"
     write_corpus(docs, 4)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "symderiv", "audit", str(docs), "--out", str(out), "--jobs",
            "1", "--format", "jsonl"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not list(out.rglob("*.audit.key")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(30)
-    proc.stderr.close()
+    ctrl_c = _interrupt_after_a_report(cmd, out, signal.SIGINT)
+    assert ctrl_c.returncode == 130 and "--resume to continue" in ctrl_c.stderr
+    assert "Traceback" not in ctrl_c.stderr
+    killed = _interrupt_after_a_report(cmd + ["--resume"], out, signal.SIGKILL)
+    assert killed.returncode == -signal.SIGKILL
     keys = list(out.rglob("*.audit.key"))
-    assert 1 <= len(keys) <= 4
+    assert 2 <= len(keys) <= 4
     assert not list(out.rglob("*.tmp"))
     for p in out.rglob("*.audit.json"):
         json.loads(p.read_text())           # whole files only
