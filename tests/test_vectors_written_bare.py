@@ -142,3 +142,9 @@ def test_a_defined_number_against_another_number():
     v = check(r"O_2 = \frac{1}{1 + e^{2}}", [r"O_2 = \frac{1}{e^{- \frac{2}{5}} + 1}"],
               [r"x_1 = 6"])
     assert v.status == "refuted", v
+
+
+def test_a_value_given_to_an_undefined_name_is_not_refuted():
+    """p(C=1 | x) = O_3 where O_3 is a number the text defines and nothing defines p."""
+    v = check(r"p\left(C=1 | x; w,b\right) = O_3", [r"O_3 = \frac{1}{1+e^{-1}}"])
+    assert v.status == "unknown", v

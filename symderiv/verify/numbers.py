@@ -58,10 +58,20 @@ def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
     link is never refuted (the values are unknown), only decided when it holds."""
     if v.status != "refuted":
         return v
+    def number(e) -> bool:   # 0.622, or O_3 where the text defines O_3 = Sig(1.1358)
+        if not isinstance(e, sympy.Basic):
+            return False
+        if e.is_number:
+            return True
+        try:
+            return calculus.to_leaves(e, ctx).is_number
+        except (CalculusError, SymderivError, TypeError, ValueError, AttributeError):
+            return False
     for name, num in ((a, b), (b, a)):
-        # "ŷ = 0.622", "∂L/∂b = -0.378": the value of one name (or of a derivative of a
-        # generic quantity) that nothing defines — a value stated, not an identity
-        if isinstance(num, sympy.Basic) and num.is_number and (
+        # "ŷ = 0.622", "∂L/∂b = -0.378", "p(C = 1 | x) = O_3": the value of one name (or of a
+        # derivative of a generic quantity) that nothing defines — a value stated, not an
+        # identity
+        if number(num) and (
                 (isinstance(name, (Symbol, Indexed)) and _unstated_data(name, ctx)) or
                 (isinstance(name, Partial) and ctx.depends_on(base_name(name.f)))):
             return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
