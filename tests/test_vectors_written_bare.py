@@ -148,3 +148,25 @@ def test_a_value_given_to_an_undefined_name_is_not_refuted():
     """p(C=1 | x) = O_3 where O_3 is a number the text defines and nothing defines p."""
     v = check(r"p\left(C=1 | x; w,b\right) = O_3", [r"O_3 = \frac{1}{1+e^{-1}}"])
     assert v.status == "unknown", v
+
+
+# -- the i-th sample x^{(i)} under \sum_i ------------------------------------------------------
+@pytest.mark.parametrize("claim,given,status", [
+    # once a label of its own, x^{(i)} made this "proved": the sum of N equal terms
+    (r"\sum_{i=1}^{N} x^{(i)} y^{(i)} = \sum_{n=1}^{N} x_n y_n", [], "proved"),
+    (r"\sum_{i=1}^{N} x^{(i)} y^{(i)} = N x_1 y_1", [], "refuted"),
+    (r"\frac{\partial L}{\partial \hat{y}_j} = \frac{2}{N}(\hat y_j - y_j)",
+     [r"L = \frac{1}{N}\sum_{i=1}^{N} (\hat{y}^{(i)} - y^{(i)})^2"], "proved"),
+    (r"\frac{\partial L}{\partial \hat{y}_j} = 2(\hat y_j - y_j)",
+     [r"L = \frac{1}{N}\sum_{i=1}^{N} (\hat{y}^{(i)} - y^{(i)})^2"], "refuted"),
+])
+def test_a_sample_index_under_a_sum(claim, given, status):
+    assert check(claim, given).status == status
+
+
+def test_a_sample_index_independently():
+    """At N = 2: Σ x_i y_i ≠ 2 x_1 y_1 (x = (1, 0), y = (1, 1)); ∂/∂ŷ_1 of the mean square."""
+    assert 1 * 1 + 0 * 1 != 2 * 1 * 1
+    yh, y = sympy.symbols("h1:3"), sympy.symbols("y1:3")
+    loss = sum((a - b) ** 2 for a, b in zip(yh, y)) / 2
+    assert sympy.simplify(sympy.diff(loss, yh[0]) - (yh[0] - y[0])) == 0

@@ -81,11 +81,17 @@ class NameRules:
         return False
 
     def named(self, lx, name: str, call, post=None):
-        label = pw = None
+        label = pw = sample = None
         prime = lx.prime
         transpose = False
         for a1, b1, q in lx.sups:
             key = label_key(self.src(a1, b1))
+            m = re.fullmatch(r"\(\s*([A-Za-z])\s*\)", key)
+            if m and m.group(1) in self.table.bound_letters and sample is None and \
+                    not self.table.matrix_mode:
+                # x^{(i)} under \sum_i: the i-th sample, an index (not a label of its own)
+                sample = self.index_sym(m.group(1))
+                continue
             sub_after = lx.sub is not None and lx.sub[0] > q
             if re.fullmatch(r"[\[(].*[\])]\s*(T|\\top|\\intercal)", key):
                 raise self.err(f"a transpose of the layer-labelled {name}^{{{key}}} in vector "
@@ -146,7 +152,9 @@ class NameRules:
                                        "a Kronecker delta has two indices: \\delta_{ij}")
                     obj = KroneckerDelta(*items)
                 else:
-                    obj = IndexedBase(base + suffix)[tuple(items)]
+                    obj = IndexedBase(base + suffix)[tuple(([sample] if sample is not None
+                                                            else []) + list(items))]
+                    sample = None
         elif transpose and not self.table.matrix_mode:
             raise self.err("a transpose in vector notation is not read", lx.start,
                            "write the formula per entry with indices, e.g. "
@@ -182,6 +190,12 @@ class NameRules:
                 written = " ".join(self.src(lx.start, call.children[-1].value.end).split())
                 self.choices.note(f"{written} read as a product, not as {base} applied to "
                                   "its argument")
+        if sample is not None:
+            if obj is not None or call is not None:
+                raise self.err(f"the sample index ({sample}) of {base} beside another index or "
+                               "an argument list is not read", lx.start,
+                               f"write the entry with its indices, e.g. {name}_{{{sample}j}}")
+            obj = IndexedBase(base)[sample]
         if obj is None and self.table.matrix_mode and self.whole_matrix(name, base, prime):
             obj = mat(base)
         if obj is None:
