@@ -421,8 +421,6 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     for n, line, start, end in spans:
         for m in range(start, end):
             out[m] = replace(out[m], opaque=out[m].opaque + ((n, line),))
-    for line, head in find_code_blocks(text):
-        out.append(FormulaSpec(id=f"code-L{line}", line=line, latex=head, kind="code"))
     return sorted(out, key=lambda s: s.line)
 
 
@@ -495,7 +493,8 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
             out.append(replace(known[key], spec=replace(known[key].spec, line=spec.line)))
             continue
         out.append(_bounded(spec, cf, timeout))
-    return out
+    from .code_records import code_results   # Python functions in the text, read, never run
+    return sorted(out + code_results(text, timeout), key=lambda r: r.spec.line)
 
 
 def audit_posts(posts: Path, reports: list[PostReport], outdir: Path,

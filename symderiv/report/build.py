@@ -339,9 +339,19 @@ def _bounded(spec: FormulaSpec, cf: ClaimFile, timeout: float) -> FormulaResult:
                                            reason=f"could not check: {str(err).splitlines()[0]}"))
 
 
-def build_report(cf: ClaimFile, timeout: float = 10.0, jobs: int = 2) -> PostReport:
+def build_report(cf: ClaimFile, timeout: float = 10.0, jobs: int = 2,
+                 text: str | None = None) -> PostReport:
+    """The report of a claim file; with the post's *text*, its code is read too."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(lambda s: _bounded(s, cf, timeout), cf.formulas))
+    if text is not None and any(s.kind == "code" for s in cf.formulas):
+        from .code_records import code_results   # read, never run
+        read = {r.spec.line: r for r in code_results(text, timeout)}
+        results = [replace(r, spec=replace(r.spec, reading=read[r.spec.line].spec.reading),
+                           verdict=read[r.spec.line].verdict,
+                           correct_form=read[r.spec.line].correct_form,
+                           broken_step=read[r.spec.line].broken_step)
+                   if r.spec.kind == "code" and r.spec.line in read else r for r in results]
     return PostReport(cf, tuple(results))
 
 
@@ -485,7 +495,8 @@ def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path
         elif not quiet:
             print(f"note: {cf.post} not found in {post_dir}: quotes of {cf.path.name} not "
                   "checked", file=sys.stderr)
-    reports = [build_report(cf, timeout=timeout) for cf in claim_files]
+    reports = [build_report(cf, timeout=timeout, text=(post_dir / cf.post).read_text(
+        encoding="utf-8") if (post_dir / cf.post).is_file() else None) for cf in claim_files]
     rendered: dict[Path, str] = {}
     for rep in reports:
         slug = rep.claims.slug

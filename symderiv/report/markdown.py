@@ -101,7 +101,11 @@ def _formula(n: int, r: FormulaResult) -> list[str]:
     s = r.spec
     out = [f"### Formula {n}, line {s.line}", "", f"**{ICON[shown_status(r)]}** — "
            + _segments(action(r)), ""]
-    out.append(f"- **In the post** ({_md_text(s.kind)}): {_code_span(s.latex)}")
+    if s.kind == "code" and "\n" in s.latex:   # the function as the post has it
+        fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", s.latex)), default=0) + 1)
+        out += ["- **In the post** (code):", "", f"{fence}python", s.latex, fence, ""]
+    else:
+        out.append(f"- **In the post** ({_md_text(s.kind)}): {_code_span(s.latex)}")
     if s.lhs:
         out.append(f"- **Continues**: {_code_span(s.lhs)} (left side supplied by the reading)")
     if v.read_as:
@@ -149,8 +153,11 @@ def render_results_markdown(title: str, source: str, results, notes=(), given=()
         for n, r in slips:
             fix = (f"correct form: {_md_math(r.correct_form)}" if r.correct_form else
                    _md_text(shorten(r.verdict.reason or "", 160)))
+            quoted = r.spec.latex.split("\n")[0] if r.spec.kind == "code" else r.spec.latex
+            if r.spec.kind == "code":   # the diagnosis says what to change in the code
+                fix = _md_text(shorten(r.verdict.reason or "", 300))
             out.append(f"- [line {r.spec.line}](#{_anchor(n, r)}): "
-                       f"{_code_span(shorten(r.spec.latex, 300))} — {fix}")
+                       f"{_code_span(shorten(quoted, 300))} — {fix}")
         out.append("")
     relied = [r for r in results if "relies on" in (r.verdict.reason or "")
               or "holds only under" in (r.verdict.reason or "")]

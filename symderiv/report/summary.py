@@ -53,7 +53,7 @@ def _end(s: str) -> str:
 def _unread(r: FormulaResult) -> bool:
     v = r.verdict
     if r.spec.kind == "code":
-        return True
+        return v.status == "unknown"
     reason = v.reason or ""
     return v.status == "unknown" and reason.startswith(
         ("unparsed", "could not check", "not an equation", "too large", "unclosed"))
@@ -103,7 +103,8 @@ def action(r: FormulaResult) -> list[tuple[str, str]]:
         return [("text", f"Nothing to check: {what}, used for the formulas after it.")]
     if cat == "unread":
         if spec.kind == "code":
-            return [("text", "Not read: code is listed, never run; check it by hand.")]
+            return [("text", "Not read (code is read, never run): "
+                             f"{reason or 'no reason given'}.")]
         return [("text", f"Not read: rewrite it in standard notation or check it by hand "
                          f"({reason or 'no reason given'}).")]
     if v.status == "refuted":
