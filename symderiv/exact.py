@@ -181,6 +181,15 @@ class Evaluator:
         if isinstance(e, Pow):
             fb, fe = self._ck(e.base), self._ck(e.exp)
             return lambda env: ("pow", fb(env), fe(env))
+        if isinstance(e, Sum) and len(e.limits) == 1:
+            # e^{Σ_k w_k x_k}: one atom whatever the bound index is called (Σ_k ≡ Σ_m)
+            k, lo, hi = e.limits[0]
+            depth = len(e.atoms(Sum))
+            bound = Symbol(f"_bound{depth}", integer=True)
+            fb = self._ck(e.function.xreplace({k: bound}))
+            flo, fhi = self._ci(lo), self._ci(hi)
+            mark = -10 ** 9 - depth   # the bound index as a value no real index takes
+            return lambda env: ("sum", fb({**env, bound: mark}), flo(env), fhi(env))
         raise Unsupported(f"cannot evaluate e^({e}) exactly")
 
     def _build(self, e):

@@ -170,3 +170,31 @@ def test_a_sample_index_independently():
     yh, y = sympy.symbols("h1:3"), sympy.symbols("y1:3")
     loss = sum((a - b) ** 2 for a, b in zip(yh, y)) / 2
     assert sympy.simplify(sympy.diff(loss, yh[0]) - (yh[0] - y[0])) == 0
+
+
+# -- w^T x_i: the i-th sample vector -------------------------------------------------------------
+SIG = r"s(x) =\frac{1}{e^{-x}+1}"
+
+
+@pytest.mark.parametrize("claim,given,status", [
+    (r"\frac{\partial s(w^Tx_i)}{\partial w} = x_i(1 - s(w^Tx_i))s(w^Tx_i)", [SIG], "verified"),
+    (r"\frac{\partial s(w^Tx_i)}{\partial w} = x_i s(w^Tx_i) s(-w^Tx_i)", [SIG], "proved"),
+    (r"\frac{\partial s(w^Tx_i)}{\partial w} = x_i s(w^Tx_i)", [SIG], "refuted"),
+    # the exponential of a whole sum is one atom of the exact evaluation (Σ_k ≡ Σ_m)
+    (r"\frac{\partial L}{\partial w_j} = x_j (1 - \frac{1}{1+e^{-\sum_k w_k x_k}}) "
+     r"\frac{1}{1+e^{-\sum_m w_m x_m}}", [r"L = \frac{1}{1+e^{-\sum_k w_k x_k}}"], "verified"),
+    (r"\frac{\partial L}{\partial w_j} = x_j \frac{1}{1+e^{-\sum_m w_m x_m}}",
+     [r"L = \frac{1}{1+e^{-\sum_k w_k x_k}}"], "refuted"),
+])
+def test_samples_beside_a_transposed_vector(claim, given, status):
+    assert check(claim, given).status == status
+
+
+def test_samples_beside_a_transposed_vector_independently():
+    """n = 2: ∂σ(w·x)/∂w_1 = x_1 σ(1 − σ), and ≠ x_1 σ at w = 0, x = (1, 1)."""
+    w, x = sympy.symbols("w1:3"), sympy.symbols("x1:3")
+    u = w[0] * x[0] + w[1] * x[1]
+    sig = 1 / (1 + sympy.exp(-u))
+    assert sympy.simplify(sympy.diff(sig, w[0]) - x[0] * sig * (1 - sig)) == 0
+    at = {w[0]: 0, w[1]: 0, x[0]: 1, x[1]: 1}
+    assert sympy.diff(sig, w[0]).subs(at) != (x[0] * sig).subs(at)

@@ -12,7 +12,7 @@ import sympy
 from sympy import Indexed, IndexedBase, Integer, KroneckerDelta, Sum, Symbol
 
 from ..notation import Partial, fresh_index, index
-from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, Tr
+from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, Member, Tr
 from .shapes import ONE, SCALAR_FUNCTIONS, ShapeMismatch, Shapes
 
 
@@ -58,15 +58,25 @@ class IndexForm:
     def entry(self, e, i, j):
         if not isinstance(e, sympy.Basic):
             return e
-        if e.is_commutative and not e.atoms(Tr, Hadamard, Diag, Grad):
+        if e.is_commutative and not e.atoms(Tr, Hadamard, Diag, Grad, Member):
             if isinstance(e, sympy.MatrixBase):
                 return e[int(i) - 1, int(j) - 1] if i.is_Integer and j.is_Integer else \
                     _no(e, "an explicit matrix indexed by a symbol")
             return e
         if isinstance(e, Symbol):
             return self.name_entry(e.name, i, j)
+        if isinstance(e, Member):   # x_i beside w^T: entry k of the i-th vector is x[i, k]
+            r, c = self.sh.shape(e.family)
+            base, n = IndexedBase(str(e.args[0])), e.args[1]
+            if isinstance(n, Symbol) and str(n) not in self.ranges:   # the samples: 1..N
+                self.ranges[str(n)] = (Integer(1), self.sh.dim(self.sh.new()))
+            if r == ONE and c == ONE:
+                return base[n]
+            return base[n, i] if c == ONE else base[n, j] if r == ONE else base[n, i, j]
         if isinstance(e, sympy.Add):
             return sympy.Add(*(self.entry(t, i, j) for t in e.args))
+        if isinstance(e, Sum):   # Σ_i (s(w^T x_i) − y_i) x_i: a sum of vectors, entry by entry
+            return Sum(self.entry(e.function, i, j), *e.limits)
         if isinstance(e, sympy.Mul):
             return self._product(e, i, j)
         if isinstance(e, sympy.Pow):

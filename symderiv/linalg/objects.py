@@ -71,6 +71,19 @@ class Grad(MatrixOp):
                                                       printer._print(self.args[1]))
 
 
+class Member(MatrixOp):
+    """``x_i`` beside ``w^T``: the i-th of several vectors of the same shape (a sample); its
+    entry k is ``x[i, k]``.  args: the family's name (a plain symbol) and the index."""
+    nargs = 2
+
+    @property
+    def family(self) -> str:
+        return f"{self.args[0]}_{{\\cdot}}"
+
+    def _tex(self, printer):
+        return f"{self.args[0]}_{{{printer._print(self.args[1])}}}"
+
+
 def has_matrices(e) -> bool:
     """Does *e* hold a whole vector or matrix of this notation?"""
     if not isinstance(e, sympy.Basic):

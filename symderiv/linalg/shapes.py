@@ -17,7 +17,7 @@ from sympy.core.function import AppliedUndef
 
 from ..notation import SymderivError
 from ..printer import to_latex
-from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, MatrixOp, Tr
+from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, MatrixOp, Member, Tr
 
 ONE = Integer(1)
 SCALAR_FUNCTIONS = {"tr", "trace", "sum", "norm", "det"}
@@ -148,6 +148,10 @@ class Shapes:
             if e.name in self.scalars:
                 return None
             return self.name_shape(e.name)
+        if isinstance(e, Member):   # x_i of w^T x_i: every member has the family's shape
+            return self.name_shape(e.family)
+        if isinstance(e, sympy.Sum):   # a sum of vectors over samples has their shape
+            return self.of_expr(e.function)
         if isinstance(e, sympy.Mul):
             acc = None
             for f in e.args:

@@ -151,6 +151,11 @@ class NameRules:
                         raise self.err(f"\\delta with {len(items)} indices", lx.start,
                                        "a Kronecker delta has two indices: \\delta_{ij}")
                     obj = KroneckerDelta(*items)
+                elif (self.table.matrix_mode and name in self.table.families and label is None
+                      and not prime and not transpose and base == name and len(items) == 1
+                      and sample is None):
+                    from ..linalg.objects import Member   # w^T x_i: the i-th vector x_i
+                    obj = Member(Symbol(name), items[0])
                 else:
                     obj = IndexedBase(base + suffix)[tuple(([sample] if sample is not None
                                                             else []) + list(items))]

@@ -80,6 +80,7 @@ class SymbolTable:
         self.t_is_name = self._t_alone(toks)
         self.bound_letters = self._bound(toks)
         self.matrix_mode = self._scan_matrix(toks, match)
+        self.families = self._families(toks, match) if self.matrix_mode else set()
 
     @staticmethod
     def _bound(toks) -> set[str]:
@@ -94,6 +95,42 @@ class SymbolTable:
                     q += 1
                 if q < len(toks) and toks[q].kind in ("letter", "greek"):
                     out.add(toks[q].text)
+        return out
+
+    @staticmethod
+    def _families(toks, match) -> set[str]:
+        r"""Lowercase names written with a letter index right after a transposed vector
+        (``w^T x_i``, ``\theta^{\top} x_n``): the i-th of several vectors (samples)."""
+        out, n = set(), len(toks)
+        for p, t in enumerate(toks):
+            if not (t.kind == "char" and t.text == "^"):
+                continue
+            q = p + 1
+            while q < n and toks[q].kind == "ws":
+                q += 1
+            if q >= n:
+                continue
+            inner, end = [toks[q]], q + 1
+            if toks[q].kind == "char" and toks[q].text == "{" and q in match:
+                inner = [x for x in toks[q + 1:match[q]] if x.kind != "ws"]
+                end = match[q] + 1
+            if not (len(inner) == 1 and (inner[0].kind == "letter" and inner[0].text == "T" or
+                                         inner[0].kind == "cmd" and
+                                         inner[0].text in ("top", "intercal"))):
+                continue
+            r = end
+            while r < n and toks[r].kind == "ws":
+                r += 1
+            s = r + 1
+            while s < n and toks[s].kind == "ws":
+                s += 1
+            if r < n and s < n and toks[r].kind == "letter" and toks[r].text.islower() and \
+                    toks[s].kind == "char" and toks[s].text == "_":
+                u = s + 1
+                while u < n and toks[u].kind in ("ws",) or u < n and toks[u].text == "{":
+                    u += 1
+                if u < n and toks[u].kind == "letter":
+                    out.add(toks[r].text)
         return out
 
     @staticmethod
