@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,10 +30,21 @@ sys.path.insert(0, str(ROOT / "tests"))
 from corpus_gen import write_corpus  # noqa: E402
 
 
+ENGINE: Path | None = None   # a copy of symderiv taken at the start (see snapshot)
+
+
+def snapshot(into: Path) -> Path:
+    """Copy the engine, so that every run of this benchmark uses the same code even when the
+    working tree is edited meanwhile (an edit would make the reports rightly stale)."""
+    shutil.copytree(ROOT / "symderiv", into / "symderiv",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return into
+
+
 def audit(folder: Path, *extra: str) -> tuple[float, str, str]:
     cmd = [sys.executable, "-m", "symderiv", "audit", str(folder), "--format", "jsonl", *extra]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ENGINE or ROOT)
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1, 2):
         sys.exit(f"audit failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
@@ -49,7 +61,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs of each, alternated; the fastest counts (a noisy machine)")
     args = ap.parse_args()
+    global ENGINE
     tmp = tempfile.TemporaryDirectory(prefix="symderiv-corpus-")
+    ENGINE = snapshot(Path(tmp.name) / "engine")
     folder = args.folder or Path(tmp.name) / "corpus"
     notes = write_corpus(folder, args.docs)
     slips = {str(p): slip for p, _, slip in notes}
