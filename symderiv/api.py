@@ -483,6 +483,10 @@ def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Ver
         ctx = context(parts)
         doubts = tuple(reading.doubts)
         entrywise = entrywise_reading(parts, ctx)
+        if entrywise is not None and entrywise[0] is None:   # bare names, entries unclear
+            results.append((Verdict("unknown", "none", claim=claim,
+                                    reason=f"not decided: {entrywise[1]}"), doubts))
+            continue
         if entrywise is not None:   # y_{pred} written bare beside definitions of y_{pred_i}
             parts, doubt = entrywise
             parts, doubts = tuple(parts), doubts + (doubt,)

@@ -202,7 +202,7 @@ def entrywise_reading(parts, ctx: Context):
     entries ``y_{pred_i}``: the bare names are those vectors, and the claim is read entry by
     entry (the NumPy habit of the texts) — (parts, doubt), or None when no name is such a
     vector.  When the arities differ, or the differentiated quantity is itself such a vector
-    (which of its entries is meant?), the parts stay as written, with that doubt."""
+    (which of its entries is meant?), (None, why): no reading is sure enough to decide."""
     g = ctx.graph()
     todo = [str(s) for p in parts if isinstance(p, sympy.Basic) for s in p.free_symbols]
     todo += [base_name(e) for p in parts if isinstance(p, sympy.Basic) for e in p.atoms(Indexed)]
@@ -216,45 +216,89 @@ def entrywise_reading(parts, ctx: Context):
     bases = {base_name(e) for x in rhs for e in x.atoms(Indexed)}
     scalars = {str(s) for e in rhs for s in e.free_symbols
                if not isinstance(s, Indexed)} - bases
-    defined = {d.name for d in ctx.definitions} | {g for g, _ in ctx.generic}
-    found: dict = {}
+    defined = {d.name for d in ctx.definitions if not isinstance(d.target, Indexed)} | \
+        {g for g, _ in ctx.generic}   # (z defined by its entries z_i is a vector here)
+    found: dict = {}   # bare name → the arity its entries have in the definitions
+    own_entries: dict = {}   # bare name → the index tuples the claim writes it with
     if not all(isinstance(p, sympy.Basic) and p.is_commutative for p in parts):
         return None   # vector notation (matrices, transposes): its own reading
     defined |= {n for n, _ in ctx.shapes}   # declared shapes: read in vector notation
-    labels = {base_name(e) for p in parts for e in p.atoms(Indexed)}   # y in y[i]
+    written: dict = {}
     for p in parts:
-        for s in p.free_symbols:
-            if not isinstance(s, Symbol) or s.is_integer or str(s) in defined | scalars | labels:
+        for e in p.atoms(Indexed):
+            written.setdefault(base_name(e), set()).add(e.indices)
+    whole = {a for p in parts for f in p.atoms(sympy.core.function.AppliedUndef)
+             for a in f.args if isinstance(a, Symbol)}   # LSE(z), softmax(z)_j: the vector
+    for p in parts:
+        masked = p.xreplace({e: sympy.Dummy() for e in p.atoms(Indexed)})
+        masked = masked.xreplace({e: sympy.Dummy() for e in masked.atoms(IndexedBase)})
+        for s in masked.free_symbols:   # written bare (not only as the label of y[i])
+            if not isinstance(s, Symbol) or s.is_integer or isinstance(s, sympy.Dummy) or \
+                    str(s) in defined | scalars or s in whole:
+                continue
+            if str(s) in written:   # ∂L/∂y = 2(y_j − t_j): y beside its own entry y_j
+                own_entries[s] = written[str(s)]
                 continue
             uses = {len(e.indices) for e in rhs for e in e.atoms(Indexed)
                     if base_name(e) == str(s)}
+            uses |= {len(d.target.indices) for d in ctx.definitions   # z_i = Σ_j W_ij x_j
+                     if isinstance(d.target, Indexed) and base_name(d.target) == str(s)}
             if len(uses) == 1:
                 found[s] = uses.pop()
-    if not found:
+    if not found and not own_entries:
         return None
-    names = ", ".join(sorted(str(s) for s in found))
-    unsure = (parts, f"{names} written bare, while the definitions use only entries of "
-                     f"{'it' if len(found) == 1 else 'them'}: read as a number")
-    if len(set(found.values())) != 1:
+    names = ", ".join(sorted(str(s) for s in set(found) | set(own_entries)))
+    unsure = (None, f"{names} written bare, while {'it is' if ',' not in names else 'they are'}"
+                    " also written by entries: which entries are meant is not clear")
+    if len(set(found.values())) > 1 or any(len(t) != 1 for t in own_entries.values()):
         return unsure
+    summed = {x for p in parts for sm in p.atoms(sympy.Sum) for x in
+              sm.function.xreplace({e: sympy.Dummy() for e in sm.function.atoms(Indexed)})
+              .free_symbols}
+    if summed & (set(found) | set(own_entries)):
+        return unsure   # Σ_i W_ij ∂L/∂z: z_i of the sum, or another entry?
     for p in parts:
         for d in p.atoms(Partial):
             f = d.f
             own = ctx.definition(base_name(f)) if isinstance(f, (Symbol, Indexed)) else None
-            if f in found or (own is not None and isinstance(own.target, Indexed)) or (
+            if f in found or f in own_entries or (
+                    own is not None and isinstance(own.target, Indexed)) or (
                     isinstance(f, Symbol) and any(base_name(e) == str(f)
                                                   for e in rhs for e in e.atoms(Indexed))):
                 return unsure   # L_i defined entry by entry: which L is differentiated?
-    taken = {str(s) for p in parts for s in p.free_symbols}
-    example = next(e for e in rhs for e in e.atoms(Indexed) if base_name(e) in map(str, found))
-    idx = []
-    for i in example.indices:
-        if not isinstance(i, Symbol) or str(i) in taken | {str(j) for j in idx}:
-            from .notation import fresh_index, index
-            i = fresh_index(index(str(i) if isinstance(i, Symbol) else "i"),
-                            taken | {str(j) for j in idx})
-        idx.append(i)
-    rep = {s: IndexedBase(str(s))[tuple(idx)] for s in found}
-    return ([p.xreplace(rep) for p in parts],
-            f"{names} read entry by entry ({to_tex(rep[min(found, key=str)])}), as the "
-            "definitions write them")
+            if d.x in own_entries and isinstance(f, Indexed) and base_name(f) == str(d.x):
+                return unsure   # ∂y_j/∂y: an entry by the whole vector, a Jacobian row?
+    rep = {s: IndexedBase(str(s))[next(iter(t))] for s, t in own_entries.items()}
+    if found:
+        taken = {str(s) for p in parts for s in p.free_symbols}
+        example = next((e for e in rhs for e in e.atoms(Indexed)
+                        if base_name(e) in map(str, found)),
+                       next((d.target for d in ctx.definitions if isinstance(d.target, Indexed)
+                             and base_name(d.target) in map(str, found)), None))
+        if example is None:
+            return unsure
+        idx = []
+        arity = len(example.indices)
+        theirs = {t for ts in written.values() for t in ts
+                  if len(t) == arity and all(isinstance(i, Symbol) for i in t)}
+        if len(theirs) == 1:   # 2y_i − 2t: t is read at the claim's own entry, t_i
+            idx = list(theirs.pop())
+        for i in (() if idx else example.indices):
+            if not isinstance(i, Symbol) or str(i) in taken | {str(j) for j in idx}:
+                from .notation import fresh_index, index
+                i = fresh_index(index(str(i) if isinstance(i, Symbol) else "i"),
+                                taken | {str(j) for j in idx})
+            idx.append(i)
+        if own_entries and any(len(t) for t in own_entries.values()) and \
+                len({next(iter(t)) for t in own_entries.values()} | {tuple(idx)}) > 1:
+            return unsure   # two different entries would be meant
+        rep.update({s: IndexedBase(str(s))[tuple(idx)] for s in found})
+    shown = rep[min(rep, key=str)]
+
+    def bare(p):   # y → y_j where y is written bare, never the y of y[j]
+        mask = {e: sympy.Dummy() for e in p.atoms(Indexed)}
+        back = {d: e for e, d in mask.items()}
+        return p.xreplace(mask).xreplace(rep).xreplace(back)
+    return ([bare(p) for p in parts],
+            f"{names} read entry by entry ({to_tex(shown)}), as the "
+            "definitions and the claim write them")

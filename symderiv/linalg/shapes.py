@@ -53,6 +53,7 @@ class Shapes:
     _memo: dict = field(default_factory=dict)
     targets: set = field(default_factory=set)      # names the equations define
     numerators: set = field(default_factory=set)   # names differentiated (∂L/∂…)
+    vectors_by_use: set = field(default_factory=set)   # transposed or differentiated by
 
     # -- dimension variables --------------------------------------------------------------
     def new(self, value=None) -> int:
@@ -153,6 +154,20 @@ class Shapes:
         if isinstance(e, sympy.Sum):   # a sum of vectors over samples has their shape
             return self.of_expr(e.function)
         if isinstance(e, sympy.Mul):
+            pair = [f for f in e.args if not f.is_commutative]
+            if len(pair) == 2 and isinstance(pair[0], Tr) and all(
+                    (isinstance(v, Symbol) and _lowercase(v.name) or isinstance(v, Member))
+                    and getattr(v, "name", None) not in self.scalars
+                    for v in (pair[0].args[0], pair[1])):
+                # w^T x, w^T x_i: the inner product of two vectors, a number
+                a, b = self.of_expr(pair[0].args[0]), self.of_expr(pair[1])
+                if a is not None and b is not None:
+                    self.unify(a[0], b[0], lambda: f"the inner product {_tex(e)}")
+                    self.unify(a[1], self.new(1), lambda: f"the inner product {_tex(e)}")
+                    self.unify(b[1], a[1], lambda: f"the inner product {_tex(e)}")
+                    self.vectors_by_use.update(getattr(v, "name", None) or v.family
+                                               for v in (pair[0].args[0], pair[1]))
+                    return None
             acc = None
             for f in e.args:
                 s = self.of_expr(f)
@@ -192,6 +207,8 @@ class Shapes:
             raise ShapeMismatch(f"the power {_tex(e)} of a matrix: a matrix power or an "
                                 "entrywise one")
         if isinstance(e, Tr):
+            if isinstance(e.args[0], Symbol):
+                self.vectors_by_use.add(e.args[0].name)
             s = self.of_expr(e.args[0])
             return None if s is None else (s[1], s[0])
         if isinstance(e, Hadamard):
@@ -222,6 +239,8 @@ class Shapes:
 
     def _grad(self, e):
         f, x = e.args
+        if isinstance(x, Symbol):
+            self.vectors_by_use.add(x.name)
         sx = self.of_expr(x)
         if isinstance(f, Symbol) and not f.is_commutative and f.name not in self.elsewhere:
             self.scalars.add(f.name)      # ∂L/∂W with L used nowhere else: the loss, a scalar
@@ -301,6 +320,11 @@ class Shapes:
             if isinstance(name, str) and name not in self.scalars and \
                     name not in self.targets and name not in self.numerators and \
                     self.is_one(dims[0]) and self.is_one(dims[1]):
+                if _lowercase(name) and not name.startswith(ONES.name) and \
+                        name not in self.vectors_by_use:
+                    # y in Σ_i (s(w^T x_i) − y) x_i: a label, a number where the shapes say so
+                    self._doubt(f"{name} read as a number (the shapes make it 1×1)")
+                    continue
                 raise ShapeMismatch(f"{name} would be 1×1 (a number), not a vector or a matrix")
         for acc, e in self._broadcast:
             if not (self.is_one(acc[0]) or self.is_one(acc[1])):   # 1 - a of a vector: entrywise
@@ -363,14 +387,28 @@ def _lowercase(name: str) -> bool:
 
 
 def scalar_names(exprs) -> set[str]:
-    """Whole names divided by or under a root: scalars (``\\frac{1}{N}``, ``\\sqrt{d}``)."""
-    out = set()
+    """Whole names divided by or under a root: scalars (``\\frac{1}{N}``, ``\\sqrt{d}``); and
+    bare lowercase names added to a number or to a function of an inner product, never
+    transposed: labels (``1 - y``, ``s(w^T x) - y``)."""
+    out, vectors = set(), set()
     for e in exprs:
         for p in sympy.preorder_traversal(e):
             if isinstance(p, sympy.Pow) and not (p.exp.is_Integer and p.exp > 0):
                 out |= {s.name for s in p.base.atoms(Symbol) if not s.is_commutative
                         and p.base == s}
-    return out
+            if isinstance(p, (Tr, Grad)):
+                vectors |= {s.name for s in p.args[-1].atoms(Symbol) if not s.is_commutative}
+                if isinstance(p, Tr):
+                    vectors |= {s.name for s in p.args[0].atoms(Symbol)
+                                if not s.is_commutative}
+            if isinstance(p, sympy.Add) and any(
+                    t.is_Number or isinstance(t, (sympy.Function, sympy.Pow)) and
+                    t.atoms(Tr) and not isinstance(t, MatrixOp) for t in p.args):
+                for t in p.args:
+                    t = -t if t.could_extract_minus_sign() else t
+                    if isinstance(t, Symbol) and not t.is_commutative and _lowercase(t.name):
+                        out.add(t.name)
+    return out - vectors
 
 
 def _outside_numerators(e) -> set[str]:

@@ -223,6 +223,12 @@ class DerivRules:
             if any(isinstance(a, sympy.Basic) and not a.is_commutative for a in args):
                 raise self.err(f"\\{name} of a whole vector or matrix is not read", lx.start,
                                f"write \\{name}_j of its entries")
+            if len(args) > 1 and any(isinstance(a, sympy.Symbol) and str(a) in self.table.indexed
+                                     for a in args):
+                # \max(0, x) beside x_j: entrywise (a ReLU) or of the largest entry?
+                raise self.err(f"\\{name} of the vector {next(a for a in args if isinstance(a, sympy.Symbol) and str(a) in self.table.indexed)} and a number "
+                               "is ambiguous (entry by entry, or its largest entry)", lx.start,
+                               f"write \\{name}(0, x_j) for an entry")
             if len(args) == 1 and isinstance(args[0], sympy.Symbol):
                 # \max(x) of a vector x: its largest entry, a function of every entry — a
                 # name of its own, used only where it cancels (the shift of a stable softmax)

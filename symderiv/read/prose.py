@@ -54,7 +54,7 @@ def _introduces_definition(text: str, offset: int) -> bool:
     return bool(_DEFINING_CUE.search(before)) and not _NEGATIVE_CUE.search(before)
 
 
-_CORRECTING_CUE = re.compile(r"\b(mistaken|mistake|should (be|read|have been)|corrected|"
+_CORRECTING_CUE = re.compile(r"\b(should (be|read|have been)|corrected|"
                              r"correction|correct (one|form|version|value)|instead|actually|"
                              r"in fact|rather)\b", re.I)
 
@@ -64,11 +64,20 @@ _DENIED = re.compile(r"\b((is|are|was|were) (not|never|false|wrong|incorrect)|no
                      re.I)
 
 
+_CONTRAST = re.compile(r"\b(but|rather|instead|however)\b", re.I)
+
+
 def _denied(text: str, offset: int) -> bool:
     """The sentence around the formula says it is false ("$\\text{ReLU}(x) = x\\sigma(x)$ is
-    false"): a claim the text rejects, never a definition."""
+    false"): a claim the text rejects, never a definition — unless a contrast comes between
+    the denial and the formula ("$a_i$ is not $\\sigma(z_i)$ but the softmax $a_i = …$")."""
     start, end = _sentence(text, offset)
-    return bool(_DENIED.search(re.sub(r"[*_]", "", text[start:end])))   # **not** true
+    sentence = re.sub(r"[*_]", "", text[start:end])   # **not** true
+    m = _DENIED.search(sentence)
+    if not m:
+        return False
+    here = offset - start
+    return not (m.start() < here and _CONTRAST.search(text[start:end], m.end(), max(here, 0)))
 
 
 def _corrects(text: str, offset: int) -> bool:
@@ -136,7 +145,8 @@ def _clause_before(text: str, m) -> str:
 _PROSE_DEF = re.compile(
     r"\b(?:where|here|with)\s+\$(?P<name>[^$\n]{1,40})\$\s+"
     r"(?:is|denotes|represents|stands for|means|is (?:given|defined) (?:by|as))\s+"
-    r"\$(?P<value>[^$\n]{1,300})\$(?=\s*(?:[.,;:)]|$|and\b|for\b))", re.I | re.M)
+    r"\$(?P<value>[^$\n]{1,300})\$(?=\s*(?:[.,;:)]|$|and\b|for\b))"
+    r"(?!\s*,?\s*(?:for (?:example|instance)|e\.g\.|say\b|perhaps|maybe))", re.I | re.M)
 
 
 def prose_definitions(text: str) -> list[tuple[int, int, str]]:
@@ -171,5 +181,7 @@ def confirmed_vocabulary(text: str) -> tuple[str, ...]:
     >>> confirmed_vocabulary("the signal Sig of the filter")
     ()
     """
-    return ("Sig", "sig", "sigm") if len({m.group(0).lower()[:5] for m in
-                                          _NETWORK_CUE.finditer(text)}) >= 2 else ()
+    parts = re.split(r"\n(?=# \S)", text)   # every part of a collection confirms it
+    return ("Sig", "sig", "sigm") if all(
+        len({m.group(0).lower()[:5] for m in _NETWORK_CUE.finditer(part)}) >= 2
+        for part in parts) else ()

@@ -87,22 +87,27 @@ def _add_prose_definitions(text: str, specs: list, offsets: list, notation: Nota
     """"where $a_i$ is $\\text{Softmax}(z_i)$" after a display: the name means that in its
     whole section, so the definition is read before the first formula of the section that
     writes the name (unless a formula of the section defines the name itself)."""
-    for offset, line, latex in prose_definitions(text):
-        name = _defined_name(latex, notation)
+    found = prose_definitions(text)
+    names = [_defined_name(latex, notation) for _, _, latex in found]
+    for (offset, line, latex), name in zip(found, names):
         head = re.match(r"\\?[A-Za-z]+", latex)
         if name is None or head is None:
             continue
         start = max((m.start() for m in _SECTION.finditer(text, 0, offset)), default=0)
+        again = sum(1 for (o, _, _), nm in zip(found, names) if nm == name and
+                    max((m.start() for m in _SECTION.finditer(text, 0, o)), default=0) == start)
         uses = re.compile(r"(?<![A-Za-z\\])" + re.escape(head.group(0)) + r"(?![A-Za-z])")
         at = len(specs)
         for n, spec in enumerate(specs):
-            if not start <= offsets[n] < offset:
-                continue
+            if not start <= offsets[n] < offset or spec.id.startswith("p"):
+                continue   # (another clause of the prose is no formula of the section)
             if _defined_name(_definition_text(spec.read or spec.latex, notation),
                              notation) == name:
                 break   # the section defines it in a formula of its own
             if uses.search(spec.latex):
-                at = min(at, n)
+                # one clause for the name in its section: the whole section; several: each
+                # explains the formula just before it
+                at = n if again > 1 else min(at, n)
         else:
             if at == len(specs):   # no formula before it uses the name: read where it stands
                 at = next((n for n, o in enumerate(offsets) if o > offset), len(specs))
@@ -295,7 +300,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                        "holds for the formulas after it"))
             continue
         if name is not None and name in by_doc and (
-                (indexed and not by_doc[name][1]) or _introduces_definition(text, here)):
+                (indexed and not by_doc[name][1]) or _introduces_definition(text, here) or
+                spec.id.startswith("p")):   # "where b_i is ..." again: b_i anew from here
             # the document defines the name again ("y = Wx + b, y_i = Σ_j W_ij x_j + b_i";
             # "and for cross-entropy, L(y, t) = ..."): checked against the definition before
             # it, then its new definition holds from here on.  Without such a cue a

@@ -156,10 +156,18 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
             if written is None:
                 return None
             exps = {e.args[0].as_coeff_Mul()[1] for e in (ea - eb).atoms(sympy.exp)}
-            for us in _SIMPLE_U:
-                for ds in _SIMPLE_D:
+            # products in exponents (e^{Σ w_k x_k}): one of their names at 0, the rest data
+            zeros = [None] + sorted({base_name(a) for x in exps if not x.is_Atom
+                                     and any(isinstance(t, sympy.Mul) for t in
+                                             sympy.Add.make_args(x))
+                                     for a in x.atoms(Indexed)})
+            for us, ds, zero in [(u, d, z) for z in zeros for u in _SIMPLE_U
+                                 for d in _SIMPLE_D]:
+                if zero is not None and us != _SIMPLE_U[0]:
+                    continue   # the exponents' other names take the data values
+                if True:
                     values, shown = _simple_point(sympy.Tuple(ea, eb, *dom, *written[1]),
-                                                  exps, us, ds)
+                                                  exps, us, ds, zero)
                     va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
                     vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
                     if va.free_symbols or vb.free_symbols:
@@ -189,8 +197,9 @@ def _written_domain(ctx: Context, n_sizes: dict, env: dict):
     """What the formulas take the logarithm of as written (``e^{\\log x}`` reads as x, but
     only x > 0 is meant): (bases whose entries must be positive, explicit expressions that
     must be positive), or None when one cannot be written out."""
+    from ..functions import expand_functions   # s(w^T x) with the text's s = σ
     bases, exprs = set(), []
-    for p in ctx.positive:
+    for p in (expand_functions(q, ctx) for q in ctx.positive):
         if isinstance(p, Indexed):
             bases.add(p.base)
             continue
@@ -234,8 +243,10 @@ def _in_domain(e, values) -> bool:
     return True
 
 
-def _simple_point(e, exp_args, us, ds):
-    """Values for the leaves of an explicit expression, and how to show them."""
+def _simple_point(e, exp_args, us, ds, zero=None):
+    """Values for the leaves of an explicit expression, and how to show them.  *zero*: a
+    name whose entries are 0, the other leaves of the exponents then data (e^{w·x} at w = 0
+    is 1 whatever x is)."""
     values, shown = {}, {}
     logs = set()
     for arg in exp_args:
@@ -243,6 +254,16 @@ def _simple_point(e, exp_args, us, ds):
     nu = nd = 0
     for leaf in sorted(e.atoms(Indexed), key=sympy.default_sort_key):
         name = base_name(leaf)
+        if zero is not None and leaf in logs:
+            if name == zero:
+                values[leaf] = sympy.Integer(0)
+                shown.setdefault(name, []).append("0")
+                continue
+            v = ds[nd % len(ds)]
+            nd += 1
+            values[leaf] = sympy.Integer(v)
+            shown.setdefault(name, []).append(str(v))
+            continue
         if leaf in logs:
             u = us[nu % len(us)]
             nu += 1
