@@ -198,3 +198,17 @@ def test_samples_beside_a_transposed_vector_independently():
     assert sympy.simplify(sympy.diff(sig, w[0]) - x[0] * sig * (1 - sig)) == 0
     at = {w[0]: 0, w[1]: 0, x[0]: 1, x[1]: 1}
     assert sympy.diff(sig, w[0]).subs(at) != (x[0] * sig).subs(at)
+
+
+@pytest.mark.parametrize("claim,status", [
+    # the logistic-regression gradient in vector form: w^T x is a number, y a label
+    (r"\frac{\partial L}{\partial w} = (s(w^Tx) - y) x", "verified"),
+    (r"\frac{\partial L}{\partial w} = (s(w^Tx) + y) x", "refuted"),
+])
+def test_an_inner_product_is_a_number(claim, status):
+    given = [r"L = -(y\log(s(w^Tx)) + (1-y)\log(1-s(w^Tx)))", SIG]
+    assert check(claim, given).status == status
+
+
+def test_a_transposed_vector_is_never_read_as_a_number():
+    assert check(r"x \odot y = x^T y").status == "unknown"
