@@ -16,6 +16,7 @@ from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
 from .calculus import CalculusError, _ancestors
 from .printer import to_latex
 from .read import IndexRange, LatexError, Notation, read_expr, read_formula
+from .read.display import chain_sides
 from .linalg.check import check_matrix, uses_matrices
 from .read.names import infer_notation, with_defined_names, with_matrix_names
 from .notation import Context, NotationError, Partial, SymderivError, base_name
@@ -311,6 +312,10 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=links[0].read_as)
+    sides = chain_sides(claim)   # each link with its own verbatim text (the JSON's links[].claim)
+    if len(sides) == len(links) + 1:
+        links = [replace(v, claim=f"{a} {rel} {b}")
+                 for v, a, b, rel in zip(links, sides, sides[1:], rels)]
     concl = None
     if any(v.status == "refuted" for v in links) and "\\approx" not in rels:
         concl = _decide(parts[0], parts[-1], ctx, sizes).status

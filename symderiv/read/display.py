@@ -141,6 +141,26 @@ def top_level_equals(text: str) -> list[int]:
     return out
 
 
+def chain_sides(text: str) -> list[str]:
+    r"""The sides of a chain as written, split at the top-level ``=`` and ``\approx``.
+
+    >>> chain_sides(r"a &= \frac{b}{c} \\ &\approx 0.5")
+    ['a', '\\frac{b}{c}', '0.5']
+    """
+    cuts = [(n, n + 1) for n in top_level_equals(text)]
+    depth = 0
+    for n, c in enumerate(text):
+        depth += (c == "{") - (c == "}")
+        if depth == 0 and text.startswith("\\approx", n) and not text[n + 7:n + 8].isalpha():
+            cuts.append((n, n + 7))
+    out, start = [], 0
+    for a, b in sorted(cuts):
+        out.append(text[start:a])
+        start = b
+    out.append(text[start:])
+    return [" ".join(x.replace("&", " ").replace("\\\\", " ").split()) for x in out]
+
+
 def _split_joined(line: str) -> list[str]:
     r"""``E = ..., \qquad \frac{\partial E}{\partial y} = ...``: two equations on one line.
 
