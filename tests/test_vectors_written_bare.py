@@ -212,3 +212,50 @@ def test_an_inner_product_is_a_number(claim, status):
 
 def test_a_transposed_vector_is_never_read_as_a_number():
     assert check(r"x \odot y = x^T y").status == "unknown"
+
+
+# -- cases on indices, and a matrix the text calls the Jacobian --------------------------------
+SOFTMAX_A = r"a_i = \frac{e^{z_i}}{\sum_{k} e^{z_k}}"
+
+
+@pytest.mark.parametrize("claim,status", [
+    (r"\frac{\partial a_{i}}{\partial z_{j}} = \begin{cases} a_i (1 - a_i) & \text{if } i = j \\ "
+     r"-a_i a_j & \text{if } i \neq j \end{cases}", "proved"),
+    (r"\frac{\partial a_{i}}{\partial z_{j}} = \begin{cases} a_i (1 + a_i) & \text{if } i = j \\ "
+     r"-a_i a_j & \text{if } i \neq j \end{cases}", "refuted"),
+    (r"\frac{\partial a_{i}}{\partial z_{j}} = \begin{cases} -a_i a_j & \text{if } i \neq j \\ "
+     r"a_i (1 - a_i) & \text{otherwise} \end{cases}", "proved"),
+])
+def test_cases_on_indices(claim, status):
+    assert check(claim, [SOFTMAX_A]).status == status
+
+
+def test_cases_on_indices_independently():
+    """K = 2: ∂a_1/∂z_1 = a_1(1 − a_1) ≠ a_1(1 + a_1) at z = 0 (1/4 against 3/4)."""
+    z = sympy.symbols("z1:3")
+    a = [sympy.exp(v) / sum(map(sympy.exp, z)) for v in z]
+    assert sympy.simplify(sympy.diff(a[0], z[0]) - a[0] * (1 - a[0])) == 0
+    at = {z[0]: 0, z[1]: 0}
+    assert sympy.diff(a[0], z[0]).subs(at) == sympy.Rational(1, 4)
+    assert (a[0] * (1 + a[0])).subs(at) == sympy.Rational(3, 4)
+
+
+JACOBIAN = r"""The softmax $a_i = \frac{e^{z_i}}{\sum_k e^{z_k}}$ has a `derivative` method that computes
+the Jacobian matrix $J$ with elements $J_{ij}$:
+$$
+J_{ij} = \begin{cases} a_i (1 - a_i) & \text{if } i = j \\ -a_i a_j & \text{if } i \neq j \end{cases}
+$$
+
+And the same by mistake: the Jacobian matrix $G$ with elements
+$$
+G_{ij} = \begin{cases} a_i (1 + a_i) & \text{if } i = j \\ -a_i a_j & \text{if } i \neq j \end{cases}
+$$
+"""
+
+
+def test_a_matrix_the_text_calls_the_jacobian(tmp_path, capsys):
+    recs = audit(tmp_path, capsys, JACOBIAN)
+    j = [r for r in recs if r["latex"].startswith("J_{ij} =")][0]
+    g = [r for r in recs if r["latex"].startswith("G_{ij} =")][0]
+    assert j["verdict"] == "proved" and "Jacobian" in j["reading"], j
+    assert g["verdict"] in ("unknown", "refuted") and g["verdict"] != "proved", g

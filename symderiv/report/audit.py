@@ -10,8 +10,8 @@ from ..read import Notation, split_display, top_level_equals
 from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
-                           _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary,
-                           prose_definitions)
+                           _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary)
+from .prose_specs import _add_prose_definitions, jacobian_reading
 from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated)
 from .markdown import ICON, _code, _md_text
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
@@ -81,40 +81,6 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
             specs.append(spec)
             offsets.append(found.offset)
     return specs, offsets
-
-
-def _add_prose_definitions(text: str, specs: list, offsets: list, notation: Notation) -> None:
-    """"where $a_i$ is $\\text{Softmax}(z_i)$" after a display: the name means that in its
-    whole section, so the definition is read before the first formula of the section that
-    writes the name (unless a formula of the section defines the name itself)."""
-    found = prose_definitions(text)
-    names = [_defined_name(latex, notation) for _, _, latex in found]
-    for (offset, line, latex), name in zip(found, names):
-        head = re.match(r"\\?[A-Za-z]+", latex)
-        if name is None or head is None:
-            continue
-        start = max((m.start() for m in _SECTION.finditer(text, 0, offset)), default=0)
-        again = sum(1 for (o, _, _), nm in zip(found, names) if nm == name and
-                    max((m.start() for m in _SECTION.finditer(text, 0, o)), default=0) == start)
-        uses = re.compile(r"(?<![A-Za-z\\])" + re.escape(head.group(0)) + r"(?![A-Za-z])")
-        at = len(specs)
-        for n, spec in enumerate(specs):
-            if not start <= offsets[n] < offset or spec.id.startswith("p"):
-                continue   # (another clause of the prose is no formula of the section)
-            if _defined_name(_definition_text(spec.read or spec.latex, notation),
-                             notation) == name:
-                break   # the section defines it in a formula of its own
-            if uses.search(spec.latex):
-                # one clause for the name in its section: the whole section; several: each
-                # explains the formula just before it
-                at = n if again > 1 else min(at, n)
-        else:
-            if at == len(specs):   # no formula before it uses the name: read where it stands
-                at = next((n for n, o in enumerate(offsets) if o > offset), len(specs))
-            specs.insert(at, FormulaSpec(id=f"p{line}", line=line, latex=latex,
-                                         reading="stated in the prose (\"where … is …\"): "
-                                                 "read as a definition for its section"))
-            offsets.insert(at, offset)
 
 
 def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
@@ -311,6 +277,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             doc_given = tuple(g for g in doc_given if g != old)
             defined.discard(name)
             before = doc_given + (old,)
+        jac = jacobian_reading(name, text_read, by_doc, text, here) \
+            if name is not None and name not in defined else None
+        if jac is not None:
+            # "the Jacobian matrix J with elements J_ij" beside a_i = softmax(z_i): ∂a_i/∂z_j
+            known_at[len(out)] = frozenset(defined)
+            out.append(replace(spec, read=jac[0], given=doc_given, where=where,
+                               convention=jac[1], reading=jac[1]))
+            continue
         grad = _gradient_convention(name, text_read, grads, defined, text) \
             if name is not None and name not in defined else None
         if grad is not None:

@@ -23,7 +23,7 @@ import itertools
 from typing import Iterable
 
 import sympy
-from sympy import Expr, Indexed, IndexedBase, Sum, Symbol
+from sympy import Expr, Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
 
 from .. import calculus
 from ..calculus import CalculusError, index_conditions, value_conditions
@@ -140,6 +140,7 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     A condition the engine cannot impose on a counterexample (``x \\neq 0`` on data) never
     lets a refutation through: the verdict is then ``unknown``.
     """
+    lhs, rhs = _index_cases(lhs), _index_cases(rhs)
     if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
         ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))
     cases = _decide_cases(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
@@ -161,6 +162,34 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
                               f"{', '.join(_cond_str(c) for c in odd)}, which the engine "
                               "cannot impose on a counterexample")
     return v
+
+
+def _index_cases(e):
+    """Cases on two indices (``a_i(1 - a_i) if i = j, -a_i a_j otherwise``) written with the
+    Kronecker delta: δ_ij A + (1 − δ_ij) B, which the index calculus decides for every K."""
+    if not isinstance(e, sympy.Basic) or not e.has(sympy.Piecewise):
+        return e
+
+    def on_indices(c):
+        return isinstance(c, (sympy.Eq, sympy.Ne)) and all(
+            isinstance(x, Symbol) and x.is_integer for x in (c.lhs, c.rhs))
+
+    def rewrite(pw):
+        args = list(pw.args)
+        if len(args) != 2 or not on_indices(args[0][1]) or args[1][1] not in (
+                sympy.true, args[0][1].negated):
+            return None
+        (a, c), (b, _) = args
+        d = KroneckerDelta(c.lhs, c.rhs)
+        return d * a + (1 - d) * b if isinstance(c, sympy.Eq) else d * b + (1 - d) * a
+    done = {}
+
+    def found(x):
+        if isinstance(x, sympy.Piecewise):
+            done[x] = rewrite(x)
+            return done[x] is not None
+        return False
+    return e.replace(found, lambda x: done[x])
 
 
 def _case_variable(lhs, rhs):
