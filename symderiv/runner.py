@@ -63,7 +63,9 @@ def _context():
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         _CTX = mp.get_context(method)
         if method == "forkserver":
-            _CTX.set_forkserver_preload(["symderiv.verify", "symderiv.api"])
+            # what the workers run, imported once in the server (an audit's formula: build)
+            _CTX.set_forkserver_preload(["symderiv.verify", "symderiv.api",
+                                         "symderiv.report.build"])
     return _CTX
 
 
