@@ -47,3 +47,27 @@ def test_a_correct_jacobian_holds(tmp_path, capsys):
     status, recs = _audit(tmp_path, capsys, RIGHT)
     assert [r["verdict"] for r in recs] == ["verified"], recs
     assert status == 0
+
+
+EVIL = '''The softmax Jacobian, by hand:
+
+```python
+def softmax_grad(s):
+    jacobian = np.diag(s)
+    x = "__import__('os').system('touch {marker}')"
+    for i in range(len(jacobian)):
+        for j in range(len(jacobian)):
+            jacobian[i][j] = x
+    return jacobian
+```
+'''
+
+
+def test_a_string_in_document_code_is_never_evaluated(tmp_path, capsys):
+    """The symbolic reading once turned a string constant into SymPy with sympify, which
+    evaluates it: the document's code ran.  A string is now refused, the function unread."""
+    marker = tmp_path / "PWNED"
+    status, recs = _audit(tmp_path, capsys, EVIL.format(marker=marker))
+    assert not marker.exists()
+    assert [r["verdict"] for r in recs] == ["unknown"], recs
+    assert "string" in recs[0]["reason"]

@@ -17,6 +17,8 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from .numbers import as_sympy
+
 __all__ = ["Finding", "Comparison", "Numeric", "Symbolic", "compare", "fmt_value"]
 
 _MAX_DIFFS = 8
@@ -110,7 +112,7 @@ class Symbolic:
 
     @staticmethod
     def _norm(e):
-        e = sympy.sympify(e)
+        e = as_sympy(e)
         if e.has(sympy.exp):
             e = e.xreplace({a: sympy.exp(sympy.expand(a.args[0])) for a in e.atoms(sympy.exp)})
             e = sympy.expand(e, power_exp=True, mul=False, multinomial=False)
@@ -161,9 +163,9 @@ def _exp_as_symbols(e):
 
 
 def _constant_name(c, beta, n_batch, same, size=None):
-    if beta is not None and same(c, 1 / sympy.sympify(beta)):
+    if beta is not None and same(c, 1 / as_sympy(beta)):
         return "off by a factor β: β is missing"
-    if beta is not None and same(c, sympy.sympify(beta)):
+    if beta is not None and same(c, as_sympy(beta)):
         return "off by a factor β: β is applied twice"
     if n_batch and n_batch > 1 and same(c, sympy.Rational(1, n_batch)):
         return f"off by a factor 1/N: averaged over the batch (N = {n_batch})"

@@ -18,6 +18,7 @@ import numpy as np
 import sympy
 
 from .targets import Target, sigmoid_exact, softmax_exact
+from .numbers import as_sympy
 
 __all__ = ["Case", "Binding", "bind", "cases_for", "signature_of", "uses_exp", "batch_aware"]
 
@@ -158,7 +159,7 @@ _T = {2: [F(0), F(1)], 3: [F(0), F(1), F(0)], 5: [F(1, 4), F(0), F(1, 2), F(0), 
 
 
 def _q(v):
-    return sympy.Rational(v.numerator, v.denominator) if isinstance(v, F) else sympy.sympify(v)
+    return sympy.Rational(v.numerator, v.denominator) if isinstance(v, F) else as_sympy(v)
 
 
 def _fmt(vals) -> str:

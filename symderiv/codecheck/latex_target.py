@@ -12,6 +12,7 @@ import sympy
 from sympy import Indexed, Symbol
 
 from ..notation import Partial, SymderivError
+from .numbers import as_sympy
 from .targets import Target
 
 __all__ = ["latex_target"]
@@ -67,7 +68,7 @@ def latex_target(claim: str, given=(), timeout: float = 10.0):
 
 
 def _values(v, yname, zname):
-    y = [sympy.sympify(e) for e in v["y"]]
+    y = [as_sympy(e) for e in v["y"]]
     return {yname: y, zname: [sympy.log(e) for e in y]}
 
 
@@ -78,7 +79,7 @@ def _sub(expr, arrays, idx, beta, b):
     rep = {a: arrays[str(a.base)][int(a.indices[0]) - 1] for a in e.atoms(Indexed)}
     e = e.xreplace(rep)
     if beta is not None:
-        e = e.xreplace({beta: sympy.sympify(b)})
+        e = e.xreplace({beta: as_sympy(b)})
     return sympy.simplify(e) if e.has(sympy.log) else e
 
 
@@ -100,7 +101,7 @@ def _gradient_entry(rhs, k, yname, zname, tname):
     def entry(v):
         arrays = _values(v, yname, zname)
         if tname:
-            arrays[tname] = [sympy.sympify(e) for e in v["t"]]
+            arrays[tname] = [as_sympy(e) for e in v["t"]]
         n = len(arrays[yname])
         expr = rhs.xreplace({s: sympy.Integer(n) for s in rhs.free_symbols if str(s) == "K"})
         return np.array([_sub(expr, arrays, {k: a}, None, 1) for a in range(n)], dtype=object)

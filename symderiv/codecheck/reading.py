@@ -21,6 +21,7 @@ from .symarray import UNSET, Raised, SymArray, Unread, as_array
 from .symbolic import MATH_MODULE, NP_MODULE, Env, Interpreter, _Break, _Continue
 from .targets import Target
 from .templates import describe, line_formulas
+from .numbers import as_sympy
 
 __all__ = ["Reading", "read_function"]
 
@@ -113,7 +114,7 @@ def _call_args(tgt, binding, rows, n_rows, line):
 def _sub(arr, cons):
     if not cons:
         return arr
-    f = np.vectorize(lambda e: sympy.sympify(e).xreplace(cons), otypes=[object])
+    f = np.vectorize(lambda e: as_sympy(e).xreplace(cons), otypes=[object])
     return f(np.asarray(arr, dtype=object))
 
 

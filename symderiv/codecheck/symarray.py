@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy
+from .numbers import as_sympy
 
 __all__ = ["SymArray", "Unread", "NUMPY", "as_array", "UNSET", "MAX_SIZE"]
 
@@ -85,13 +86,13 @@ def as_array(x, line: int) -> SymArray:
                 rows[0], np.ndarray) else _obj(rows), line)
         except ValueError:
             raise Raised("a ragged list") from None
-    return SymArray.new(np.array(sympy.sympify(x), dtype=object), line)
+    return SymArray.new(np.array(as_sympy(x), dtype=object), line)
 
 
 def _obj(rows):
     out = np.empty(len(rows), dtype=object)
     for n, r in enumerate(rows):
-        out[n] = sympy.sympify(r)
+        out[n] = as_sympy(r)
     return out
 
 
@@ -151,7 +152,7 @@ def elementwise(fn, name):
         if rest or kw:
             raise Unread(f"np.{name} with more arguments")
         if not isinstance(a, SymArray) and not isinstance(a, (list, tuple)):
-            return fn(sympy.sympify(a))
+            return fn(as_sympy(a))
         arr = as_array(a, line)
         return SymArray.new(np.vectorize(fn, otypes=[object])(arr.v) if arr.v.size
                             else arr.v, line)
@@ -292,7 +293,7 @@ def _fill_diagonal(line, a, val, **kw):
     vals = as_array(val, line).v
     vals = np.broadcast_to(vals.ravel() if vals.ndim else vals, (n,))
     idx = np.arange(n)
-    a.assign((idx, idx), np.array([sympy.sympify(x) for x in vals], dtype=object), line)
+    a.assign((idx, idx), np.array([as_sympy(x) for x in vals], dtype=object), line)
     return None
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import sympy
 
 from .symarray import NUMPY, Raised, SymArray, Unread, as_array, matmul
+from .numbers import as_sympy
 
 __all__ = ["Interpreter", "Func", "Env", "Unread", "Raised", "NP_MODULE", "MATH_MODULE"]
 
@@ -232,7 +233,7 @@ class Interpreter:
 
     def store_item(self, obj, key, value, line):
         if isinstance(obj, SymArray):
-            val = value if isinstance(value, SymArray) else sympy.sympify(value)
+            val = value if isinstance(value, SymArray) else as_sympy(value)
             obj.assign(key, val, line)
         elif isinstance(obj, list) and isinstance(key, int):
             obj[key] = value
@@ -326,7 +327,7 @@ class Interpreter:
                 raise Unread("a large integer power", line)
             return fn(a, b)
         try:
-            return fn(sympy.sympify(a), sympy.sympify(b))
+            return fn(as_sympy(a), as_sympy(b))
         except (TypeError, ZeroDivisionError) as err:
             raise Raised(str(err)) from None
 
@@ -505,7 +506,7 @@ class Interpreter:
             return list(self.iterate(args[0], line)) if args else []
         if name == "sum" and args:
             items = self.iterate(args[0], line)
-            return sympy.Add(*[sympy.sympify(x) for x in items]) if items else 0
+            return sympy.Add(*[as_sympy(x) for x in items]) if items else 0
         raise Unread(f"the builtin {name}", line)
 
     def apply_along_axis(self, args, kw, line):

@@ -21,6 +21,7 @@ import sympy
 from sympy import Indexed, IndexedBase, Symbol
 
 from ..notation import K, Partial, SymderivError, beta, index
+from .numbers import as_sympy
 
 __all__ = ["Target", "TARGETS", "target", "target_names", "softmax_exact", "sigmoid_exact",
            "UnknownTarget"]
@@ -46,14 +47,14 @@ def _instantiate(expr, idx: dict, arrays: dict, scalars: dict, sizes: dict):
     for atom in e.atoms(Indexed):
         vals = arrays[str(atom.base)]
         pos = tuple(int(n) - 1 for n in atom.indices)
-        rep[atom] = sympy.sympify(np.asarray(vals, dtype=object)[pos])
-    e = e.xreplace(rep).xreplace({s: sympy.sympify(v) for s, v in scalars.items()})
+        rep[atom] = as_sympy(np.asarray(vals, dtype=object)[pos])
+    e = e.xreplace(rep).xreplace({s: as_sympy(v) for s, v in scalars.items()})
     return sympy.nsimplify(e) if e.is_Float else e
 
 
 def softmax_exact(z, b=1):
     """softmax(b·z), exactly (z a sequence of SymPy rationals), the largest logit subtracted."""
-    z = [sympy.sympify(v) for v in z]
+    z = [as_sympy(v) for v in z]
     top = max(z)
     parts = [sympy.exp(b * (v - top)) for v in z]
     total = sum(parts)
@@ -61,7 +62,7 @@ def softmax_exact(z, b=1):
 
 
 def sigmoid_exact(x):
-    return 1 / (1 + sympy.exp(-sympy.sympify(x)))
+    return 1 / (1 + sympy.exp(-as_sympy(x)))
 
 
 _I, _J = index("i"), index("j")

@@ -14,6 +14,7 @@ import sympy
 from sympy import Eq, IndexedBase, Symbol
 
 from ..notation import beta as theorem_beta, index
+from .numbers import as_sympy
 
 __all__ = ["line_formulas", "derived_case", "describe"]
 
@@ -31,7 +32,7 @@ def line_formulas(values, lines, row_symbols, batched: bool) -> dict:
             continue
         *lead, a, b = idx
         syms = row_symbols[lead[0] if batched and lead else 0]
-        val = sympy.sympify(values[idx])
+        val = as_sympy(values[idx])
         cls = "diag" if a == b else "off"
         rep = {syms[a]: YI}
         if a != b:
