@@ -14,18 +14,10 @@ from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied
 from .prose_specs import _add_prose_definitions, jacobian_reading
 from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated)
 from .markdown import ICON, _code, _md_text
+from .summary import shorten
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
 
-__all__ = ["audit_document", "audit_posts", "find_code_blocks"]
-
-_DEF = re.compile(r"^\s*def\s+\w+\s*\(.*\)\s*:", re.M)
-
-
-def find_code_blocks(text: str) -> list[tuple[int, str]]:
-    """(line, first line) of each Python function in the text (listed, never run)."""
-    return [(text.count("\n", 0, m.start()) + 1, m.group(0).strip())
-            for m in _DEF.finditer(text)]
-
+__all__ = ["audit_document", "audit_posts"]
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -511,7 +503,7 @@ def audit_markdown(name: str, results: list[FormulaResult], origin: str) -> str:
         note = r.verdict.reason or r.verdict.method
         if r.verdict.counterexample is not None:
             note = f"{note}; counterexample: {r.verdict.counterexample}"
-        lines.append(f"| {r.spec.line} | {_code(r.spec.latex[:80])} | "
-                     f"{ICON[r.verdict.status]} | {_md_text(note[:200])} |")
+        lines.append(f"| {r.spec.line} | {_code(shorten(r.spec.latex, 80))} | "
+                     f"{ICON[r.verdict.status]} | {_md_text(shorten(note, 200))} |")
     return "\n".join(lines) + "\n"
 
