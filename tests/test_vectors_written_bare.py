@@ -259,3 +259,8 @@ def test_a_matrix_the_text_calls_the_jacobian(tmp_path, capsys):
     g = [r for r in recs if r["latex"].startswith("G_{ij} =")][0]
     assert j["verdict"] == "proved" and "Jacobian" in j["reading"], j
     assert g["verdict"] in ("unknown", "refuted") and g["verdict"] != "proved", g
+
+
+def test_lowercase_vectors_are_never_made_numbers_to_fit():
+    """x ⊙ y = x y fits only if x and y are 1×1: not decided, never proved."""
+    assert check(r"x \odot y = x y").status == "unknown"

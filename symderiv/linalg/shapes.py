@@ -53,7 +53,6 @@ class Shapes:
     _memo: dict = field(default_factory=dict)
     targets: set = field(default_factory=set)      # names the equations define
     numerators: set = field(default_factory=set)   # names differentiated (∂L/∂…)
-    vectors_by_use: set = field(default_factory=set)   # transposed or differentiated by
 
     # -- dimension variables --------------------------------------------------------------
     def new(self, value=None) -> int:
@@ -165,8 +164,6 @@ class Shapes:
                     self.unify(a[0], b[0], lambda: f"the inner product {_tex(e)}")
                     self.unify(a[1], self.new(1), lambda: f"the inner product {_tex(e)}")
                     self.unify(b[1], a[1], lambda: f"the inner product {_tex(e)}")
-                    self.vectors_by_use.update(getattr(v, "name", None) or v.family
-                                               for v in (pair[0].args[0], pair[1]))
                     return None
             acc = None
             for f in e.args:
@@ -207,8 +204,6 @@ class Shapes:
             raise ShapeMismatch(f"the power {_tex(e)} of a matrix: a matrix power or an "
                                 "entrywise one")
         if isinstance(e, Tr):
-            if isinstance(e.args[0], Symbol):
-                self.vectors_by_use.add(e.args[0].name)
             s = self.of_expr(e.args[0])
             return None if s is None else (s[1], s[0])
         if isinstance(e, Hadamard):
@@ -239,8 +234,6 @@ class Shapes:
 
     def _grad(self, e):
         f, x = e.args
-        if isinstance(x, Symbol):
-            self.vectors_by_use.add(x.name)
         sx = self.of_expr(x)
         if isinstance(f, Symbol) and not f.is_commutative and f.name not in self.elsewhere:
             self.scalars.add(f.name)      # ∂L/∂W with L used nowhere else: the loss, a scalar
@@ -320,11 +313,6 @@ class Shapes:
             if isinstance(name, str) and name not in self.scalars and \
                     name not in self.targets and name not in self.numerators and \
                     self.is_one(dims[0]) and self.is_one(dims[1]):
-                if _lowercase(name) and not name.startswith(ONES.name) and \
-                        name not in self.vectors_by_use:
-                    # y in Σ_i (s(w^T x_i) − y) x_i: a label, a number where the shapes say so
-                    self._doubt(f"{name} read as a number (the shapes make it 1×1)")
-                    continue
                 raise ShapeMismatch(f"{name} would be 1×1 (a number), not a vector or a matrix")
         for acc, e in self._broadcast:
             if not (self.is_one(acc[0]) or self.is_one(acc[1])):   # 1 - a of a vector: entrywise
