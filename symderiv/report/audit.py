@@ -17,7 +17,7 @@ from .markdown import ICON, _code, _md_text
 from .summary import shorten
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
 
-__all__ = ["audit_document", "audit_posts"]
+__all__ = ["audit_document", "audit_posts", "audited_posts", "origin"]
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -469,11 +469,12 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
     return sorted(out + code_results(text, timeout), key=lambda r: r.spec.line)
 
 
-def audit_posts(posts: Path, reports: list[PostReport], outdir: Path,
-                timeout: float = 10.0) -> dict[Path, str]:
-    """Audit every post in *posts*; a post with a claim file reuses its notation and results."""
+def audited_posts(posts: Path, reports: list[PostReport], timeout: float = 10.0) -> list:
+    """Every post in *posts* audited once: (path, its claim file's report or None, the
+    results, or the DocumentError that kept it unread); a post with a claim file reuses its
+    notation and results."""
     by_post = {rep.claims.post: rep for rep in reports}
-    files: dict[Path, str] = {}
+    out = []
     for path in sorted(p for p in Path(posts).iterdir() if p.is_file()
                        and p.suffix in (".txt", ".md", ".tex") and p.name != "README.md"):
         rep = by_post.get(path.name)
@@ -482,12 +483,25 @@ def audit_posts(posts: Path, reports: list[PostReport], outdir: Path,
             results = audit_document(path, timeout=timeout,
                                      claim_file=rep.claims if rep else None, known=known)
         except DocumentError as err:   # one unreadable post never stops the others
-            files[outdir / f"{path.stem}.md"] = f"# Audit of `{path.name}`\n\nnot read: {err}\n"
+            results = err
+        out.append((path, rep, results))
+    return out
+
+
+def origin(rep: PostReport | None) -> str:
+    """Where an audit's notation comes from, said in its report."""
+    return (f"notation from `reports/claims/{rep.claims.path.name}`." if rep else
+            "no claim file: read with the default notation and the definitions the post states.")
+
+
+def audit_posts(audited: list, outdir: Path) -> dict[Path, str]:
+    """The Markdown page of each audited post (see ``audited_posts``)."""
+    files: dict[Path, str] = {}
+    for path, rep, results in audited:
+        if isinstance(results, DocumentError):
+            files[outdir / f"{path.stem}.md"] = f"# Audit of `{path.name}`\n\nnot read: {results}\n"
             continue
-        files[outdir / f"{path.stem}.md"] = audit_markdown(
-            path.name, results, f"notation from `reports/claims/{rep.claims.path.name}`."
-            if rep else "no claim file: read with the default notation and the definitions "
-                        "the post states.")
+        files[outdir / f"{path.stem}.md"] = audit_markdown(path.name, results, origin(rep))
     return files
 
 

@@ -382,28 +382,18 @@ def write_atomically(files: dict[Path, str]) -> None:
         os.replace(tmp, path)
 
 
-def _audit_pages(posts: Path, reports, outdir: Path, rendered: dict,
-                 timeout: float) -> list[tuple[str, Path, list]]:
-    """The HTML page of each raw post's audit (beside the Markdown one ``audit_posts`` wrote):
-    (post name, page, results) per post that could be read."""
-    from ..extract import DocumentError
-    from .audit import audit_document
-    by_post = {rep.claims.post: rep for rep in reports}
+def _audit_pages(audited: list, outdir: Path, rendered: dict) -> list[tuple[str, Path, list]]:
+    """The HTML page of each raw post's audit, beside its Markdown page: (post name, page,
+    results) per post that could be read."""
+    from .audit import origin
     out = []
-    for path in sorted(p for p in Path(posts).iterdir() if p.is_file()
-                       and p.suffix in (".txt", ".md", ".tex") and p.name != "README.md"):
-        rep = by_post.get(path.name)
-        known = {" ".join(r.spec.latex.split()): r for r in rep.results} if rep else {}
-        try:
-            results = audit_document(path, timeout=timeout,
-                                     claim_file=rep.claims if rep else None, known=known)
-        except DocumentError:
+    for path, rep, results in audited:
+        if not isinstance(results, list):
             continue   # audit_posts wrote the Markdown page that says why
         page = outdir / f"{path.stem}.html"
-        rendered[page] = render_results_page(
-            f"Audit of {path.name}", "notation from reports/claims/" + rep.claims.path.name
-            if rep else "no claim file: read with the default notation and the definitions "
-                        "the post states", results, index_link="../index.html")
+        rendered[page] = render_results_page(f"Audit of {path.name}",
+                                             origin(rep).replace("`", "").rstrip("."), results,
+                                             index_link="../index.html")
         out.append((path.name, page, results))
     return out
 
@@ -506,9 +496,10 @@ def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path
         rendered[out / f"{slug}.html"] = render_html(rep)
     audits = []
     if posts is not None:
-        from .audit import audit_posts
-        rendered.update(audit_posts(Path(posts), reports, out / "audit", timeout=timeout))
-        audits = _audit_pages(Path(posts), reports, out / "audit", rendered, timeout)
+        from .audit import audit_posts, audited_posts
+        audited = audited_posts(Path(posts), reports, timeout=timeout)   # once for both pages
+        rendered.update(audit_posts(audited, out / "audit"))
+        audits = _audit_pages(audited, out / "audit", rendered)
     rendered[out / "index.md"] = render_index(reports)
     rendered[out / "index.html"] = render_index_html(
         reports, [(name, f"audit/{page.name}", results) for name, page, results in audits])
