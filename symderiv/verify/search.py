@@ -165,25 +165,24 @@ def explicit_search(lhs, rhs, ctx: Context, sizes=(2, 1, 3)) -> Counterexample |
                                  for d in _SIMPLE_D]:
                 if zero is not None and us != _SIMPLE_U[0]:
                     continue   # the exponents' other names take the data values
-                if True:
-                    values, shown = _simple_point(sympy.Tuple(ea, eb, *dom, *written[1]),
-                                                  exps, us, ds, zero)
-                    va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
-                    vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
-                    if va.free_symbols or vb.free_symbols:
-                        continue
-                    if not (_in_domain(ea, values) and _in_domain(eb, values)
-                            and all(_in_domain(x, values) for x in dom)
-                            and _keeps_domain(written, values)
-                            and _real_at(va) and _real_at(vb)):
-                        continue   # a log of a non-positive number: outside the formula
-                    d = sympy.simplify(va - vb)
-                    if d.is_number and d.is_zero is False:
-                        return Counterexample(
-                            K=n if _uses_size(diff, size_syms, idx) else 0,
-                            indices=tuple((str(k), v) for k, v in env.items()),
-                            values=shown, lhs=_tex(va), rhs=_tex(vb),
-                            size_name=str(size_syms[0]))
+                values, shown = _simple_point(sympy.Tuple(ea, eb, *dom, *written[1]),
+                                              exps, us, ds, zero)
+                va = sympy.simplify(_subs_partials(ea, values).xreplace(values))
+                vb = sympy.simplify(_subs_partials(eb, values).xreplace(values))
+                if va.free_symbols or vb.free_symbols:
+                    continue
+                if not (_in_domain(ea, values) and _in_domain(eb, values)
+                        and all(_in_domain(x, values) for x in dom)
+                        and _keeps_domain(written, values)
+                        and _real_at(va) and _real_at(vb)):
+                    continue   # a log of a non-positive number: outside the formula
+                d = sympy.simplify(va - vb)
+                if d.is_number and d.is_zero is False:
+                    return Counterexample(
+                        K=n if _uses_size(diff, size_syms, idx) else 0,
+                        indices=tuple((str(k), v) for k, v in env.items()),
+                        values=shown, lhs=_tex(va), rhs=_tex(vb),
+                        size_name=str(size_syms[0]))
     return None
 
 
