@@ -220,6 +220,22 @@ def _generic_diff(g: Symbol, x, ctx: Context) -> Expr:
     return total
 
 
+def _value_only(g, x, ctx: Context) -> None:
+    """``∂A/∂Z`` written where A is known only by a stated value (``A = (0.5, 0.5)``): the
+    writer says A depends on Z, and its value at one point says nothing about how; the
+    derivative is not 0, it is undetermined."""
+    if not isinstance(g, (Symbol, Indexed, IndexedBase)) or base_name(g) == base_name(x):
+        return
+    d = ctx.definition(base_name(g))
+    if d is None:
+        return
+    rhs = d.rhs
+    if isinstance(rhs, sympy.MatrixBase) or (isinstance(rhs, Expr) and rhs.is_number):
+        raise CalculusError(f"{base_name(g)} is known here only by its stated value: its "
+                            f"derivative by {x} is not determined (define {base_name(g)} as "
+                            "a function)")
+
+
 def evaluate_partials(expr: Expr, ctx: Context) -> Expr:
     """Replace every Partial node by its value (opaque only for generic ∂L/∂y_j)."""
     def fn(e):
@@ -227,6 +243,7 @@ def evaluate_partials(expr: Expr, ctx: Context) -> Expr:
             g = e.f
             if g == e.x:
                 return sympy.S.One   # ∂x/∂x, whatever x depends on
+            _value_only(g, e.x, ctx)
             if isinstance(g, Symbol) and ctx.depends_on(str(g)) and \
                     base_name(e.x) in ctx.depends_on(str(g)):
                 return e  # ∂L/∂y_j for a generic L of y: a primitive quantity
