@@ -1,0 +1,118 @@
+r"""Derive any gradient from its definitions, every step checked by :mod:`symderiv.verify`.
+
+>>> d = derive_from(r"\frac{\partial L}{\partial z_k}",
+...                 given=[r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}",
+...                        r"L = -\sum_{k=1}^{K} t_k \log y_k"])
+>>> d.result
+-t[k] + y[k]
+>>> [str(c) for c in d.conditions]
+['Eq(Sum(t[j], (j, 1, K)), 1)']
+
+The definitions and the quantity are read by the reader of ``symderiv check --given``
+(:func:`symderiv.api.build_context`); the route is described in :mod:`.engine`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Iterable
+
+import sympy
+from sympy import Indexed, Symbol
+
+from ..calculus import apply_conditions, index_conditions
+from ..notation import Partial, SymderivError, base_name
+from .engine import DeriveError, derive_partial
+from .model import Case, Derivation, DerivationError, Step
+
+__all__ = ["derive_from", "derive_in_context", "Derivation", "Step", "Case",
+           "DerivationError", "DeriveError"]
+
+
+def _generic_definitions(ctx):
+    """``L = L(y_1, …, y_m)`` (or ``L = L(y)``): L is a generic function of y, not defined."""
+    defs, generic = [], []
+    for d in ctx.definitions:
+        r = d.rhs
+        if isinstance(r, sympy.core.function.AppliedUndef) and str(r.func) == d.name \
+                and not d.indices:
+            on = []
+            for a in r.args:
+                for atom in ([a] if isinstance(a, (Indexed, Symbol, sympy.IndexedBase))
+                             else list(a.atoms(Indexed, sympy.IndexedBase))):
+                    n = base_name(atom)
+                    if n not in on:
+                        on.append(n)
+            generic.append((d.name, tuple(on)))
+            continue
+        defs.append(d)
+    if not generic:
+        return ctx
+    ctx = ctx.with_(definitions=tuple(defs))
+    for name, on in generic:
+        ctx = ctx.declare_generic(name, on)
+    return ctx
+
+
+def read_quantity(quantity: str, given: Iterable[str], where: Iterable[str]):
+    """The quantity (a Partial) and its context, read as ``symderiv check`` reads them."""
+    from ..api import build_context, normalize_sizes, notation_for
+    from ..read import Notation, read_formula
+    given, where = tuple(given), tuple(where)
+    notation = notation_for(quantity, given, Notation())
+    f = read_formula(quantity, notation)
+    if f.relations or len(f.parts) != 1:
+        raise DeriveError(f"give the quantity alone, e.g. \\frac{{\\partial L}}{{\\partial "
+                          f"z_k}}, not an equation: {quantity!r}")
+    readings = {r.parts for r in f.readings}
+    if len(readings) > 1:
+        doubts = "; ".join(f.doubts) or "several readings"
+        raise DeriveError(f"the quantity can be read more than one way ({doubts}): write it "
+                          "so it has one reading")
+    (q,) = f.parts
+    ctx = build_context(given, where, notation, claim_exprs=(q,))
+    ctx = _generic_definitions(ctx)
+    ctx, (q,) = normalize_sizes(ctx, [q])
+    if not isinstance(q, Partial):
+        raise DeriveError(f"the quantity must be a derivative such as "
+                          f"\\frac{{\\partial L}}{{\\partial z_k}}, got {quantity!r}")
+    return q, ctx
+
+
+def derive_in_context(q: Partial, ctx, *, name: str = "derivation", title: str | None = None,
+                      quantity: str = "", given=(), where=()) -> Derivation:
+    """Derive and check *q* under *ctx* (its conditions are the stated assumptions)."""
+    start = time.perf_counter()
+    conds = tuple(ctx.conditions)
+    cases_on = index_conditions(conds)
+    values = tuple(c for c in conds if c not in cases_on)
+    d = derive_partial(q, ctx.with_(conditions=()), where=values)
+    cases = []
+    for c in cases_on:
+        rhs = apply_conditions(d.result, (c,))
+        lhs = apply_conditions(d.lhs, (c,)) if isinstance(c, sympy.Eq) else d.lhs
+        cases.append(Case(c, lhs, rhs))
+    d = replace(d, name=name, title=title or d.title, cases=tuple(cases), quantity=quantity,
+                given=tuple(given), where=tuple(where))
+    d = d.check()
+    return replace(d, seconds=time.perf_counter() - start)
+
+
+def derive_from(quantity: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
+                timeout: float | None = None) -> Derivation:
+    """Read the quantity (``\\frac{\\partial L}{\\partial z_k}``) and its definitions
+    (LaTeX, as ``symderiv check --given``), derive it step by step and check every step.
+
+    *where*: assumptions (``\\sum_k t_k = 1``, used where the result simplifies under
+    them) and case conditions (``i \\neq j``: a case of the result).  With *timeout*,
+    the derivation runs in a worker process killed past that many seconds.
+    """
+    given, where = tuple(given), tuple(where)
+    if timeout is not None:
+        from ..runner import run_bounded
+        return run_bounded(derive_from, (quantity, given, where), timeout=timeout)
+    q, ctx = read_quantity(quantity, given, where)
+    return derive_in_context(q, ctx, quantity=quantity, given=given, where=where)
+
+
+_ = (SymderivError, Step)
