@@ -5,6 +5,10 @@ it.  Each step is an equation ``lhs = rhs_k`` with the rule that produced ``rhs_
 ``rhs_{k-1}``; :meth:`Derivation.check` proves every step symbolically (for every K) and raises
 :class:`DerivationError` naming the first step that does not follow.
 
+The built-in theorems are the general derivation (:mod:`symderiv.derive`) run on the
+definitions of :mod:`symderiv.models`; ``derive(quantity, given=[...])`` derives any quantity
+from LaTeX definitions the same way.  Only ``worked-example`` is an evaluation at numbers.
+
 >>> d = derive("softmax-jacobian")
 >>> d.result
 beta*(KroneckerDelta(i, j) - y[j])*y[i]
@@ -13,16 +17,18 @@ beta*(KroneckerDelta(i, j) - y[j])*y[i]
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable
 
 import sympy
-from sympy import (Eq, Expr, IndexedBase, KroneckerDelta, Matrix, Ne, Rational, Sum, Symbol,
-                   exp, factor, factor_terms)
+from sympy import Eq, IndexedBase, KroneckerDelta, Matrix, Ne, Rational, Sum, Symbol, exp, \
+    factor_terms
 
-from . import calculus, folding, models
-from .notation import K, Context, Partial, SymderivError, beta, index, substitute
-from .verify import Verdict, decide
+from . import models
+from .derive import derive_from, derive_in_context
+from .derive.model import Case, Derivation, DerivationError, Step
+from .notation import K, Context, Partial, SymderivError, beta, index
+from .verify import Verdict
 
 __all__ = ["Step", "Case", "Derivation", "DerivationError", "derive", "prove", "THEOREMS",
            "theorem_names"]
@@ -31,117 +37,17 @@ __all__ = ["Step", "Case", "Derivation", "DerivationError", "derive", "prove", "
 Z = IndexedBase("z")
 
 
-class DerivationError(RuntimeError, SymderivError):
-    """A step of a derivation does not follow from the previous one."""
+def _general(name: str, title: str, q, ctx: Context, **extra) -> Derivation:
+    """A built-in theorem: the general derivation of *q* from the model's definitions."""
+    d = derive_in_context(q, ctx, name=name, title=title)
+    return replace(d, **extra).check() if extra else d
 
 
-@dataclass(frozen=True)
-class Step:
-    rule: str
-    lhs: Expr
-    rhs: Expr
-
-
-@dataclass(frozen=True)
-class Case:
-    condition: object  # a SymPy relation (Eq/Ne) or None
-    lhs: Expr
-    rhs: Expr
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """A named derivation: its context, steps, result, special cases and variants."""
-
-    name: str
-    title: str
-    context: Context
-    steps: tuple[Step, ...]
-    cases: tuple[Case, ...] = ()
-    conditions: tuple = ()
-    wrong: tuple[tuple[str, Expr, Expr, tuple], ...] = ()
-    notes: tuple[str, ...] = ()
-    verdicts: tuple[Verdict, ...] = field(default=(), compare=False)
-
-    @property
-    def lhs(self) -> Expr:
-        return self.steps[0].lhs
-
-    @property
-    def result(self) -> Expr:
-        return self.steps[-1].rhs
-
-    def check(self) -> "Derivation":
-        """Prove each step from the previous (and the first from the left side)."""
-        verdicts = []
-        prev = self.lhs
-        for n, step in enumerate(self.steps, 1):
-            v = decide(prev, step.rhs, self.context, symbolic=True, exact=False)
-            if v.status != "proved":
-                raise DerivationError(
-                    f"{self.name}: step {n} ({step.rule}) does not follow from the previous "
-                    f"one: {v.reason}")
-            verdicts.append(v)
-            prev = step.rhs
-        for case in self.cases:
-            ctx = self.context.assume(case.condition) if case.condition is not None \
-                else self.context
-            v = decide(case.lhs, case.rhs, ctx, symbolic=True, exact=False)
-            if v.status != "proved":
-                raise DerivationError(f"{self.name}: case {case.condition} not proved: "
-                                      f"{v.reason}")
-            verdicts.append(v)
-        for cond in self.conditions:
-            ctx = self.context.assume(cond)
-            v = decide(self.lhs, self.result, ctx, symbolic=True, exact=False)
-            if v.status != "proved":
-                raise DerivationError(f"{self.name}: result not proved under {cond}")
-        return replace(self, verdicts=tuple(verdicts))
-
-    def wrong_verdicts(self) -> tuple[tuple[str, Verdict], ...]:
-        """The variants texts write instead (each should be refuted, with a counterexample)."""
-        out = []
-        for label, lhs, rhs, conds in self.wrong:
-            ctx = self.context.assume(*conds) if conds else self.context
-            out.append((label, decide(lhs, rhs, ctx)))
-        return tuple(out)
-
-    def verdict(self, sizes=range(1, 9)) -> Verdict:
-        """The theorem's verdict: proved symbolically, and verified exactly for each K."""
-        ctx = self.context.assume(*self.conditions) if self.conditions else self.context
-        sym = decide(self.lhs, self.result, ctx, exact=False)
-        ex = decide(self.lhs, self.result, ctx, symbolic=False, sizes=sizes)
-        if sym.status != "proved":
-            return sym
-        return Verdict("proved", sym.method + f"; also {ex.status} by exact evaluation "
-                       f"({ex.method})", conditions=sym.conditions)
-
-
-# ---------------------------------------------------------------------------------------
-# step builders: each returns the next right-hand side, computed by the calculus
-def _chain(steps: list, lhs: Expr, start: Expr, rule: str, transforms) -> list:
-    steps.append(Step(rule, lhs, start))
-    cur = start
-    for rule, fn in transforms:
-        cur = fn(cur)
-        steps.append(Step(rule, lhs, cur))
-    return steps
-
-
-def _quotient_rule(x):
-    def fn(e):
-        num, den = sympy.fraction(e.args[0] if isinstance(e, Partial) else e)
-        return (Partial(num, x) * den - num * Partial(den, x)) / den ** 2
-    return fn
-
-
-def _evaluate_partials(ctx):
-    def fn(e):
-        out = e
-        for p in sorted(e.atoms(Partial), key=sympy.default_sort_key):
-            out = out.xreplace({p: calculus.total_diff(p.f, p.x, ctx)})
-        return out
-    return fn
+def _unconditioned(d: Derivation) -> Derivation:
+    """The steps that need no condition; the conditioned result becomes a case."""
+    steps = tuple(s for s in d.steps if not s.conditions)
+    cases = tuple(Case(c, d.lhs, d.result) for c in d.conditions)
+    return replace(d, steps=steps, conditions=(), cases=d.cases + cases)
 
 
 def softmax_jacobian(ctx: Context | None = None) -> Derivation:
@@ -150,15 +56,10 @@ def softmax_jacobian(ctx: Context | None = None) -> Derivation:
     i, j = index("i"), index("j")
     y, z = IndexedBase("y"), IndexedBase("z")
     lhs = Partial(y[i], z[j])
-    start = Partial(ctx.definition("y").rhs, z[j])
-    steps = _chain([], lhs, start, "definition of y_i", [
-        ("quotient rule", _quotient_rule(z[j])),
-        ("differentiate: ∂z_k/∂z_j = δ_jk inside the sum", _evaluate_partials(ctx)),
-        ("collapse Σ_k δ_jk f(k) = f(j) (j lies in 1..K)", lambda e: calculus.collapse(e, ctx)),
-        ("fold e^{βz_m} / Σ_k e^{βz_k} = y_m", lambda e: sympy.expand(folding.fold(e, ctx))),
-        ("factor", factor),
-    ])
-    result = steps[-1].rhs
+    d = derive_in_context(lhs, ctx, name="softmax-jacobian",
+                          title="Jacobian of the softmax y_i = e^{βz_i}/Σ_k e^{βz_k}")
+    result = d.result
+
     def tidy(e):
         return factor_terms(sympy.expand(e))
     cases = (Case(Eq(i, j), Partial(y[i], z[i]), tidy(result.xreplace({j: i}))),
@@ -166,57 +67,14 @@ def softmax_jacobian(ctx: Context | None = None) -> Derivation:
     wrong = (("without β", lhs, y[i] * (KroneckerDelta(i, j) - y[j]), ()),
              ("y_j for y_i in the diagonal", lhs, beta * y[j] * (KroneckerDelta(i, j) - y[i]) +
               beta * y[j] * (y[i] - y[j]), ()))
-    return Derivation("softmax-jacobian", "Jacobian of the softmax y_i = e^{βz_i}/Σ_k e^{βz_k}",
-                      ctx, tuple(steps), cases, wrong=wrong).check()
-
-
-def _jacobian_into(jac: Expr):
-    """Replace ∂y_a/∂z_b by the derived Jacobian (indices renamed)."""
-    i, j = index("i"), index("j")
-    y, z = IndexedBase("y"), IndexedBase("z")
-
-    def fn(e):
-        rep = {}
-        for p in e.atoms(Partial):
-            if p.f.is_Indexed and str(p.f.base) == "y" and p.x.is_Indexed and \
-                    str(p.x.base) == "z":
-                # xreplace is simultaneous, and jac has no bound variables to capture
-                rep[p] = jac.xreplace({i: p.f.indices[0], j: p.x.indices[0]})
-        return e.xreplace(rep)
-    return fn
-
-
-def _collapse(ctx):
-    return lambda e: calculus.collapse(sympy.expand(e), ctx)
+    return replace(d, cases=cases, wrong=wrong).check()
 
 
 def chain_rule_any_loss() -> Derivation:
     """∂L/∂z_k for a generic loss L(y), y = softmax(βz)."""
     ctx = models.generic_loss(models.softmax())
-    j, k = index("j"), index("k")
-    y, z, L = IndexedBase("y"), IndexedBase("z"), Symbol("L")
-    jac = softmax_jacobian().result
-    lhs = Partial(L, z[k])
-    steps = _chain([], lhs, Sum(Partial(L, y[j]) * Partial(y[j], z[k]), (j, 1, K)),
-                   "multivariate chain rule", [
-                       ("softmax Jacobian (theorem softmax-jacobian)", _jacobian_into(jac)),
-                       ("expand, collapse Σ_j δ_jk", _collapse(ctx)),
-                       ("factor", factor_terms)])
-    return Derivation("chain-rule-any-loss", "Backpropagation through softmax for any loss",
-                      ctx, tuple(steps)).check()
-
-
-def _loss_theorem(name, title, ctx, wrong=(), conditions=(), extra=(), notes=()):
-    j, k = index("j"), index("k")
-    y, L = IndexedBase("y"), Symbol("L")
-    lhs = Partial(L, Z[k])
-    general = chain_rule_any_loss().result
-    steps = _chain([], lhs, general, "theorem chain-rule-any-loss", [
-        ("differentiate L with respect to y_j", _evaluate_partials(ctx)),
-        ("simplify", lambda e: factor_terms(calculus.collapse(sympy.expand(e), ctx))),
-        *extra])
-    return Derivation(name, title, ctx, tuple(steps), wrong=tuple(wrong),
-                      conditions=tuple(conditions), notes=tuple(notes)).check()
+    return _general("chain-rule-any-loss", "Backpropagation through softmax for any loss",
+                    Partial(Symbol("L"), Z[index("k")]), ctx)
 
 
 def cross_entropy() -> Derivation:
@@ -226,14 +84,14 @@ def cross_entropy() -> Derivation:
     y, t, L = IndexedBase("y"), IndexedBase("t"), Symbol("L")
     sum_t = Eq(Sum(t[j], (j, 1, K)), 1)
     fused = beta * (y[k] - t[k])
-    d = _loss_theorem(
-        "cross-entropy", "Cross-entropy after softmax: the fused gradient", ctx,
-        wrong=(("y − t without Σ t = 1", Partial(L, Z[k]), fused, ()),
-               ("sign flipped", Partial(L, Z[k]), beta * (t[k] - y[k]), (sum_t,))),
-        notes=("the fused form β(y_k − t_k) needs Σ_j t_j = 1 (one-hot or probability "
-               "targets)",))
-    cases = (Case(sum_t, Partial(L, Z[k]), fused),)
-    return replace(d, cases=cases).check()
+    d = _unconditioned(derive_in_context(
+        Partial(L, Z[k]), ctx, name="cross-entropy",
+        title="Cross-entropy after softmax: the fused gradient"))
+    wrong = (("y − t without Σ t = 1", Partial(L, Z[k]), fused, ()),
+             ("sign flipped", Partial(L, Z[k]), beta * (t[k] - y[k]), (sum_t,)))
+    notes = ("the fused form β(y_k − t_k) needs Σ_j t_j = 1 (one-hot or probability "
+             "targets)",)
+    return replace(d, wrong=wrong, notes=notes).check()
 
 
 def mse(half: bool = True) -> Derivation:
@@ -245,37 +103,24 @@ def mse(half: bool = True) -> Derivation:
     name = "mse" if half else "mse-no-half"
     title = ("Mean squared error ½Σ(y_k − t_k)² after softmax" if half else
              "Squared error Σ(y_k − t_k)² (no ½) after softmax")
-    grouped = c * beta * y[k] * ((y[k] - t[k]) - Sum((y[j] - t[j]) * y[j], (j, 1, K)))
-    return _loss_theorem(
-        name, title, ctx,
-        extra=(("regroup: β y_k((y_k − t_k) − Σ_j (y_j − t_j) y_j)", lambda e: grouped),),
-        wrong=((f"∂L/∂y_j = {other}(y_j − t_j)", Partial(L, y[j]), other * (y[j] - t[j]), ()),),
-        notes=(f"∂L/∂y_j = {c if c != 1 else ''}(y_j − t_j)".replace("= (", "= ("),))
+    wrong = ((f"∂L/∂y_j = {other}(y_j − t_j)", Partial(L, y[j]), other * (y[j] - t[j]), ()),)
+    notes = (f"∂L/∂y_j = {c if c != 1 else ''}(y_j − t_j)",)
+    return _general(name, title, Partial(L, Z[k]), ctx, wrong=wrong, notes=notes)
 
 
 def linear_layer() -> Derivation:
     """y = Wx + b: ∂L/∂W_ac = ∂L/∂y_a x_c, ∂L/∂b_a = ∂L/∂y_a, ∂L/∂x_c = Σ_a W_ac ∂L/∂y_a."""
     ctx = models.linear_layer()
-    a, c, d = index("a"), index("c"), index("d")
-    W, x, b, y, L = (IndexedBase("W"), IndexedBase("x"), IndexedBase("b"), IndexedBase("y"),
-                     Symbol("L"))
-    m = Symbol("m", integer=True, positive=True)
-    g = lambda e: Partial(L, y[e])  # noqa: E731
-    steps = []
-    for wrt, rule_result in ((W[a, c], g(a) * x[c]), (b[a], g(a)),
-                             (x[c], Sum(W[d, c] * g(d), (d, 1, m)))):
-        lhs = Partial(L, wrt)
-        _chain(steps, lhs, Sum(g(d) * Partial(y[d], wrt), (d, 1, m)), "chain rule", [
-            ("differentiate y_d = Σ_e W_de x_e + b_d", _evaluate_partials(ctx)),
-            ("collapse Σ·δ", _collapse(ctx)),
-            ("rename", lambda e, r=rule_result: r)])
-    der = Derivation("linear-layer", "Gradients of a linear layer y = Wx + b", ctx,
-                     tuple(steps[:4]), notes=("shapes: W ∈ ℝ^{m×n}, x ∈ ℝ^n, b ∈ ℝ^m; "
-                                              "∂L/∂W = g xᵀ (outer product), ∂L/∂b = g, "
-                                              "∂L/∂x = Wᵀ g",))
-    parts = (tuple(steps[4:8]), tuple(steps[8:12]))
-    cases = tuple(Case(None, s[-1].lhs, s[-1].rhs) for s in parts)
-    return replace(der, cases=cases).check()
+    a, c = index("a"), index("c")
+    W, x, b, L = IndexedBase("W"), IndexedBase("x"), IndexedBase("b"), Symbol("L")
+    title = "Gradients of a linear layer y = Wx + b"
+    dW, db, dx = (derive_in_context(Partial(L, wrt), ctx, name="linear-layer", title=title)
+                  for wrt in (W[a, c], b[a], x[c]))
+    cases = tuple(Case(None, d.lhs, d.result) for d in (db, dx))
+    lemmas = tuple(dict.fromkeys(dW.lemmas + db.lemmas + dx.lemmas))
+    notes = ("shapes: W ∈ ℝ^{m×n}, x ∈ ℝ^n, b ∈ ℝ^m; ∂L/∂W = g xᵀ (outer product), "
+             "∂L/∂b = g, ∂L/∂x = Wᵀ g",)
+    return replace(dW, cases=cases, lemmas=lemmas, notes=notes).check()
 
 
 def worked_example() -> Derivation:
@@ -316,13 +161,25 @@ def theorem_names() -> list[str]:
     return list(THEOREMS)
 
 
-def derive(name: str) -> Derivation:
-    """Build and check the named derivation."""
+def _is_latex(text: str) -> bool:
+    return any(c in text for c in ("\\", "∂", "{", "_", "/"))
+
+
+def derive(name: str, given=(), where=(), *, timeout: float | None = None) -> Derivation:
+    """A built-in theorem by *name* (``symderiv.derivations.THEOREMS``), or the derivation of
+    the LaTeX quantity *name* (``\\frac{\\partial L}{\\partial z_k}``) from the
+    definitions *given* under the assumptions *where*; every step checked."""
+    if given or where or (name not in THEOREMS and _is_latex(name)):
+        return derive_from(name, given, where, timeout=timeout)
     try:
         build = THEOREMS[name]
     except KeyError:
-        raise SymderivError(f"unknown derivation {name!r}; known: {', '.join(THEOREMS)}") \
-            from None
+        raise SymderivError(f"unknown derivation {name!r}; known: {', '.join(THEOREMS)} "
+                            "(or give a quantity such as '\\frac{\\partial L}{\\partial z_k}' "
+                            "with --given definitions)") from None
+    if timeout is not None:
+        from .runner import run_bounded
+        return run_bounded(build, (), timeout=timeout)
     return build()
 
 

@@ -17,12 +17,13 @@ its denominator depends on x).  Each step is checked by :mod:`symderiv.verify`.
 from __future__ import annotations
 
 import sympy
-from sympy import Add, Eq, Expr, Indexed, IndexedBase, Mul, Sum, Symbol
+from sympy import Add, Eq, Expr, Indexed, IndexedBase, Sum, Symbol
 
 from .. import calculus
 from ..calculus import CalculusError
 from ..notation import Context, Partial, SymderivError, base_name, fresh_index
 from .model import Derivation, Step
+from .text import show as _show
 from .tidy import canonical, collapse, fold, rename_bound_readably
 
 __all__ = ["derive_partial", "DeriveError"]
@@ -114,7 +115,7 @@ class _Builder:
                           lambda e: collapse(e, ctx)),
                          ("fold back into the defined names", lambda e: fold(e, ctx)),
                          ("collapse Σ·δ", lambda e: collapse(e, ctx)),
-                         ("canonical form", lambda e: rename_bound_readably(
+                         ("factor into the canonical form", lambda e: rename_bound_readably(
                              canonical(e, ctx), ctx))):
             new = fn(cur)
             if new != cur:
@@ -225,12 +226,8 @@ def _evaluate(e, ctx):
     return out
 
 
-def _show(e) -> str:
-    return sympy.sstr(e).replace("[", "_").replace("]", "").replace(", ", "")
-
-
 def _show_name(n: str) -> str:
-    return n
+    return _show(Symbol(n))
 
 
 # ---------------------------------------------------------------------------------------
@@ -302,7 +299,4 @@ def derive_partial(quantity: Partial, ctx: Context, where=()) -> Derivation:
 
 
 def _show_cond(c) -> str:
-    return f"{_show(c.lhs)} = {_show(c.rhs)}"
-
-
-_ = Mul
+    return _show(c)

@@ -137,10 +137,10 @@ def _fold_normaliser(expr, d, ctx):
         e = _replace_power_pattern(e, pat, w, lambda m, fixed=fixed: target_base[
             tuple(fixed.get(i, m) for i in d.indices)] * sym)
     e = sympy.expand(e) if e.has(Add) else e
-    e = sympy.factor_terms(sympy.cancel(sympy.together(e))) if not e.has(Partial) else e
+    e = sympy.cancel(sympy.together(e)) if not e.has(Partial) else e
     if any(e.has(s) for s in sums.values()):
         return expr
-    return e
+    return sympy.expand(e)   # factoring is the next step's (the canonical form)
 
 
 def _replace_power_pattern(e, pattern, w, build):
