@@ -15,3 +15,58 @@ def test_value_only_name_has_no_derivative():
     assert v.status == "unknown"
     assert "stated value" in v.reason
 
+
+
+def _audit(tmp_path, text):
+    from symderiv.report.audit import audit_document
+    p = tmp_path / "post.md"
+    p.write_text(text)
+    return audit_document(p)
+
+
+def test_superscript_letter_on_two_names_is_a_label():
+    from symderiv.read.names import with_label_names
+    found = with_label_names([r"\frac{\partial E}{\partial Z^{O}} = A^{O} - T"], Notation())
+    assert found.labels == ("O",)
+    # a letter also written alone is a size or a power: x^N with \sum_{n=1}^{N}
+    assert with_label_names([r"x^N + y^N", r"\sum_{n=1}^{N} x_n"], Notation()).labels == ()
+    # T is a transpose
+    assert with_label_names([r"W^T x + V^T y"], Notation()).labels == ()
+
+
+POST = r"""Softmax with a temperature:
+
+$$P(z = j | x) = y_j = \frac{e^{\beta x_j}}{\sum_{k=1}^{K} e^{\beta x_k}}$$
+
+Case: i == j
+
+The quotient rule; we plug in and reduce:
+
+$$\frac{\beta e^{\beta x_j}\sum_{k=1}^{K} e^{\beta x_k} - e^{\beta x_j}\beta e^{x_i}}{(\sum_{k=1}^{K} e^{\beta x_k})^2}$$
+
+Simplify the like terms:
+
+$$\beta y_j - \beta y_j y_i$$
+
+The derivative of the denominator is:
+
+$$\beta e^{\beta x_i}$$
+
+So the final answer:
+
+$$\frac{\partial y_j}{\partial x_i} = \beta y_j (1 - y_i)$$
+"""
+
+
+def test_bare_steps_are_values_of_the_quantity_derived(tmp_path):
+    res = {r.spec.latex.strip(): r for r in _audit(tmp_path, POST)}
+    first = res[r"P(z = j | x) = y_j = \frac{e^{\beta x_j}}{\sum_{k=1}^{K} e^{\beta x_k}}"]
+    assert first.verdict.status == "adopted"           # P(z = j | x) names y_j
+    slip = next(r for k, r in res.items() if k.startswith(r"\frac{\beta e"))
+    assert slip.verdict.status == "refuted"              # e^{x_i} lost its β
+    assert "step of the derivation" in slip.spec.reading
+    step = res[r"\beta y_j - \beta y_j y_i"]
+    assert step.verdict.status == "proved"
+    # "the derivative of the denominator is:" names another quantity: not read as a step
+    other = res[r"\beta e^{\beta x_i}"]
+    assert other.verdict.status == "unknown" and other.spec.lhs is None

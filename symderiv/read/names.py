@@ -119,3 +119,34 @@ def infer_notation(given: Iterable[str], notation: Notation = Notation(),
     else:
         return notation
     return replace(notation, size=n.name, lower=int(lo), upper=upper)
+
+
+_SUP = re.compile(r"(?<![A-Za-z])(\\[A-Za-z]+|[A-Za-z])\s*(?:_\s*(?:\{[^{}]*\}|\w)\s*)?\^\s*(?:\{\s*([A-Z])\s*\}|([A-Z])(?![A-Za-z]))")
+_NOT_NAMES = ("\\sum", "\\prod", "\\int", "\\partial", "\\mathbb", "\\mathbf", "\\mathrm",
+              "\\text", "\\frac", "\\limits", "\\max", "\\min", "\\lim")
+_DENOM = re.compile(r"\\partial\s*\{?\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\^\s*\{?\s*([A-Z])\b")
+
+
+def with_label_names(texts: Iterable[str], notation: Notation) -> Notation:
+    """*notation* with the capital letters a document writes as layer labels: ``A^{O}``,
+    ``Z^{O}`` (one letter on two or more names, or on a name differentiated by, as in
+    ``∂E/∂A^{O}``: a power is never a variable), never written alone anywhere (``N`` in
+    ``\\sum^{N}`` and ``x^{N}`` is a size, a power) and never ``T`` (a transpose)."""
+    texts = tuple(texts)
+    bases: dict[str, set] = {}
+    for t in texts:
+        for m in _SUP.finditer(t):
+            letter = m.group(2) or m.group(3)
+            if m.group(1) not in _NOT_NAMES:
+                bases.setdefault(letter, set()).add(m.group(1))
+    denominators = {m.group(1) for t in texts for m in _DENOM.finditer(t)}
+    found = [x for x, b in sorted(bases.items())
+             if x != "T" and x not in notation.labels and (len(b) >= 2 or x in denominators)]
+    if not found:
+        return notation
+    bare = "\n".join(_SUP.sub(lambda m: m.group(0) if m.group(1) in _NOT_NAMES else " ", t)
+                     for t in texts)
+    bare = re.sub(r"\\[A-Za-z]+", " ", bare)
+    found = [x for x in found if not re.search(rf"(?<![A-Za-z]){x}(?![A-Za-z])", bare)]
+    return replace(notation, labels=tuple(notation.labels) + tuple(found)) if found \
+        else notation

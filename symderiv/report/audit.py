@@ -11,8 +11,9 @@ from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
                            _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary)
+from .derivation_steps import continued_derivations
 from .prose_specs import _add_prose_definitions, jacobian_reading
-from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated)
+from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated, probability_alias)
 from .markdown import ICON, _code, _md_text
 from .summary import shorten
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
@@ -173,6 +174,9 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 f"a stated value of {value[0]}: the formulas after it in its section are "
                 "checked at it")))
             continue
+        alias = probability_alias(spec.latex) if spec.read is None else None
+        if alias is not None:
+            spec = replace(spec, read=alias[0], reading=alias[1])
         text_read = _definition_text(spec.read or spec.latex, notation)
         name = _defined_name(text_read, notation)
         undefined = name is None
@@ -393,7 +397,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     for n, line, start, end in spans:
         for m in range(start, end):
             out[m] = replace(out[m], opaque=out[m].opaque + ((n, line),))
-    return sorted(out, key=lambda s: s.line)
+    return continued_derivations(text, sorted(out, key=lambda s: s.line))
 
 
 _GRAD_DEF = re.compile(r"\s*d\s*([A-Za-z]\w*)\s*=\s*\\frac\s*\{\s*\\partial\s*\{?\s*"
@@ -452,9 +456,10 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
     text = read_document(path)
     if claim_file is None:   # names the document defines as functions (f(x) = ...) anywhere
         from ..api import with_function_names
+        from ..read.names import with_label_names
         pieces = [p for f in extract_formulas(text)
                   for p in (split_display(f.latex) if f.kind == "display" else [f.latex])]
-        notation = with_function_names(pieces, notation)
+        notation = with_label_names(pieces, with_function_names(pieces, notation))
         notation = replace(notation, confirmed=confirmed_vocabulary(text))
     cf = claim_file or _claim_file_for(Path(path), given, where, notation)
     known = known or {}

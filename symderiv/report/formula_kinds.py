@@ -105,7 +105,33 @@ def _definition_text(latex: str, notation: Notation) -> str:
     if len(eqs) < 2 or _defined_name(latex, notation) is not None:
         return latex
     first = latex[:eqs[1]].strip()
-    return first if _defined_name(first, notation) is not None else latex
+    if _defined_name(first, notation) is not None:
+        return first
+    m = _PROBABILITY.match(latex)
+    if m:
+        # P(z = j | x) = y_j = \frac{...}{...}: the probability is the text's name for y_j,
+        # and the rest of the chain defines y_j
+        rest = latex[m.end():]
+        more = top_level_equals(rest)
+        second = rest[:more[1]] if len(more) > 1 else rest
+        if _defined_name(second, notation) is not None:
+            return second.strip()
+    return latex
+
+
+def probability_alias(latex: str) -> tuple[str, str] | None:
+    """``P(z = j | x) = y_j = …``: the chain without its first side, the text's name for
+    y_j (a probability written as a function of an event is no quantity symderiv reads),
+    and the doubt that says so."""
+    m = _PROBABILITY.match(latex)
+    if not m or not latex[m.end():].strip():
+        return None
+    head = " ".join(latex[:m.end() - 1].split())
+    return latex[m.end():].strip(), f"{head} read as the text's name for what follows it"
+
+
+_PROBABILITY = re.compile(r"\s*(?:P|p|\\Pr|\\mathbb\s*\{P\}|\\operatorname\s*\{P\})\s*(?:\\left)?"
+                          r"\s*\([^()]*(?:\||\\mid)[^()]*(?:\\right)?\)\s*=")
 
 
 def _is_assumption(latex: str, notation: Notation, defined: set) -> bool:

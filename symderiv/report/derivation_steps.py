@@ -1,0 +1,86 @@
+"""Bare displayed expressions that continue a derivation ("we can plug them in and reduce:
+…", "split up the denominator: …") are claimed values of the quantity the derivation ends
+with (``\\frac{\\partial y_j}{\\partial x_i} = …`` a few formulas later): read so, with that
+reading stated as a doubt on the verdict."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..extract import extract_formulas
+from ..read import top_level_equals
+
+__all__ = ["continued_derivations"]
+
+# what a writer says before the next step of a computation
+_CUE = re.compile(r"\b(plug\w*|fill\w* in|reduc\w*|split\w*|expand\w*|simplif\w*|simply|"
+                  r"cancel\w*|rearrang\w*|combin\w*|factor\w*|rewrit\w*|substitut\w*|"
+                  r"we get|we have|we obtain|gives|becomes|yields|like terms|multiply\w*|"
+                  r"collect\w*)\b", re.I)
+# ... unless it names another quantity: "the derivative of the denominator is:"
+_OTHER = re.compile(r"\b(derivative|gradient|partial)s?\s+of\b|\bnumerator\s+is\b|"
+                    r"\bdenominator\s+is\b", re.I)
+_DERIVATIVE = re.compile(r"\s*(\\left\s*)?(\\frac\s*\{\s*(\\partial|\\mathrm\s*\{d\}|d\b|∂)|"
+                         r"\\partial|∂|\\nabla)")
+_RELATION = re.compile(r"\\(leq?|geq?|neq|ne|approx|in|to|sim|propto)\b|[<>]")
+_REACH = 12   # formulas searched for the one that concludes the derivation
+
+
+def continued_derivations(text: str, specs: list) -> list:
+    """*specs* (in the order of the text) with each bare display that continues a
+    derivation read as ``Q = expression``, Q the left side of the derivative equation that
+    ends the derivation."""
+    displays = [f for f in extract_formulas(text) if f.kind == "display"]
+    out = list(specs)
+    for n, spec in enumerate(out):
+        if spec.kind != "claim" or spec.lhs or spec.read or top_level_equals(spec.latex) \
+                or _RELATION.search(spec.latex) or not spec.latex.strip():
+            continue
+        found = next((f for f in displays if f.line == spec.line and
+                      spec.latex.strip() in f.latex), None)
+        if found is None or not _continues(text, found, displays):
+            continue
+        target = _conclusion(out, n)
+        if target is None:
+            continue
+        head, line = target
+        out[n] = replace(spec, lhs=head, reading=(
+            f"read as a step of the derivation of {head} that line {line} concludes "
+            "(a bare expression after the text's cue for the next step)"))
+    return out
+
+
+def _continues(text: str, found, displays) -> bool:
+    """The prose right before the display cues the next step (or the display follows
+    another display with nothing but space between)."""
+    start = found.offset
+    before = [f for f in displays if f.offset < start]
+    end = 0
+    if before:
+        prev = before[-1]
+        end = text.find(prev.latex, prev.offset)
+        end = prev.offset if end < 0 else end + len(prev.latex)
+        gap = re.sub(r"\\\]|\$\$|\\end\{\w+\*?\}|\\begin\{\w+\*?\}|\\\[", "", text[end:start])
+        if not gap.strip():
+            return _continues(text, prev, displays) if prev is not found else False
+    prose = re.sub(r"(\\\[|\$\$|\\begin\{\w+\*?\}|\s)+$", "", text[max(end, start - 300):start])
+    sentence = re.split(r"(?<=[.!?])\s+|\n\s*\n", prose.strip())[-1] if prose.strip() else ""
+    return bool(_CUE.search(sentence)) and not _OTHER.search(sentence)
+
+
+def _conclusion(out: list, n: int):
+    """(left side, line) of the first derivative equation after formula *n*."""
+    for spec in out[n + 1:n + 1 + _REACH]:
+        if spec.kind not in ("claim",):
+            continue
+        eqs = top_level_equals(spec.read or spec.latex)
+        if not eqs:
+            continue
+        latex = spec.read or spec.latex
+        head = latex[:eqs[0]].strip(" &")
+        if _DERIVATIVE.match(head) and not re.search(r"[:]", head):
+            return head, spec.line
+        if re.match(r"\s*[ij]\s*(==|\\neq|!=|=)", latex):
+            # "i == j: ∂y_j/∂x_i = ...": the case written before the quantity
+            continue
+    return None
