@@ -54,12 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"symderiv {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("derive", help="print a derivation step by step", description=(
-        "Print a derivation step by step, each step checked.  "
-        "Example: symderiv derive softmax-jacobian --format md"))
-    p.add_argument("name", help="derivation name (see 'symderiv prove')")
+    p = sub.add_parser("derive", help="derive a gradient step by step", description=(
+        "Derive a quantity from its definitions step by step, each step checked (without "
+        "arguments: list the built-in theorems).  Examples: symderiv derive softmax-jacobian "
+        "--format md;  symderiv derive '\\frac{\\partial L}{\\partial z_k}' --given "
+        "'y_i = \\sigma(z_i)' --given 'L = -\\sum_i (t_i \\log y_i + (1 - t_i)\\log(1 - y_i))' "
+        "--format numpy"))
+    p.add_argument("name", nargs="?", metavar="QUANTITY",
+                   help="a theorem name, or a LaTeX derivative such as '\\frac{\\partial L}"
+                        "{\\partial z_k}'")
+    p.add_argument("--given", action="append", default=[], metavar="DEF",
+                   help="a definition 'name = latex' (repeatable)")
+    p.add_argument("--where", action="append", default=[], metavar="COND",
+                   help="an assumption or case condition, e.g. '\\sum_k t_k = 1' (repeatable)")
     p.add_argument("--timeout", type=_seconds, default=60.0, help="time budget in seconds (60)")
-    _fmt(p, ("text", "md", "tex", "json"))
+    _fmt(p, ("text", "md", "tex", "html", "json", "numpy"))
 
     p = sub.add_parser("prove", help="list or prove the built-in theorems", description=(
         "Without NAME, list the built-in theorems; with NAME, prove it and print its steps "
@@ -158,9 +167,8 @@ def _derive_bounded(name: str, timeout: float):
 
 
 def _cmd_derive(args) -> int:
-    from .report.derivation import render_derivation
-    print(render_derivation(_derive_bounded(args.name, args.timeout), args.format), end="")
-    return 0
+    from .derive.command import run_derive
+    return run_derive(args.name, args.given, args.where, args.format, args.timeout)
 
 
 def _cmd_prove(args) -> int:

@@ -21,7 +21,7 @@ from sympy import Add, Eq, Expr, Indexed, IndexedBase, Sum, Symbol
 
 from .. import calculus
 from ..calculus import CalculusError
-from ..notation import Context, Partial, SymderivError, base_name, fresh_index
+from ..notation import Context, Partial, SymderivError, base_name, fresh_index, index
 from .model import Derivation, Step
 from .text import show as _show
 from .tidy import canonical, collapse, fold, rename_bound_readably
@@ -43,14 +43,32 @@ def _depends(ctx: Context, name: str, on: str) -> bool:
     return name == on or calculus.depends(ctx, name, on)
 
 
+_LETTERS = "jmnpqrluvwh"
+
+
+def _names_in(ctx: Context) -> set[str]:
+    """Every name the context uses (free or bound, indices, sizes, bases, declared ranges)."""
+    out = {n for n, _ in ctx.ranges} | {str(ctx.size)}
+    for d in ctx.definitions:
+        for e in (d.target, d.rhs):
+            if isinstance(e, sympy.Basic):
+                out |= {str(s) for s in e.atoms(Symbol)}
+                out |= {str(a.label) for a in e.atoms(IndexedBase)}
+    out |= {n for n, _ in ctx.generic}
+    return out
+
+
 def _fresh_entry(ctx: Context, name: str, avoid: set):
     """n[m1, m2] with fresh indices ranging as n's own; the context with their ranges."""
     d = ctx.definition(name)
     if d is None or not d.indices:
         return Symbol(name) if d is None or isinstance(d.target, Symbol) else d.target, ctx, ()
     ms, limits = [], []
+    used = _names_in(ctx) | {str(a) for a in avoid}
     for idx in d.indices:
-        m = fresh_index(sympy.Symbol("m", integer=True), avoid | set(ms))
+        m = next((index(c) for c in _LETTERS if c not in used), None) or \
+            fresh_index(index("m"), avoid | set(ms))
+        used.add(str(m))
         ms.append(m)
         lo, hi = ctx.range_of(idx)
         ctx = ctx.with_range(str(m), lo, hi)
@@ -125,6 +143,8 @@ class _Builder:
 
     def _direct(self, f, x, rhs, name) -> Derivation:
         lhs = Partial(f, x)
+        rhs = rename_bound_readably(rhs, self.ctx, avoid=set(f.free_symbols) |
+                                    set(x.free_symbols))
         steps = [Step(f"definition of {_show(f)}", lhs, Partial(rhs, x))]
         num, den = sympy.fraction(sympy.together(rhs)) if not rhs.has(Sum) else \
             sympy.fraction(rhs)

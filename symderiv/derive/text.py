@@ -37,6 +37,24 @@ class _Text(StrPrinter):
             return f"∂({f})/∂{self._print(e.x)}"
         return f"∂{f}/∂{self._print(e.x)}"
 
+    def _print_Add(self, e, order=None):
+        terms = list(e.args)
+        pos = [t for t in terms if not t.could_extract_minus_sign()]
+        neg = [t for t in terms if t.could_extract_minus_sign()]
+        out = " + ".join(self._print(t) for t in pos) if pos else ""
+        for t in neg:
+            inner = self._print(-t)
+            if isinstance(-t, sympy.Add):
+                inner = f"({inner})"
+            out = f"{out} − {inner}" if out else f"−{inner}"
+        return out
+
+    def _print_Pow(self, e, rational=False):
+        if isinstance(e.base, sympy.Sum) and e.exp != -1:
+            p = self._print(e.exp) if e.exp.is_Integer and e.exp > 0 else f"({self._print(e.exp)})"
+            return f"({self._print(e.base)})**{p}"
+        return super()._print_Pow(e, rational)
+
     def _print_Exp1(self, e):
         return "e"
 

@@ -366,22 +366,23 @@ def canonical(expr: Expr, ctx: Context) -> Expr:
     return min(cands, key=_score)
 
 
-def rename_bound_readably(e: Expr, ctx: Context) -> Expr:
-    """Bound variables named m1, _s0, ... get plain letters not used elsewhere."""
-    used = {s for s in e.free_symbols}
+def rename_bound_readably(e: Expr, ctx: Context, avoid=()) -> Expr:
+    """Bound variables named m1, _s0, ... (or clashing with *avoid*, the free indices of the
+    equation) get plain letters used nowhere else in the expression."""
+    used = set(e.free_symbols) | set(avoid)
+    clash = {str(a) for a in avoid}
 
     def fn(x):
         if isinstance(x, Sum):
             body, limits = x.function, []
             for v, lo, hi in x.limits:
-                if str(v).startswith("_s") or any(ch.isdigit() for ch in str(v)):
-                    avoid = body.free_symbols | used | {w for w, _, _ in limits}
-                    for letter in "jkmlnpqr":
-                        cand = index(letter)
-                        if cand not in avoid and not any(str(a) == letter for a in avoid):
-                            break
-                    else:
-                        cand = fresh_index(index("m"), avoid)
+                if str(v).startswith("_s") or any(ch.isdigit() for ch in str(v)) or \
+                        str(v) in clash:
+                    taken = {str(a) for a in body.free_symbols | used} | \
+                        {str(w) for w, _, _ in limits} | {str(a.label) for a in
+                                                         body.atoms(IndexedBase)}
+                    letter = next((c for c in "jkmnpqrluvw" if c not in taken), None)
+                    cand = index(letter) if letter else fresh_index(index("m"), used)
                     body, v = body.xreplace({v: cand}), cand
                 limits.append((v, lo, hi))
             return Sum(body, *limits)
