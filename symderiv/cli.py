@@ -167,7 +167,7 @@ def _derive_bounded(name: str, timeout: float):
 
 
 def _cmd_derive(args) -> int:
-    from .derive.command import run_derive
+    from .stepwise.command import run_derive
     return run_derive(args.name, args.given, args.where, args.format, args.timeout)
 
 

@@ -5,7 +5,7 @@ it.  Each step is an equation ``lhs = rhs_k`` with the rule that produced ``rhs_
 ``rhs_{k-1}``; :meth:`Derivation.check` proves every step symbolically (for every K) and raises
 :class:`DerivationError` naming the first step that does not follow.
 
-The built-in theorems are the general derivation (:mod:`symderiv.derive`) run on the
+The built-in theorems are the general derivation (:mod:`symderiv.stepwise`) run on the
 definitions of :mod:`symderiv.models`; ``derive(quantity, given=[...])`` derives any quantity
 from LaTeX definitions the same way.  Only ``worked-example`` is an evaluation at numbers.
 
@@ -25,8 +25,8 @@ from sympy import Eq, IndexedBase, KroneckerDelta, Matrix, Ne, Rational, Sum, Sy
     factor_terms
 
 from . import models
-from .derive import derive_from, derive_in_context
-from .derive.model import Case, Derivation, DerivationError, Step
+from .stepwise import derive_from, derive_in_context
+from .stepwise.model import Case, Derivation, DerivationError, Step
 from .notation import K, Context, Partial, SymderivError, beta, index
 from .verify import Verdict
 

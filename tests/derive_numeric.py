@@ -7,7 +7,7 @@ import sympy
 from sympy import Indexed, Sum
 
 from symderiv import calculus
-from symderiv.derive.numpy_code import numpy_function
+from symderiv.stepwise.numpy_code import numpy_function
 from symderiv.notation import Partial, base_name, substitute
 
 SIZES = (3, 4, 2, 5, 3, 2)

@@ -1,4 +1,4 @@
-"""Render a checked :class:`~symderiv.derive.model.Derivation` as text, Markdown, LaTeX, HTML,
+"""Render a checked :class:`~symderiv.stepwise.model.Derivation` as text, Markdown, LaTeX, HTML,
 JSON or NumPy code.
 
 The HTML page is built like the audit reports (:mod:`.html`: the same head, style, badges and
@@ -12,8 +12,8 @@ from html import escape
 
 import sympy
 
-from ..derive.model import Derivation
-from ..derive.text import show
+from ..stepwise.model import Derivation
+from ..stepwise.text import show
 from ..printer import to_latex
 
 __all__ = ["render_derivation", "FORMATS"]
@@ -172,7 +172,7 @@ def _html(d: Derivation, code: str | None) -> str:
 
 
 def _code_or_none(d: Derivation) -> str | None:
-    from ..derive.numpy_code import CodegenError
+    from ..stepwise.numpy_code import CodegenError
     try:
         return d.to_numpy()
     except CodegenError:

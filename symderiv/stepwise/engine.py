@@ -208,8 +208,10 @@ class _Builder:
         xname = base_name(x)
         deps = ctx.depends_on(base_name(f))
         if xname in deps:
-            raise DeriveError(f"∂{_show(f)}/∂{_show(x)} is a primitive quantity of the generic "
-                              f"{_show(f)} (nothing defines {_show(f)})")
+            raise DeriveError(f"{_show(f)} is not defined, so ∂{_show(f)}/∂{_show(x)} is a "
+                              f"primitive quantity: give the definition of {_show(f)} with "
+                              f"--given, or what it depends on ('{_show(f)} = {_show(f)}(y_1, "
+                              "\\dots, y_K)')")
         nodes = [n for n in deps if calculus.depends(ctx, n, xname)]
         if not nodes:
             raise DeriveError(f"{_show(f)} does not depend on {_show(x)}")

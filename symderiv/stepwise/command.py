@@ -11,7 +11,8 @@ import sys
 __all__ = ["run_derive", "list_theorems"]
 
 
-def list_theorems(out=sys.stdout) -> int:
+def list_theorems(out=None) -> int:
+    out = out or sys.stdout
     from ..derivations import THEOREMS
     for name, fn in THEOREMS.items():
         doc = (fn.__doc__ or "").strip().splitlines()
@@ -22,7 +23,7 @@ def list_theorems(out=sys.stdout) -> int:
 
 
 def run_derive(name: str | None, given=(), where=(), fmt: str = "text",
-               timeout: float = 60.0, out=sys.stdout) -> int:
+               timeout: float = 60.0, out=None) -> int:
     """Print the derivation of *name* (a theorem or a LaTeX quantity) in *fmt*; exit status."""
     if not name:
         if given or where:
@@ -34,5 +35,5 @@ def run_derive(name: str | None, given=(), where=(), fmt: str = "text",
     from ..runner import run_bounded
     d = run_bounded(derive, (name, tuple(given), tuple(where)), timeout=timeout)
     text = run_bounded(render_derivation, (d, fmt), timeout=timeout)
-    print(text, end="" if text.endswith("\n") else "\n", file=out)
+    print(text, end="" if text.endswith("\n") else "\n", file=out or sys.stdout)
     return 0
