@@ -16,54 +16,13 @@ import symderiv
 from symderiv.api import normalize_sizes, notation_for
 from symderiv.cli import main
 from symderiv.stepwise import DeriveError, derive_from
+from symderiv.stepwise.examples import PAIRS, SOFTMAX, SUM_T
 from symderiv.stepwise.numpy_code import numpy_function
 from symderiv.read import Notation, read_expr
 from symderiv.verify import decide
 
 from derive_numeric import compiled, exact_values, finite_differences, inputs, relative_error
 
-SOFTMAX = r"y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}"
-LINEAR = [r"y_a = \sum_{c=1}^{n} W_{ac} x_c + b_a", r"L = L(y_1, \dots, y_m)",
-          r"1 \leq a \leq m", r"1 \leq c \leq n"]
-SUM_T = r"\sum_{k=1}^{K} t_k = 1"
-
-# (id, quantity, given, textbook form, needs Σt = 1) — the textbook forms as ML texts write them
-PAIRS = [
-    ("softmax+CE", r"\frac{\partial L}{\partial z_k}",
-     [SOFTMAX, r"L = -\sum_{k=1}^{K} t_k \log y_k"], r"y_k - t_k", True),
-    ("softmax+MSE", r"\frac{\partial L}{\partial z_k}",
-     [SOFTMAX, r"L = \frac{1}{2}\sum_{k=1}^{K} (y_k - t_k)^2"],
-     r"y_k\left((y_k - t_k) - \sum_{j=1}^{K} (y_j - t_j) y_j\right)", False),
-    ("softmax with beta", r"\frac{\partial y_i}{\partial z_j}",
-     [r"y_i = \frac{e^{\beta z_i}}{\sum_{k=1}^{K} e^{\beta z_k}}"],
-     r"\beta y_i(\delta_{ij} - y_j)", False),
-    ("sigmoid+BCE", r"\frac{\partial L}{\partial z_k}",
-     [r"y_i = \sigma(z_i)", r"L = -\sum_i \left(t_i \log y_i + (1 - t_i)\log(1 - y_i)\right)"],
-     r"y_k - t_k", False),
-    ("tanh+MSE", r"\frac{\partial L}{\partial z_k}",
-     [r"y_i = \tanh(z_i)", r"L = \frac{1}{2}\sum_i (y_i - t_i)^2"],
-     r"(y_k - t_k)(1 - y_k^2)", False),
-    ("log-softmax+NLL", r"\frac{\partial L}{\partial z_k}",
-     [r"\ell_i = z_i - \log \sum_{j=1}^{K} e^{z_j}", r"L = -\sum_{i=1}^{K} t_i \ell_i"],
-     r"\frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}} - t_k", True),
-    ("linear dL/dW", r"\frac{\partial L}{\partial W_{ac}}", LINEAR,
-     r"\frac{\partial L}{\partial y_a} x_c", False),
-    ("linear dL/dx", r"\frac{\partial L}{\partial x_c}", LINEAR,
-     r"\sum_{a=1}^{m} W_{ac} \frac{\partial L}{\partial y_a}", False),
-    ("linear dL/db", r"\frac{\partial L}{\partial b_a}", LINEAR,
-     r"\frac{\partial L}{\partial y_a}", False),
-    ("layer norm", r"\frac{\partial y_i}{\partial x_j}",
-     [r"\mu = \frac{1}{N}\sum_{k=1}^{N} x_k",
-      r"\sigma = \sqrt{\frac{1}{N}\sum_{k=1}^{N} (x_k - \mu)^2 + \epsilon}",
-      r"y_i = \frac{x_i - \mu}{\sigma}"],
-     r"\frac{1}{\sigma}\left(\delta_{ij} - \frac{1}{N} - \frac{y_i y_j}{N}\right)", False),
-    ("attention scores", r"\frac{\partial a_{ij}}{\partial q_{lb}}",
-     [r"s_{ij} = \frac{1}{\sqrt{d}} \sum_{c=1}^{d} q_{ic} k_{jc}",
-      r"a_{ij} = \frac{e^{s_{ij}}}{\sum_{m=1}^{T} e^{s_{im}}}",
-      r"1 \leq j \leq T", r"1 \leq b \leq d"],
-     r"\frac{1}{\sqrt{d}} a_{ij}\delta_{il}\left(k_{jb} - \sum_{m=1}^{T} a_{im} k_{mb}\right)",
-     False),
-]
 IDS = [p[0] for p in PAIRS]
 
 

@@ -54,6 +54,22 @@ def _generic_definitions(ctx):
     return ctx
 
 
+def _free_indices_defined(ctx, given) -> None:
+    """A definition whose right side has an index its left side does not (L = −Σ_i t_i log y_i
+    + (1 − t_i) log(1 − y_i): the second term is outside the sum) means nothing: refuse it."""
+    for d in ctx.definitions:
+        if not isinstance(d.rhs, sympy.Basic) or isinstance(d.rhs, sympy.MatrixBase):
+            continue
+        free = {s for s in d.rhs.free_symbols if isinstance(s, Symbol) and s.is_integer
+                and not s.is_positive} - set(d.indices)
+        if free:
+            names = ", ".join(sorted(map(str, free)))
+            raise DeriveError(
+                f"the definition of {d.name} uses the index {names} outside any sum (a sum "
+                "covers only the term right after it: write \\sum_i \\left(…\\right) for "
+                "a sum of several terms)")
+
+
 def read_quantity(quantity: str, given: Iterable[str], where: Iterable[str]):
     """The quantity (a Partial) and its context, read as ``symderiv check`` reads them."""
     from ..api import build_context, normalize_sizes, notation_for
@@ -72,6 +88,7 @@ def read_quantity(quantity: str, given: Iterable[str], where: Iterable[str]):
     (q,) = f.parts
     ctx = build_context(given, where, notation, claim_exprs=(q,))
     ctx = _generic_definitions(ctx)
+    _free_indices_defined(ctx, given)
     ctx, (q,) = normalize_sizes(ctx, [q])
     if not isinstance(q, Partial):
         raise DeriveError(f"the quantity must be a derivative such as "
