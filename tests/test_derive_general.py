@@ -202,3 +202,25 @@ def test_numpy_function_describes_parameters():
     kinds = {name: kind for _, name, kind, _ in nf.params}
     assert kinds == {"W": "array", "b": "array", "x": "array", "y": "upstream"}
     assert nf.out_axes == (sympy.Symbol("a", integer=True), sympy.Symbol("c", integer=True))
+
+
+def test_value_condition_is_substituted_and_unused_assumption_noted():
+    d = derive_from(r"\frac{\partial y_i}{\partial z_j}",
+                    [r"y_i = \frac{e^{\beta z_i}}{\sum_k e^{\beta z_k}}"],
+                    [r"\beta = 2", SUM_T])
+    y = sympy.IndexedBase("y")
+    i, j = sympy.Symbol("i", integer=True), sympy.Symbol("j", integer=True)
+    assert sympy.expand(d.result - 2 * y[i] * (sympy.KroneckerDelta(i, j) - y[j])) == 0
+    assert not d.conditions and any("not needed" in n for n in d.notes)
+
+
+def test_cli_time_budget_is_exit_2(capsys):
+    code, out, err = run(capsys, "derive", "softmax-jacobian", "--timeout", "0.001")
+    assert code == 2 and out == "" and "time budget" in err and "Traceback" not in err
+
+
+def test_definition_with_an_index_outside_its_sum_is_refused():
+    with pytest.raises(DeriveError, match="outside any sum"):
+        derive_from(r"\frac{\partial L}{\partial z_k}",
+                    [r"y_i = \sigma(z_i)",
+                     r"L = -\sum_i t_i \log y_i + (1 - t_i)\log(1 - y_i)"])

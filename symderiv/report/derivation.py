@@ -198,6 +198,7 @@ def render_derivation(d: Derivation, fmt: str = "text") -> str:
         for c in d.cases:
             cond = f"if {show(c.condition)}: " if c.condition is not None else ""
             out.append(f"case: {cond}{show(c.lhs)} = {show(c.rhs)}")
+        out += [f"note: {n}" for n in d.notes]
         out.append(f"({_status(d)})")
         return "\n".join(out) + "\n"
     raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")

@@ -24,6 +24,7 @@ from ..calculus import apply_conditions, index_conditions
 from ..notation import Partial, SymderivError, base_name
 from .engine import DeriveError, derive_partial
 from .model import Case, Derivation, DerivationError, Step
+from .text import show
 
 __all__ = ["derive_from", "derive_in_context", "Derivation", "Step", "Case",
            "DerivationError", "DeriveError"]
@@ -96,21 +97,43 @@ def read_quantity(quantity: str, given: Iterable[str], where: Iterable[str]):
     return q, ctx
 
 
+def _pins(conds, ctx) -> dict:
+    """Conditions ``s = number`` for a parameter s (not an index, a size or a defined name)."""
+    out = {}
+    for c in conds:
+        if isinstance(c, sympy.Eq):
+            a, b = (c.lhs, c.rhs) if isinstance(c.lhs, Symbol) else (c.rhs, c.lhs)
+            if isinstance(a, Symbol) and b.is_number and not a.is_integer and \
+                    ctx.definition(a.name) is None and a not in out:
+                out[a] = sympy.Eq(a, b)
+    return out
+
+
 def derive_in_context(q: Partial, ctx, *, name: str = "derivation", title: str | None = None,
                       quantity: str = "", given=(), where=()) -> Derivation:
     """Derive and check *q* under *ctx* (its conditions are the stated assumptions)."""
     start = time.perf_counter()
     conds = tuple(ctx.conditions)
     cases_on = index_conditions(conds)
-    values = tuple(c for c in conds if c not in cases_on)
+    pins = _pins(conds, ctx)
+    values = tuple(c for c in conds if c not in cases_on and c not in pins.values())
+    notes = []
+    if pins:   # β = 2: a value, substituted in the definitions before deriving
+        ctx = ctx.with_(definitions=tuple(type(dd)(dd.target, dd.rhs.xreplace(
+            {s: c.rhs for s, c in pins.items()})) for dd in ctx.definitions))
+        notes.append("values substituted in the definitions: " +
+                     ", ".join(show(c) for c in pins.values()))
     d = derive_partial(q, ctx.with_(conditions=()), where=values)
+    unused = [c for c in values if c not in d.conditions]
+    if unused:
+        notes.append("not needed: " + ", ".join(show(c) for c in unused))
     cases = []
     for c in cases_on:
         rhs = apply_conditions(d.result, (c,))
         lhs = apply_conditions(d.lhs, (c,)) if isinstance(c, sympy.Eq) else d.lhs
         cases.append(Case(c, lhs, rhs))
     d = replace(d, name=name, title=title or d.title, cases=tuple(cases), quantity=quantity,
-                given=tuple(given), where=tuple(where))
+                given=tuple(given), where=tuple(where), notes=tuple(notes))
     d = d.check()
     return replace(d, seconds=time.perf_counter() - start)
 

@@ -32,8 +32,13 @@ def run_derive(name: str | None, given=(), where=(), fmt: str = "text",
         return list_theorems(out)
     from ..derivations import derive
     from ..report.derivation import render_derivation
-    from ..runner import run_bounded
-    d = run_bounded(derive, (name, tuple(given), tuple(where)), timeout=timeout)
-    text = run_bounded(render_derivation, (d, fmt), timeout=timeout)
+    from ..runner import TimeBudgetExceeded, run_bounded
+    try:
+        d = run_bounded(derive, (name, tuple(given), tuple(where)), timeout=timeout)
+        text = run_bounded(render_derivation, (d, fmt), timeout=timeout)
+    except TimeBudgetExceeded as err:   # not bad input: undecided (exit 2), one line
+        print(f"symderiv derive: {err}; raise it with --timeout",
+              file=sys.stderr)
+        return 2
     print(text, end="" if text.endswith("\n") else "\n", file=out or sys.stdout)
     return 0
