@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
@@ -85,7 +86,23 @@ def build_context(given: Iterable[str] = (), where: Iterable[str] = (),
     """Definitions from ``--given``, conditions from ``--where``, generics from the claim.
 
     *size* fixes K to a number (a worked example); sums up to K then have that many terms.
+    A context built before from the same texts and claim is not built again (a document's
+    formulas, each reading of one, share their definitions).
     """
+    key = (tuple(given), tuple(where), notation, tuple(claim_exprs), size)
+    try:
+        hash(key)
+    except TypeError:   # a mutable matrix among the claim's parts: not remembered
+        return _build_context(*key)
+    return _remembered_context(*key)
+
+
+@functools.lru_cache(maxsize=512)
+def _remembered_context(given, where, notation, claim_exprs, size) -> Context:
+    return _build_context(given, where, notation, claim_exprs, size)   # a Context is frozen
+
+
+def _build_context(given, where, notation, claim_exprs, size) -> Context:
     lo, hi = notation.default_range()
     ctx = Context(size=size_symbol(notation.size), lower=notation.lower,
                   top=hi if notation.upper is not None else None, confirmed=notation.confirmed)
@@ -458,6 +475,11 @@ def _check_in_worker(claim, given, where, notation, sizes, size) -> Verdict:
 def notation_for(claim: str, given: Sequence[str], notation: Notation) -> Notation:
     """The notation a claim and its definitions are read in: the index range their sums use,
     the functions and letter runs they define, the names they use as whole matrices."""
+    return _notation_for(claim, tuple(given), notation)
+
+
+@functools.lru_cache(maxsize=1024)
+def _notation_for(claim: str, given: tuple[str, ...], notation: Notation) -> Notation:
     notation = with_function_names(given, infer_notation(given, notation, (claim,)))
     return with_matrix_names((claim, *given), with_defined_names(given, notation))
 
@@ -505,6 +527,29 @@ def check_readings(f, claim: str, context, sizes=DEFAULT_SIZES, lhs=None) -> Ver
     return combine_readings(results, claim=claim)
 
 
+def failed_verdict(claim: str, err: Exception) -> Verdict:
+    """The verdict of a check whose worker ran out of time or failed: ``unknown``, why."""
+    if isinstance(err, TimeBudgetExceeded):
+        return Verdict("unknown", "time budget", claim=claim,
+                       reason=f"time budget: {err}; raise it with --timeout / timeout=")
+    return Verdict("unknown", "none", claim=claim,
+                   reason=f"internal error: {str(err).splitlines()[0]}")
+
+
+def check_rendered(claim: str, given: tuple, where: tuple, extra_sizes: tuple,
+                   fmt: str) -> tuple[str, int]:
+    """``symderiv check`` in its worker: the verdict printed (*fmt* text or json) and its
+    exit status; the command line's own process then needs no SymPy."""
+    sizes = tuple(dict.fromkeys(DEFAULT_SIZES + tuple(extra_sizes)))
+    v = _check_in_worker(claim, given, where, Notation(), sizes, None)
+    return render_verdict(v, fmt), v.exit_code
+
+
+def render_verdict(v: Verdict, fmt: str) -> str:
+    import json
+    return json.dumps(v.to_json(), indent=2, ensure_ascii=False) if fmt == "json" else str(v)
+
+
 def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
           notation: Notation | None = None, sizes: Iterable[int] = DEFAULT_SIZES,
           timeout: float | None = DEFAULT_TIMEOUT, size: int | None = None) -> Verdict:
@@ -516,9 +561,5 @@ def check(claim: str, given: Iterable[str] = (), where: Iterable[str] = (), *,
     args = (claim, tuple(given), tuple(where), notation or Notation(), tuple(sizes), size)
     try:
         return run_bounded(_check_in_worker, args, timeout=timeout)
-    except TimeBudgetExceeded as err:
-        return Verdict("unknown", "time budget", claim=claim,
-                       reason=f"time budget: {err}; raise it with --timeout / timeout=")
-    except WorkerError as err:
-        return Verdict("unknown", "none", claim=claim,
-                       reason=f"internal error: {str(err).splitlines()[0]}")
+    except (TimeBudgetExceeded, WorkerError) as err:
+        return failed_verdict(claim, err)

@@ -19,6 +19,7 @@ index ranges, without ever calling ``doit`` on a symbolic-K sum:
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterable
 
 import sympy
@@ -436,6 +437,32 @@ def value_conditions(conditions) -> tuple:
 
 # ---------------------------------------------------------------------------------------
 # normal form
+def _memoized(fn):
+    """*fn(expr, ctx)* remembered for the last few hundred arguments (a claim's sides go
+    through it several times: the symbolic route, the exact one, the counterexample search).
+    Pure functions of immutable arguments only; an error is remembered too (raised anew)."""
+    @functools.lru_cache(maxsize=256)
+    def remembered(expr, ctx):
+        try:
+            return fn(expr, ctx), None
+        except CalculusError as err:
+            return None, (type(err), err.args)
+
+    @functools.wraps(fn)
+    def call(expr, ctx):
+        try:
+            hash((expr, ctx))
+        except TypeError:   # a mutable matrix somewhere: not remembered
+            return fn(expr, ctx)
+        value, err = remembered(expr, ctx)
+        if err is not None:
+            raise err[0](*err[1])
+        return value
+    call.cache_clear = remembered.cache_clear
+    return call
+
+
+@_memoized
 def to_leaves(expr: Expr, ctx: Context) -> Expr:
     """Partials evaluated and definitions expanded down to the leaves — twice when a
     definition is itself a derivative (J_ij = ∂y_i/∂z_j)."""
@@ -445,6 +472,7 @@ def to_leaves(expr: Expr, ctx: Context) -> Expr:
     return e
 
 
+@_memoized
 def normal_form(expr: Expr, ctx: Context) -> Expr:
     """A canonical rational expression equal to *expr* for every K (under ctx's conditions).
 

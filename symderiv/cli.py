@@ -198,15 +198,18 @@ def _cmd_prove(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from .api import check
-    from .verify import DEFAULT_SIZES
-    sizes = tuple(dict.fromkeys(DEFAULT_SIZES + tuple(args.size)))
-    v = check(args.claim, args.given, args.where, timeout=args.timeout, sizes=sizes)
-    if args.format == "json":
-        print(json.dumps(v.to_json(), indent=2, ensure_ascii=False))
-    else:
-        print(v)
-    return v.exit_code
+    # read and decided in the worker, which prints the verdict: no SymPy in this process
+    from .runner import TimeBudgetExceeded, WorkerError, named, run_bounded
+    try:
+        out, code = run_bounded(named("symderiv.api", "check_rendered"), (
+            args.claim, tuple(args.given), tuple(args.where), tuple(args.size), args.format),
+            timeout=args.timeout)
+    except (TimeBudgetExceeded, WorkerError) as err:
+        from .api import failed_verdict, render_verdict
+        v = failed_verdict(args.claim, err)
+        out, code = render_verdict(v, args.format), v.exit_code
+    print(out)
+    return code
 
 
 def _cmd_report(args) -> int:
@@ -220,6 +223,8 @@ def _cmd_audit(args) -> int:
               or args.scheduler or args.jobs > 1 or Path(args.file[0]).is_dir()
               or (not Path(args.file[0]).exists() and any(c in args.file[0] for c in "*?[")))
     if not corpus:   # one document, as always
+        from .runner import prestart
+        prestart()   # the formulas' worker starts while this process reads the document
         from .report.build import audit_file
         return audit_file(Path(args.file[0]), given=args.given, where=args.where,
                           fmt=args.format, timeout=args.timeout)

@@ -83,15 +83,24 @@ class Evaluator:
         if mode not in ("free", "real"):
             raise ValueError(f"mode must be 'free' or 'real', not {mode!r}")
         self.n, self.mode = n, mode
+        self.sizes = dict(sizes) if sizes else {"K": n}
+        self._memo: dict = {}
+        self._compiled: dict = {}    # node → closure (see _c)
+        self.reset(seed, leaves=leaves, symbols=symbols, pattern=pattern)
+
+    def reset(self, seed: int = 0, *, leaves=None, symbols=None,
+              pattern: tuple | None = None) -> "Evaluator":
+        """This evaluator at a new point: every value as if it were new (the same draws from
+        *seed*), the expressions it compiled kept — they hold no values, only the size, the
+        mode and the sizes, which stay."""
         self.rng = random.Random(seed)
         self.pattern = pattern
         self.leaves = {k: self._num(v) for k, v in (leaves or {}).items()}
         self.symbols = {k: self._num(v) if not isinstance(v, int) else v
                         for k, v in (symbols or {}).items()}
-        self.sizes = dict(sizes) if sizes else {"K": n}
         self.accessed: list = []
-        self._memo: dict = {}
-        self._compiled: dict = {}    # node → closure (see _c)
+        self._memo.clear()   # the compiled sums hold this dict itself
+        return self
 
     # -- values ------------------------------------------------------------------
     def _num(self, q):

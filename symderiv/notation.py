@@ -17,6 +17,7 @@ Partial(z[i], z[j])
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
@@ -104,9 +105,11 @@ class Partial(Expr):
 def base_name(x) -> str:
     """The name of a symbol or of the base of an indexed entry."""
     if isinstance(x, Indexed):
-        return str(x.base.label)
-    if isinstance(x, IndexedBase):
-        return str(x.label)
+        x = x.base.label
+    elif isinstance(x, IndexedBase):
+        x = x.label
+    if type(x) is Symbol:   # str() of a plain Symbol is its name (the printer, not needed)
+        return x.name
     return str(x)
 
 
@@ -330,12 +333,23 @@ class Context:
         """name → names its definition (or generic declaration) uses directly."""
         g: dict[str, set[str]] = {}
         for d in self.definitions:
-            used = {base_name(a) for a in d.rhs.atoms(Indexed)}
-            used |= {str(s) for s in d.rhs.free_symbols if not isinstance(s, Indexed)}
-            g[d.name] = used - {d.name}
+            try:
+                used = _names_used(d.rhs)
+            except TypeError:   # a mutable matrix: not hashable, not cached
+                used = _names_used.__wrapped__(d.rhs)
+            g[d.name] = set(used) - {d.name}
         for name, on in self.generic:
             g.setdefault(name, set()).update(on)
         return g
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_used(rhs) -> frozenset[str]:
+    """The names a definition's right side uses (cached: every Context made from a context
+    checks its definitions for cycles)."""
+    used = {base_name(a) for a in rhs.atoms(Indexed)}
+    used |= {str(s) for s in rhs.free_symbols if not isinstance(s, Indexed)}
+    return frozenset(used)
 
 
 def default_context() -> Context:

@@ -1,9 +1,12 @@
-"""Hard time bounds: run a step in a killable worker process.
+"""Hard time bounds: run a step in a killable worker process, kept warm between steps.
 
 ``signal.alarm`` works only in the main thread and C-level work ignores it, so every
 check that may be long runs in a child process forked from a clean *forkserver* (SymPy is
-imported there once); on timeout the child is killed.  Works from threads and pytest-xdist
-workers alike.
+imported there once).  The child is kept warm: after a step it waits for the next one, with
+its imports and caches, so a step costs a round trip instead of a process start.  A step
+past its budget gets its worker killed (the bound stays hard); the next step forks a fresh
+one.  A worker whose memory grows past :data:`WORKER_MEMORY` is retired after its step.
+Works from threads (each thread's step takes its own worker) and pytest-xdist workers alike.
 
 >>> run_bounded(pow, (2, 10), timeout=30)
 1024
@@ -14,16 +17,21 @@ import math
 import multiprocessing as mp
 import multiprocessing.spawn as mp_spawn
 import os
+import select
+import signal
 import threading
 import traceback
 from typing import Any, Callable
 
-from .notation import SymderivError
+from .errors import SymderivError
 
-__all__ = ["TimeBudgetExceeded", "WorkerError", "run_bounded", "DEFAULT_TIMEOUT"]
+__all__ = ["TimeBudgetExceeded", "WorkerError", "run_bounded", "prestart", "named",
+           "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 86400.0
+MAX_IDLE = 2                     # warm workers kept per process (build_report runs two at once)
+WORKER_MEMORY = 250 * 2 ** 20    # resident bytes past which a worker is retired after its step
 _CTX = None
 
 
@@ -63,22 +71,194 @@ def _context():
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         _CTX = mp.get_context(method)
         if method == "forkserver":
-            # what the workers run, imported once in the server (an audit's formula: build)
-            _CTX.set_forkserver_preload(["symderiv.verify", "symderiv.api",
-                                         "symderiv.report.build"])
+            # what every step needs, imported once in the server; the rest (an audit's
+            # report builder) once per warm worker, on its first step
+            _CTX.set_forkserver_preload(["symderiv.api"])
     return _CTX
 
 
-def _child(conn, fn, args, kwargs):
+class named:
+    """A step given by its module's and function's names (``named("symderiv.api", "f")``):
+    the caller need not import the module (the command line's process then never loads
+    SymPy; the worker has it already)."""
+
+    def __init__(self, module: str, function: str):
+        self.module, self.function = module, function
+
+    def __call__(self, *args, **kwargs):
+        import importlib
+        return getattr(importlib.import_module(self.module), self.function)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"named({self.module!r}, {self.function!r})"
+
+
+# -- the worker side -------------------------------------------------------------------
+def _resident() -> int:
+    """This process's resident memory in bytes (0 where it cannot be read)."""
     try:
-        conn.send(("ok", fn(*args, **kwargs)))
-    except BaseException as err:  # report every failure to the parent, with its type
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _watch_owner(conn) -> None:
+    """Exit when the owner's end of the connection closes (it died, e.g. ``kill -9``), even
+    in the middle of a step: nobody waits for its result."""
+    poller = select.poll()
+    poller.register(conn.fileno(), select.POLLHUP | select.POLLERR)   # never on data
+    while True:
+        if poller.poll():
+            os._exit(1)
+
+
+def _serve(conn) -> None:
+    """Run steps sent over *conn* until it closes: one request, one reply."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the owner stops its workers
+    threading.Thread(target=_watch_owner, args=(conn,), daemon=True).start()
+    while True:
         try:
-            conn.send(("err", err, traceback.format_exc(limit=6)))
-        except Exception:  # the exception itself may not pickle
-            conn.send(("err", WorkerError(f"{type(err).__name__}: {err}"), ""))
-    finally:
-        conn.close()
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        fn, args, kwargs = msg
+        try:
+            reply = ("ok", fn(*args, **kwargs))
+        except BaseException as err:  # report every failure to the owner, with its type
+            reply = ("err", err, traceback.format_exc(limit=6))
+        retire = _resident() > WORKER_MEMORY
+        try:
+            conn.send(reply + (retire,))
+        except Exception:  # the result or the exception itself may not pickle
+            err = reply[1] if reply[0] == "err" else None
+            what = f"{type(err).__name__}: {err}" if err is not None else \
+                "the result could not be sent back"
+            conn.send(("err", WorkerError(what), "", retire))
+        del msg, fn, args, kwargs, reply
+        if retire:
+            return
+
+
+# -- the owner side --------------------------------------------------------------------
+class _Worker:
+    """One warm worker process and the owner's end of its connection."""
+
+    def __init__(self):
+        ctx = _context()
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True,
+                                name="symderiv-step-worker")
+        _LOCAL.starting = True
+        try:
+            self.proc.start()
+        finally:
+            _LOCAL.starting = False
+            child.close()
+        self.owner = os.getpid()
+
+    def stop(self) -> None:
+        try:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join(5)
+        finally:
+            self.conn.close()
+
+    def exit_code(self):
+        self.proc.join(1)
+        return self.proc.exitcode
+
+
+_IDLE: list[_Worker] = []
+_LOCK = threading.Condition()
+_STARTING = [0]    # workers being started by prestart()
+
+
+def _forget_after_fork() -> None:   # a forked child must never use its parent's workers
+    global _LOCK
+    _LOCK = threading.Condition()
+    _IDLE.clear()
+    _STARTING[0] = 0
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def _acquire() -> _Worker:
+    with _LOCK:
+        while True:
+            while _IDLE:
+                w = _IDLE.pop()
+                if w.owner == os.getpid() and w.proc.is_alive():
+                    return w
+                w.stop()
+            if not _STARTING[0]:
+                break
+            _LOCK.wait(60)   # a worker prestart() is starting: take it when it is ready
+    return _Worker()
+
+
+def _release(w: _Worker | None) -> None:
+    with _LOCK:
+        if w is not None and len(_IDLE) < MAX_IDLE and w.owner == os.getpid():
+            _IDLE.append(w)
+            _LOCK.notify()
+            return
+        _LOCK.notify()
+    if w is not None:
+        w.stop()
+
+
+def prestart() -> None:
+    """Start a warm worker in the background (the server imports the engine meanwhile), so
+    that the first step finds it ready; a no-op when one is waiting already."""
+    if os.environ.get("SYMDERIV_INPROCESS") == "1":
+        return
+    with _LOCK:
+        if _IDLE or _STARTING[0]:
+            return
+        _STARTING[0] += 1
+
+    def start():
+        w = None
+        try:
+            w = _Worker()
+        except Exception:   # the first step starts its own and reports what fails
+            pass
+        finally:
+            with _LOCK:
+                _STARTING[0] -= 1
+            _release(w)
+    threading.Thread(target=start, daemon=True, name="symderiv-prestart").start()
+
+
+def shutdown() -> None:
+    """Stop the idle warm workers of this process (they also stop when it exits)."""
+    with _LOCK:
+        idle = list(_IDLE)
+        _IDLE.clear()
+    for w in idle:
+        w.stop()
+
+
+def _send(fn, args, kwargs) -> _Worker:
+    """The step sent to a warm worker (a fresh one if the idle one died meanwhile)."""
+    for attempt in range(3):
+        w = _acquire()
+        try:
+            w.conn.send((fn, args, kwargs))
+            return w
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            w.stop()
+            if attempt == 2:
+                raise WorkerError("the worker process died before its step") from None
+        except BaseException:   # the step could not be pickled: nothing was sent
+            w.stop()
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def run_bounded(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
@@ -94,27 +274,21 @@ def run_bounded(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
             and 0 < timeout <= MAX_TIMEOUT):
         raise ValueError(f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}], "
                          f"not {timeout!r}")
-    ctx = _context()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs or {}), daemon=True)
-    _LOCAL.starting = True
+    w = _send(fn, args, kwargs or {})
+    keep = False
     try:
-        proc.start()
-    finally:
-        _LOCAL.starting = False
-    child.close()
-    try:
-        if not parent.poll(timeout):
+        if not w.conn.poll(timeout):
             raise TimeBudgetExceeded(f"time budget of {timeout:g} s exceeded")
         try:
-            msg = parent.recv()
-        except EOFError:
-            raise WorkerError(f"the worker process died (exit code {proc.exitcode})") from None
+            msg = w.conn.recv()
+        except (EOFError, OSError):
+            raise WorkerError(f"the worker process died (exit code {w.exit_code()})") from None
+        keep = not msg[-1]
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        parent.close()
+        if keep:
+            _release(w)
+        else:   # past its budget, dead, interrupted (Ctrl-C, SIGTERM) or retired
+            w.stop()
     if msg[0] == "ok":
         return msg[1]
     err = msg[1]

@@ -8,6 +8,7 @@ formula read again with that choice flipped.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -70,6 +71,25 @@ def _unwrap(r: Reader, a: int, b: int) -> tuple[int, int]:
 
 
 def read_formula(latex, notation: Notation = Notation()) -> Formula:
+    """Read one LaTeX formula (see :func:`_read_formula`); a text read before under the same
+    notation is not read again (a document's definitions serve every formula after them)."""
+    if not (isinstance(latex, str) and isinstance(notation, Notation)):
+        return _read_formula(latex, notation)
+    f, err = _read_cached(latex, notation)
+    if err is not None:   # a fresh copy: the cached one keeps no traceback nor context
+        raise LatexError(err.reason, err.latex, err.position, err.hint)
+    return f
+
+
+@functools.lru_cache(maxsize=2048)
+def _read_cached(latex: str, notation: Notation):
+    try:   # a Formula is frozen: safe to share; a text that cannot be read stays so
+        return _read_formula(latex, notation), None
+    except LatexError as err:
+        return None, err.with_traceback(None)
+
+
+def _read_formula(latex, notation: Notation = Notation()) -> Formula:
     r"""Read one LaTeX formula: a chain ``a = b = c``, an expression, declarations, conditions.
 
     >>> f = read_formula(r'i \neq j: \frac{\partial y_j}{\partial x_i} = -\beta y_{j}y_{i}')

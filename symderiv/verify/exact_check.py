@@ -190,11 +190,12 @@ def exact_check(lhs: Expr, rhs: Expr, ctx: Context, sizes: Iterable[int],
     for n in sizes:
         sv = _size_values(size_syms, n)
         deg = max(deg, degree_bound(diff, n, sv))
+        ev = Evaluator(n, "free", sizes=sv)   # compiles diff once per size (reset per point)
         for a in _assignments(idx, n, ctx, sv, limit if n <= 16 else large_limit, rng):
             env = dict(zip(idx, a))
             for point in range(POINTS_PER_CASE):
                 for attempt in range(4):
-                    ev = Evaluator(n, "free", sizes=sv, seed=rng.randrange(2 ** 32))
+                    ev.reset(rng.randrange(2 ** 32))
                     try:
                         if polys and not _impose(ev, polys, env):
                             raise Unsupported("a stated condition is not affine in any leaf")

@@ -76,6 +76,7 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
     rng = random.Random(seed)
     for n in sizes:
         sv = _size_values(size_syms, n)
+        ev = Evaluator(n, "real", sizes=sv)   # compiles diff once per size (reset per point)
         for a in _assignments(idx, n, ctx, sv, 16, rng):
             env = dict(zip(idx, a))
             for t in range(tries):
@@ -87,8 +88,7 @@ def find_counterexample(lhs, rhs, ctx: Context, sizes=(2, 1, 3, 4), seed=0,
                     p = t // 2
                     pattern = (_U_CHOICES[p % len(_U_CHOICES)], _DATA_CHOICES[p // len(_U_CHOICES)])
                     b = 1 + t % 2
-                ev = Evaluator(n, "real", sizes=sv, seed=seed + t, pattern=pattern,
-                               symbols={"beta": b, **params})
+                ev.reset(seed + t, pattern=pattern, symbols={"beta": b, **params})
                 try:
                     if polys and not _impose(ev, polys, env):
                         return None
