@@ -286,7 +286,8 @@ def test_summary_counts_claims_definitions_and_unread_apart(synthetic):
     md = synthetic["md"]
     line = md.split("## Summary", 1)[1].strip().splitlines()[0]
     assert line == ("7 formulas: 3 claims (1 proved, 1 refuted, 1 unknown); 2 definitions "
-                    "(1 adopted, 1 refused); 1 not read; 1 conditions, assumptions and values."), line
+                    "(1 adopted, 1 refused); 1 not read; 1 conditions, assumptions, values and "
+                    "mentions."), line
     for heading in ("Formula 2, line 4", "Formula 3, line 5"):   # definitions: never proved
         words = md.split(heading, 1)[1].split("\n\n", 2)[1]
         assert "adopted" in words or "refused" in words

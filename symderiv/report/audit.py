@@ -11,7 +11,8 @@ from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
                            _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary)
-from .derivation_steps import continued_derivations
+from .derivation_steps import continued_derivations, mentions
+from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
 from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated, probability_alias)
 from .markdown import ICON, _code, _md_text
@@ -351,6 +352,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 placed_at[also] = here
                 by_doc[also] = (text_also, False)
                 doc_given += (text_also,)
+            loss = named_loss(prose_before(text, here), text_read, notation) \
+                if here >= 0 else None
+            if loss is not None:   # "and for cross-entropy cost L = Σ t log y": a sign slip
+                base = tuple(g for g in doc_given if _name_of_given(g, notation) != name)
+                out.append(replace(spec, kind="definition", given=base + (loss[0],),
+                                   where=where, reading=loss[1]))
+                continue
             if redefinition:
                 out.append(replace(spec, kind="redefinition", given=before, where=where,
                                    defines=name,
@@ -397,7 +405,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     for n, line, start, end in spans:
         for m in range(start, end):
             out[m] = replace(out[m], opaque=out[m].opaque + ((n, line),))
-    return continued_derivations(text, sorted(out, key=lambda s: s.line))
+    return mentions(text, continued_derivations(text, sorted(out, key=lambda s: s.line)))
 
 
 _GRAD_DEF = re.compile(r"\s*d\s*([A-Za-z]\w*)\s*=\s*\\frac\s*\{\s*\\partial\s*\{?\s*"
@@ -468,6 +476,11 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         key = " ".join(spec.latex.split())
         if key in known:
             out.append(replace(known[key], spec=replace(known[key].spec, line=spec.line)))
+            continue
+        if spec.kind == "mention":   # nothing to check: no worker
+            from ..verify import Verdict
+            out.append(FormulaResult(spec, Verdict("unknown", "mention", claim=spec.latex,
+                                                   reason=spec.reading)))
             continue
         out.append(_bounded(spec, cf, timeout))
     from .code_records import code_results   # Python functions in the text, read, never run

@@ -485,8 +485,10 @@ def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path
         elif not quiet:
             print(f"note: {cf.post} not found in {post_dir}: quotes of {cf.path.name} not "
                   "checked", file=sys.stderr)
-    reports = [build_report(cf, timeout=timeout, text=(post_dir / cf.post).read_text(
-        encoding="utf-8") if (post_dir / cf.post).is_file() else None) for cf in claim_files]
+    from .annotate import raw_report   # the raw post read, its claim file as annotations
+    reports = [raw_report(cf, post_dir / cf.post, timeout=timeout)
+               if (post_dir / cf.post).is_file() else build_report(cf, timeout=timeout)
+               for cf in claim_files]
     rendered: dict[Path, str] = {}
     for rep in reports:
         slug = rep.claims.slug

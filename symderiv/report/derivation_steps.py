@@ -10,7 +10,7 @@ from dataclasses import replace
 from ..extract import extract_formulas
 from ..read import top_level_equals
 
-__all__ = ["continued_derivations"]
+__all__ = ["continued_derivations", "mentions"]
 
 # what a writer says before the next step of a computation
 _CUE = re.compile(r"\b(plug\w*|fill\w* in|reduc\w*|split\w*|expand\w*|simplif\w*|simply|"
@@ -22,7 +22,8 @@ _OTHER = re.compile(r"\b(derivative|gradient|partial)s?\s+of\b|\bnumerator\s+is\
                     r"\bdenominator\s+is\b", re.I)
 _DERIVATIVE = re.compile(r"\s*(\\left\s*)?(\\frac\s*\{\s*(\\partial|\\mathrm\s*\{d\}|d\b|∂)|"
                          r"\\partial|∂|\\nabla)")
-_RELATION = re.compile(r"\\(leq?|geq?|neq|ne|approx|in|to|sim|propto)\b|[<>]")
+_RELATION = re.compile(r"\\(leq?|geq?|neq|ne|approx|in|notin|subset|subseteq|to|sim|propto|"
+                       r"mapsto|coloneqq|equiv)\b|[<>∈∉≤≥≠≈→⊂⊆≡:]")
 _REACH = 12   # formulas searched for the one that concludes the derivation
 
 
@@ -84,3 +85,31 @@ def _conclusion(out: list, n: int):
             # "i == j: ∂y_j/∂x_i = ...": the case written before the quantity
             continue
     return None
+
+
+def mentions(text: str, specs: list) -> list:
+    """Inline formulas with no relation (``$x$``, ``$\\frac{\\partial L}{\\partial W}$``
+    in "here is $\\frac{\\partial L}{\\partial W}$"): quantities the prose names, listed
+    as such (nothing to check), not as undecided claims."""
+    inline = {(f.line, f.latex.strip()) for f in extract_formulas(text) if f.kind != "display"}
+    out = []
+    for s in specs:
+        entries = _ENTRIES.fullmatch(s.latex)
+        if s.kind == "claim" and not s.lhs and not s.read and entries and \
+                entries.group(1) == entries.group(2) == entries.group(3):
+            # y = \{y_1, \dots, y_K\}: the vector's entries named, nothing to check
+            out.append(replace(s, kind="mention", reading=(
+                f"names the entries of the vector {entries.group(1)}: nothing to check")))
+        elif s.kind == "claim" and not s.lhs and not s.read and (s.line, s.latex.strip()) \
+                in inline and not top_level_equals(s.latex) and \
+                not _RELATION.search(s.latex) and "\\\\" not in s.latex:
+            out.append(replace(s, kind="mention",
+                               reading="a quantity the prose names: nothing to check"))
+        else:
+            out.append(s)
+    return out
+
+
+_ENTRIES = re.compile(r"\s*(\\?[A-Za-z]+)\s*=\s*(?:\\left\s*)?(?:\\\{|\(|\[)\s*(\\?[A-Za-z]+)\s*_\s*\{?\s*1\s*\}?\s*,"
+                      r"\s*(?:\\[lc]?dots|\.\.\.|…)\s*,\s*(\\?[A-Za-z]+)\s*_\s*\{?\s*\w+\s*\}?\s*"
+                      r"(?:\\right\s*)?(?:\\\}|\)|\])\s*")

@@ -16,7 +16,7 @@ from html import escape
 from .. import __version__
 from .mathml import to_mathml, verbatim
 from .model import FormulaResult, PostReport
-from .summary import action, category, doubts, shorten, shown_status, tally, unrepr
+from .summary import action, annotated, category, doubts, shorten, shown_status, tally, unrepr
 
 __all__ = ["render_html", "render_index_html", "render_results_page", "CSP"]
 
@@ -28,6 +28,7 @@ COLOURS = {   # verdict → (text, background); shared by badges, borders and th
     "refused": ("#a3161c", "#fbe6e6"), "unknown": ("#6b5a0b", "#f7f1dc"),
     "not read": ("#555555", "#eeeeee"), "condition": ("#555555", "#f3f3f3"),
     "assumption": ("#555555", "#f3f3f3"), "value": ("#555555", "#f3f3f3"),
+    "mention": ("#555555", "#f3f3f3"),
 }
 
 _STYLE = """
@@ -216,8 +217,9 @@ def render_results_page(title: str, source: str, results, notes=(), given=(), wh
 def render_html(rep: PostReport) -> str:
     cf = rep.claims
     return render_results_page(
-        f"symderiv report: {cf.title}", f"Source: shared/posts/{cf.post} · claim file: "
-        f"reports/claims/{cf.path.name}", rep.results, cf.notes, cf.given, cf.where)
+        f"symderiv report: {cf.title}", f"Source: shared/posts/{cf.post} · " + (
+            rep.notes[0] if rep.notes else f"claim file: reports/claims/{cf.path.name}"),
+        rep.results, tuple(rep.notes[1:]) + tuple(cf.notes), cf.given, cf.where)
 
 
 def render_index_html(reports, audits=()) -> str:
@@ -233,7 +235,8 @@ def render_index_html(reports, audits=()) -> str:
         out.append(f"<h2>{escape(caption)}</h2>")
         out.append("<table><thead><tr><th>report</th><th>formulas</th><th>claims</th>"
                    "<th>proved</th><th>verified</th><th>refuted</th><th>unknown</th>"
-                   "<th>definitions adopted / refused</th><th>not read</th><th>slips</th>"
+                   "<th>definitions adopted / refused</th><th>not read</th>"
+                   "<th>hand annotations</th><th>slips</th>"
                    "</tr></thead><tbody>")
         for title, page, others, results in rows:
             t = tally(results)
@@ -250,6 +253,7 @@ def render_index_html(reports, audits=()) -> str:
                                  for k in ("proved", "verified", "refuted", "unknown"))
                        + f'<td class="num">{t.definitions["adopted"]} / '
                        f'{t.definitions["refused"]}</td><td class="num">{t.unread}</td>'
+                       f'<td class="num">{annotated(results)}</td>'
                        f"<td>{slips}</td></tr>")
         out.append("</tbody></table>")
     table([(rep.claims.title, f"{rep.claims.slug}.html",

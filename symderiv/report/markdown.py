@@ -17,14 +17,14 @@ import re
 from .. import __version__
 from .latex_doc import safe_math
 from .model import FormulaResult, PostReport
-from .summary import action, doubts, shorten, shown_status, tally, unrepr
+from .summary import action, annotated, doubts, shorten, shown_status, tally, unrepr
 
 __all__ = ["render_markdown", "render_index", "render_results_markdown"]
 
 ICON = {"proved": "✅ proved", "verified": "☑️ verified", "refuted": "❌ refuted",
         "unknown": "❔ unknown", "adopted": "📌 adopted", "refused": "❌ refused",
         "not read": "⛔ not read", "condition": "· condition", "assumption": "· assumption",
-        "value": "· value"}
+        "value": "· value", "mention": "· mention"}
 
 _PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ESCAPE = {"|": "\\|", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]",
@@ -187,8 +187,10 @@ def render_markdown(rep: PostReport) -> str:
     cf = rep.claims
     return render_results_markdown(
         f"symderiv report: {cf.title}",
-        f"Source: `shared/posts/{cf.post}` · claim file: `reports/claims/{cf.path.name}`",
-        rep.results, cf.notes, cf.given, cf.where)
+        f"Source: `shared/posts/{cf.post}` · " + (
+            _md_text(rep.notes[0]) if rep.notes else
+            f"claim file: `reports/claims/{cf.path.name}`"),
+        rep.results, tuple(rep.notes[1:]) + tuple(cf.notes), cf.given, cf.where)
 
 
 def render_index(reports) -> str:
@@ -197,8 +199,8 @@ def render_index(reports) -> str:
            "proved, verified, refuted or unknown; definitions are adopted or refused, never "
            "proved. Each report also exists as HTML (formulas as MathML), LaTeX and JSON.", "",
            "| post | formulas | claims | proved | verified | refuted | unknown | "
-           "definitions adopted / refused | not read | slips |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "definitions adopted / refused | not read | hand annotations | slips |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for rep in reports:
         t = tally(rep.results)
         c = t.claims
@@ -210,5 +212,5 @@ def render_index(reports) -> str:
                    f"[tex]({slug}.tex), [json]({slug}.json)) | {t.total} | "
                    f"{sum(c.values())} | {c['proved']} | {c['verified']} | {c['refuted']} | "
                    f"{c['unknown']} | {t.definitions['adopted']} / {t.definitions['refused']} | "
-                   f"{t.unread} | {slips} |")
+                   f"{t.unread} | {annotated(rep.results)} | {slips} |")
     return "\n".join(out) + "\n"

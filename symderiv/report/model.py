@@ -40,7 +40,7 @@ from ..verify import Verdict
 __all__ = ["ClaimFile", "FormulaSpec", "FormulaResult", "PostReport", "load_claim_file",
            "misquotes"]
 
-KINDS = ("claim", "definition", "code", "example", "condition", "assumption", "value",
+KINDS = ("claim", "definition", "code", "example", "condition", "assumption", "value", "mention",
          "redefinition")
 
 

@@ -22,8 +22,17 @@ __all__ = ["category", "shown_status", "action", "shorten", "unrepr", "Tally", "
            "doubts", "CATEGORIES"]
 
 CATEGORIES = ("claim", "definition", "unread", "context")
-_CONTEXT_KINDS = ("condition", "assumption", "value")
+ANNOTATED = "annotated by hand"   # a hand reading from a claim file (see annotate.py)
+
+
+def annotated(results) -> int:
+    """How many formulas took a hand reading (the raw reading gave another verdict)."""
+    return sum(1 for r in results if (r.spec.reading or "").startswith(ANNOTATED))
+
+
+_CONTEXT_KINDS = ("condition", "assumption", "value", "mention")
 _DEFINITION_KINDS = ("definition", "redefinition")
+_DECLARATIONS = ("index ranges", "shape algebra from the declarations")
 
 
 def shorten(s: str, n: int = 160) -> str:
@@ -65,7 +74,8 @@ def category(r: FormulaResult) -> str:
         return "context"
     if _unread(r):
         return "unread"
-    if r.spec.kind in _DEFINITION_KINDS or r.verdict.status == "adopted":
+    if r.spec.kind in _DEFINITION_KINDS or r.verdict.status == "adopted" or \
+            r.verdict.method in _DECLARATIONS:   # "1 ≤ i ≤ K", "W ∈ R^{m×n}": adopted
         return "definition"
     return "claim"
 
@@ -99,7 +109,10 @@ def action(r: FormulaResult) -> list[tuple[str, str]]:
     reason = shorten(unrepr(v.reason or ""), 140)
     if cat == "context":
         what = {"condition": "a case condition", "assumption": "an assumption",
-                "value": "a stated value"}[spec.kind]
+                "value": "a stated value", "mention": "a quantity the prose names"}[spec.kind]
+        if spec.kind == "mention":
+            return [("text", f"Nothing to check: {spec.reading or what}.".replace(
+                ": nothing to check.", "."))]
         return [("text", f"Nothing to check: {what}, used for the formulas after it.")]
     if cat == "unread":
         if spec.kind == "code":
@@ -167,7 +180,8 @@ class Tally:
         return (f"{self.total} formula{'s' * (self.total != 1)}: "
                 f"{n_claims} claim{'s' * (n_claims != 1)} ({claims}); "
                 f"{n_defs} definition{'s' * (n_defs != 1)} ({defs}); "
-                f"{self.unread} not read; {self.context} conditions, assumptions and values.")
+                f"{self.unread} not read; {self.context} conditions, assumptions, values and "
+                "mentions.")
 
 
 def tally(results) -> Tally:

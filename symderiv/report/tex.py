@@ -17,7 +17,8 @@ __all__ = ["render_tex", "render_results_tex"]
 
 COLOR = {"proved": "green!50!black", "verified": "teal", "refuted": "red!70!black",
          "refused": "red!70!black", "unknown": "gray", "adopted": "blue!60!black",
-         "not read": "gray", "condition": "gray", "assumption": "gray", "value": "gray"}
+         "not read": "gray", "condition": "gray", "assumption": "gray", "value": "gray",
+         "mention": "gray"}
 
 
 def _text(s: str) -> str:
@@ -136,6 +137,8 @@ def render_results_tex(title: str, source: str, results, notes=(), given=(), whe
 def render_tex(rep: PostReport) -> str:
     cf = rep.claims
     return render_results_tex(f"symderiv report: {cf.title}",
-                              f"Source: shared/posts/{cf.post}; claim file: "
-                              f"reports/claims/{cf.path.name}", rep.results, cf.notes,
+                              f"Source: shared/posts/{cf.post}; " + (
+                                  rep.notes[0] if rep.notes
+                                  else f"claim file: reports/claims/{cf.path.name}"),
+                              rep.results, tuple(rep.notes[1:]) + tuple(cf.notes),
                               cf.given, cf.where)
