@@ -224,3 +224,32 @@ def test_definition_with_an_index_outside_its_sum_is_refused():
         derive_from(r"\frac{\partial L}{\partial z_k}",
                     [r"y_i = \sigma(z_i)",
                      r"L = -\sum_i t_i \log y_i + (1 - t_i)\log(1 - y_i)"])
+
+
+@pytest.mark.parametrize("pair_id,expected", [
+    ("softmax with beta", r"\beta \left(\mathrm{diag}\left(\mathbf{y}\right) - \mathbf{y} "
+                          r"\mathbf{y}^\top\right)"),
+    ("softmax+CE", r"\mathbf{y} - \mathbf{t}"),
+    ("linear dL/dW", r"\frac{\partial L}{\partial \mathbf{y}} \mathbf{x}^\top"),
+    ("linear dL/dx", r"W^\top \frac{\partial L}{\partial \mathbf{y}}"),
+    ("attention scores", None),   # four free indices: no matrix reading
+])
+def test_matrix_form(pair_id, expected):
+    got = derived(pair_id).matrix_form()
+    assert (got.split(" = ", 1)[1] if got else None) == expected
+
+
+def test_matrix_form_is_checked_not_assumed(monkeypatch):
+    """A transposition slip in the pieces is caught: the rebuilt entries must be the result."""
+    from symderiv.stepwise import matrix_form as mf
+    real = mf._entry
+
+    def transposed(e, r):   # Wᵀ g rebuilt with W's indices swapped
+        tex, ent = real(e, r)
+        if isinstance(ent, sympy.Sum):
+            swap = {w: w.base[w.indices[::-1]] for w in ent.function.atoms(sympy.Indexed)
+                    if len(w.indices) == 2}
+            ent = sympy.Sum(ent.function.xreplace(swap), *ent.limits)
+        return tex, ent
+    monkeypatch.setattr(mf, "_entry", transposed)
+    assert derived("linear dL/dx").matrix_form() is None

@@ -41,6 +41,8 @@ def _count(d: Derivation) -> int:
 
 
 def _status(d: Derivation) -> str:
+    if not _count(d):
+        return "evaluated exactly, step by step (numbers, no symbolic steps)"
     out = f"each of the {_count(d)} steps and cases proved symbolically for every K"
     if d.conditions:
         out += " (the last under " + "; ".join(show(c) for c in d.conditions) + ")"
@@ -57,6 +59,7 @@ def _json(d: Derivation) -> dict:
         "cases": [{"condition": _cond(c.condition), "lhs": _tex(c.lhs), "rhs": _tex(c.rhs)}
                   for c in d.cases],
         "conditions": [_cond(c) for c in d.conditions],
+        "matrix_form": _matrix(d),
         "lemmas": [_json(lem) for lem in d.lemmas],
         "notes": list(d.notes),
         "verdicts": [v.to_json() for v in d.verdicts],
@@ -82,6 +85,10 @@ def _md(d: Derivation) -> str:
         out += ["### Derivation", ""]
     _md_steps(d, out)
     out += ["**Result**", "", f"$$ {_tex(d.lhs)} = {_tex(d.result)} $$", ""]
+    mf = _matrix(d)
+    if mf:
+        out += ["In matrix notation (entries proved equal to the result):", "",
+                f"$$ {mf} $$", ""]
     if d.conditions:
         out += ["**Needs** " + ", ".join(f"${_cond(c)}$" for c in d.conditions) +
                 " (the step before it holds without)", ""]
@@ -111,6 +118,9 @@ def _tex_doc(d: Derivation) -> str:
         out.append(r"\item %s: \[ %s = %s \]" % (escape_text(s.rule), _tex(s.lhs), _tex(s.rhs)))
     out.append(r"\end{enumerate}")
     out.append(r"\paragraph{Result} \[ %s = %s \]" % (_tex(d.lhs), _tex(d.result)))
+    mf = _matrix(d)
+    if mf:
+        out.append(r"In matrix notation: \[ %s \]" % mf)
     for c in d.conditions:
         out.append(r"\paragraph{Needs} \( %s \)" % _cond(c))
     for c in d.cases:
@@ -154,6 +164,10 @@ def _html(d: Derivation, code: str | None) -> str:
     out.append("<h2>Derivation</h2>")
     out += _html_steps(d, to_mathml)
     out += ["<h2>Result</h2>", to_mathml(f"{_tex(d.lhs)} = {_tex(d.result)}", True)]
+    mf = _matrix(d)
+    if mf:
+        out += ["<p>In matrix notation (entries proved equal to the result):</p>",
+                to_mathml(mf, True)]
     if d.conditions:
         out.append("<p>Needs " + ", ".join(to_mathml(_cond(c)) for c in d.conditions) +
                    " (the step before it holds without).</p>")
@@ -169,6 +183,13 @@ def _html(d: Derivation, code: str | None) -> str:
         out += ["<h2>NumPy</h2>", f"<pre>{escape(code)}</pre>"]
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _matrix(d: Derivation) -> str | None:
+    try:
+        return d.matrix_form()
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def _code_or_none(d: Derivation) -> str | None:
@@ -193,6 +214,9 @@ def render_derivation(d: Derivation, fmt: str = "text") -> str:
     if fmt == "text":
         out = [d.title, "=" * len(d.title)] + _text(d)
         out.append(f"result: {show(d.lhs)} = {show(d.result)}")
+        mf = _matrix(d)
+        if mf:
+            out.append(f"in matrix notation: {mf}")
         for c in d.conditions:
             out.append(f"needs: {show(c)}")
         for c in d.cases:

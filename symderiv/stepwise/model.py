@@ -131,5 +131,11 @@ class Derivation:
         from .numpy_code import numpy_source
         return numpy_source(self)
 
+    def matrix_form(self) -> str | None:
+        """The result in vector/matrix notation (LaTeX), its entries proved equal to the
+        result; None where the index form has no such reading."""
+        from .matrix_form import matrix_form
+        return matrix_form(self)
+
     def _repr_markdown_(self) -> str:   # Jupyter
         return self.render("md")
