@@ -253,3 +253,10 @@ def test_matrix_form_is_checked_not_assumed(monkeypatch):
         return tex, ent
     monkeypatch.setattr(mf, "_entry", transposed)
     assert derived("linear dL/dx").matrix_form() is None
+
+
+def test_vector_notation_reads_per_entry_in_the_denominator_layout():
+    d = derived("linear+MSE (vector)")
+    assert any("denominator layout" in n for n in d.notes)
+    assert any("x read as a column vector" in n for n in d.notes)   # the reading, stated
+    assert d.matrix_form().endswith(r"\left(\mathbf{y} - \mathbf{t}\right) \mathbf{x}^\top")

@@ -89,12 +89,34 @@ def read_quantity(quantity: str, given: Iterable[str], where: Iterable[str]):
     (q,) = f.parts
     ctx = build_context(given, where, notation, claim_exprs=(q,))
     ctx = _generic_definitions(ctx)
+    q, ctx, notes = _per_entry(q, ctx)
     _free_indices_defined(ctx, given)
     ctx, (q,) = normalize_sizes(ctx, [q])
     if not isinstance(q, Partial):
         raise DeriveError(f"the quantity must be a derivative such as "
                           f"\\frac{{\\partial L}}{{\\partial z_k}}, got {quantity!r}")
-    return q, ctx
+    return q, ctx, notes
+
+
+def _per_entry(q, ctx):
+    """Vector notation (∂L/∂W after y = Wx + b): the entry (i, j) of the quantity and the
+    definitions per entry, in the denominator layout (∂L/∂W has W's shape, the ML
+    convention); the readings it takes are returned as notes."""
+    from ..linalg.check import uses_matrices
+    from ..linalg.reading import matrix_readings
+    if isinstance(q, Partial) or not uses_matrices((q,), ctx):   # entry notation
+        return q, ctx, ()
+    readings = [r for r in matrix_readings((q,), ctx) if r.layout in (None, "denominator")]
+    ok = [r for r in readings if r.parts is not None]
+    if not ok:
+        why = readings[0].failure if readings else "no reading"
+        raise DeriveError(f"the quantity is not read in vector notation: {why}")
+    r = ok[0]
+    notes = ["read in vector notation, per entry" +
+             (" (denominator layout: the derivative has the shape of what it is taken by)"
+              if r.layout else "")]
+    notes += [f"reading: {d}" for d in r.doubts]
+    return r.parts[0], r.ctx, tuple(notes)
 
 
 def _pins(conds, ctx) -> dict:
@@ -110,14 +132,14 @@ def _pins(conds, ctx) -> dict:
 
 
 def derive_in_context(q: Partial, ctx, *, name: str = "derivation", title: str | None = None,
-                      quantity: str = "", given=(), where=()) -> Derivation:
+                      quantity: str = "", given=(), where=(), notes=()) -> Derivation:
     """Derive and check *q* under *ctx* (its conditions are the stated assumptions)."""
     start = time.perf_counter()
     conds = tuple(ctx.conditions)
     cases_on = index_conditions(conds)
     pins = _pins(conds, ctx)
     values = tuple(c for c in conds if c not in cases_on and c not in pins.values())
-    notes = []
+    notes = list(notes)
     if pins:   # β = 2: a value, substituted in the definitions before deriving
         ctx = ctx.with_(definitions=tuple(type(dd)(dd.target, dd.rhs.xreplace(
             {s: c.rhs for s, c in pins.items()})) for dd in ctx.definitions))
@@ -151,8 +173,9 @@ def derive_from(quantity: str, given: Iterable[str] = (), where: Iterable[str] =
     if timeout is not None:
         from ..runner import run_bounded
         return run_bounded(derive_from, (quantity, given, where), timeout=timeout)
-    q, ctx = read_quantity(quantity, given, where)
-    return derive_in_context(q, ctx, quantity=quantity, given=given, where=where)
+    q, ctx, notes = read_quantity(quantity, given, where)
+    return derive_in_context(q, ctx, quantity=quantity, given=given, where=where,
+                             notes=notes)
 
 
 _ = (SymderivError, Step)

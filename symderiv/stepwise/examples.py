@@ -47,3 +47,13 @@ PAIRS = [
      r"\frac{1}{\sqrt{d}} a_{ij}\delta_{il}\left(k_{jb} - \sum_{m=1}^{T} a_{im} k_{mb}\right)",
      False),
 ]
+
+# the same derivations from definitions in vector notation (per entry, denominator layout)
+PAIRS += [
+    ("linear+MSE (vector)", r"\frac{\partial L}{\partial W}",
+     [r"y = W x + b", r"L = \frac{1}{2} (y - t)^T (y - t)", r"W \in \mathbb{R}^{m \times n}",
+      r"x \in \mathbb{R}^{n}"], r"(y_i - t_i) x_j", False),
+    ("sigmoid+MSE (vector)", r"\frac{\partial L}{\partial z}",
+     [r"y = \sigma(z)", r"L = \frac{1}{2} (y - t)^T (y - t)"],
+     r"(y_i - t_i) y_i (1 - y_i)", False),
+]

@@ -153,7 +153,14 @@ def _matrix_term(t, r, c):
 
 
 def _matrix(e, r, c):
-    pieces = [_matrix_term(t, r, c) for t in Add.make_args(sympy.expand(e))]
+    terms = None
+    if isinstance(e, Mul) and not any(isinstance(f, Add) and f.free_symbols >= {r, c}
+                                      for f in e.args):
+        try:   # (y_i − t_i) x_j as one outer product (y − t) xᵀ
+            terms = [_matrix_term(e, r, c)]
+        except _No:
+            terms = None
+    pieces = terms or [_matrix_term(t, r, c) for t in Add.make_args(sympy.expand(e))]
     shared = None   # the factors every coefficient has (1/σ in 1/σ, −1/(Nσ))
     for coeff, _, _ in pieces:
         got = {f for f in Mul.make_args(coeff) if not f.is_Number}

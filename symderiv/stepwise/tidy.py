@@ -329,19 +329,50 @@ def merge_sums(e: Expr) -> Expr:
     return calculus._map(e, fn)
 
 
-def _tidy_signs(e: Expr) -> Expr:
-    """−y(y − 1) → y(1 − y): a negative coefficient absorbed by a difference factor."""
+def _awkward(f: Expr, defined: set) -> int:
+    """How far a difference is from the way texts write it: a number subtracted (y − 1 for
+    1 − y) counts 2, a defined name subtracted (t − y for y − t) counts 1."""
+    out = 0
+    for a in f.args:
+        if a.could_extract_minus_sign():
+            b = -a
+            out += 2 if b.is_Number else 1 if {base_name(x) for x in b.atoms(Indexed)} & \
+                defined or {str(x) for x in b.free_symbols} & defined else 0
+    return out
+
+
+def _tidy_signs(e: Expr, defined: set = frozenset()) -> Expr:
+    """−y(y − 1) → y(1 − y) (a negative coefficient absorbed by a difference), and
+    (y − 1)(t − y) → (1 − y)(y − t) (two differences turned round together)."""
     def fn(x):
         if not isinstance(x, Mul):
             return x
         c, rest = x.as_coeff_Mul()
-        if c >= 0:
-            return x
         facs = list(Mul.make_args(rest))
-        for n, f in enumerate(facs):
-            if isinstance(f, Add) and any(a.is_Number and a < 0 for a in f.args):
-                facs[n] = -f
-                return Mul(-c, *facs)
+        diffs = [n for n, f in enumerate(facs) if isinstance(f, Add)]
+        gain = {n: _awkward(facs[n], defined) - _awkward(-facs[n], defined) for n in diffs}
+        if c < 0 and diffs:
+            n = max(diffs, key=lambda m: gain[m])
+            if gain[n] >= 0:
+                facs[n] = -facs[n]
+                return _pairs(Mul(-c, *facs), defined)
+        return _pairs(x, defined)
+
+    def _pairs(x, defined):
+        if not isinstance(x, Mul):
+            return x
+        c, rest = x.as_coeff_Mul()
+        facs = list(Mul.make_args(rest))
+        diffs = sorted((n for n, f in enumerate(facs) if isinstance(f, Add)),
+                       key=lambda m: -(_awkward(facs[m], defined) -
+                                       _awkward(-facs[m], defined)))
+        if len(diffs) >= 2:
+            a, b = diffs[0], diffs[1]
+            gain = sum(_awkward(facs[n], defined) - _awkward(-facs[n], defined)
+                       for n in (a, b))
+            if gain > 0:
+                facs[a], facs[b] = -facs[a], -facs[b]
+                return Mul(c, *facs)
         return x
     return calculus._map(e, fn)
 
@@ -362,7 +393,8 @@ def canonical(expr: Expr, ctx: Context) -> Expr:
             cands.append(fn(expr))
         except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError):
             continue
-    cands = [_tidy_signs(c) for c in cands]
+    defined = {d.name for d in ctx.definitions}
+    cands = [_tidy_signs(c, defined) for c in cands]
     return min(cands, key=_score)
 
 
