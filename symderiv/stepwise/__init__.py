@@ -21,7 +21,7 @@ import sympy
 from sympy import Indexed, Symbol
 
 from ..calculus import apply_conditions, index_conditions
-from ..notation import Partial, SymderivError, base_name
+from ..notation import Partial, base_name
 from .engine import DeriveError, derive_partial
 from .model import Case, Derivation, DerivationError, Step
 from .text import show
@@ -177,5 +177,3 @@ def derive_from(quantity: str, given: Iterable[str] = (), where: Iterable[str] =
     return derive_in_context(q, ctx, quantity=quantity, given=given, where=where,
                              notes=notes)
 
-
-_ = (SymderivError, Step)

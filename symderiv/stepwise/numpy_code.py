@@ -17,7 +17,7 @@ the code is printed from SymPy objects by the rules below.
 from __future__ import annotations
 
 import sympy
-from sympy import Add, Indexed, IndexedBase, KroneckerDelta, Mul, Pow, Sum, Symbol
+from sympy import Add, Indexed, KroneckerDelta, Mul, Pow, Sum, Symbol
 
 from dataclasses import dataclass
 
@@ -303,7 +303,7 @@ def numpy_function(d) -> NumpyFunction:
                       and str(s) not in generic})
     ups = sorted({base_name(p.x) for p in result.atoms(Partial)
                   if base_name(p.f) in generic and isinstance(p.x, Indexed)})
-    params, doc_params = {}, []
+    params = {}
     for n, name in enumerate(arrays + scalars):
         params[name] = f"arg{n}"
     upstream = {name: f"arg{len(params) + n}" for n, name in enumerate(ups)}
@@ -420,5 +420,3 @@ def _escape_line(text: str) -> str:
 def _free_in(i, exprs) -> bool:
     return any(i in e.free_symbols for e in exprs)
 
-
-_ = IndexedBase
