@@ -176,7 +176,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 "checked at it")))
             continue
         alias = probability_alias(spec.latex) if spec.read is None else None
-        if alias is not None:
+        if alias is not None and _defined_name(alias[0], notation) is not None:
             spec = replace(spec, read=alias[0], reading=alias[1])
         text_read = _definition_text(spec.read or spec.latex, notation)
         name = _defined_name(text_read, notation)
@@ -484,7 +484,9 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
             continue
         out.append(_bounded(spec, cf, timeout))
     from .code_records import code_results   # Python functions in the text, read, never run
-    return sorted(out + code_results(text, timeout), key=lambda r: r.spec.line)
+    from .skipped import skipped_results     # math not read (too large, unclosed), listed
+    return sorted(out + code_results(text, timeout) + skipped_results(text),
+                  key=lambda r: r.spec.line)
 
 
 def audited_posts(posts: Path, reports: list[PostReport], timeout: float = 10.0) -> list:

@@ -523,8 +523,11 @@ def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float
     from .audit import audit_document
     results = audit_document(Path(path), tuple(given), tuple(where), notation or Notation(),
                              timeout=timeout)
+    empty = ""
     if not results:   # empty, prose only: a report that says so, and one line on stderr
-        print(f"{Path(path).name}: no formulas found", file=sys.stderr)
+        from ..extract import describe_empty, read_document
+        empty = f"{describe_empty(read_document(path))}, no formulas found"
+        print(f"{Path(path).name}: {empty}", file=sys.stderr)
     if fmt == "json":
         print(json.dumps([r.to_json(str(path)) for r in results], indent=2,
                          ensure_ascii=False))
@@ -537,7 +540,7 @@ def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float
                              "the document itself; case conditions from its sentences."), end="")
     else:
         if not results:
-            print(f"{Path(path).name}: no formulas found (0 formulas)")
+            print(f"{Path(path).name}: {empty} (0 formulas)")
         for r in results:
             v = r.verdict
             line = f"line {r.spec.line}: {v.status:8s} {r.spec.latex[:70]}"
