@@ -3,14 +3,17 @@ scalar route (a callback, so this stage needs no import of the API), and the lay
 combined by :func:`symderiv.verify.verdict.combine_layouts`."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy
+from sympy import Indexed, Symbol
 from sympy.core.function import AppliedUndef
 
-from ..notation import Context, Definition
-from ..verify.verdict import combine_layouts, conditions_unread, shape_refuted
-from sympy import Symbol
+from ..notation import Context, Definition, Partial
+from ..verify.verdict import (HOLDS, combine_layouts, conditions_unread, shape_refuted,
+                              undecided)
 
-from .objects import ONES, Diag, has_matrices
+from .objects import ONES, Diag, Grad, has_matrices, mat
 from .reading import matrix_readings
 
 
@@ -37,39 +40,124 @@ def normalize_ops(e, count=None):
 
 
 def uses_matrices(parts, ctx: Context) -> bool:
-    return any(has_matrices(p) for p in parts) or any(
+    return any(has_matrices(p) or isinstance(p, sympy.FunctionMatrix) for p in parts) or any(
         has_matrices(d.rhs) or has_matrices(d.target) for d in ctx.definitions)
+
+
+def _written_jacobians(parts, ctx: Context):
+    r"""``∂y/∂z = [a matrix written with \dots]``: y and z are whole vectors (the matrix is
+    their Jacobian), in the claim and in the definitions."""
+    if not any(isinstance(p, sympy.FunctionMatrix) for p in parts):
+        return parts, ctx
+    names = {s.name for p in parts if isinstance(p, sympy.Basic) for d in p.atoms(Partial)
+             for s in (d.f, d.x) if isinstance(s, Symbol) and s.is_commutative}
+    if not names:
+        return parts, ctx
+    rep = {Symbol(n, **a): mat(n) for n in names
+           for a in ({}, {"real": True}, {"integer": True})}
+
+    def whole(e):
+        if not isinstance(e, sympy.Basic) or isinstance(e, sympy.FunctionMatrix):
+            return e
+        e = e.replace(lambda x: isinstance(x, Partial) and isinstance(x.f, Symbol) and
+                      isinstance(x.x, Symbol) and {x.f.name, x.x.name} <= names,
+                      lambda x: Grad(mat(x.f.name), mat(x.x.name)))
+        return e.xreplace({k: v for k, v in rep.items() if k in e.free_symbols})
+    parts = [whole(p) for p in parts]
+    defs = tuple(Definition(d.target, whole(d.rhs)) if not isinstance(d.target, Indexed)
+                 else d for d in ctx.definitions)
+    return parts, ctx.with_(definitions=defs)
+
+
+LAYOUT_TEXT = {
+    "denominator": "the denominator layout (∂L/∂X shaped as X, ∂y/∂x the transposed Jacobian)",
+    "numerator": "the numerator layout (∂L/∂X shaped as Xᵀ, ∂y/∂x the Jacobian ∂y_i/∂x_j)",
+    "mixed": "the mixed layout (gradients ∂L/∂X shaped as X, Jacobians ∂y/∂x as ∂y_i/∂x_j)",
+}
+ROW_DEFAULT = "read as a row vector (a lowercase name)"
 
 
 def check_matrix(parts, ctx: Context, decide, **kw):
     """The verdict of *parts* (a chain) with whole vectors, via ``decide(parts, ctx, **kw)``."""
     held = [c for c in tuple(ctx.conditions) + tuple(kw.get("conditions") or ())
             if has_matrices(c)]
-    if held:
-        return conditions_unread(kw.get("claim", ""), held)
     count = [0]
+    parts, ctx = _written_jacobians(parts, ctx)
     parts = [normalize_ops(p, count) for p in parts]
     ctx = ctx.with_(definitions=tuple(Definition(d.target, normalize_ops(d.rhs, count))
-                                      for d in ctx.definitions))
-    readings = matrix_readings(parts, ctx)
+                                      for d in ctx.definitions),
+                    conditions=tuple(c for c in ctx.conditions if not has_matrices(c)))
+    held = [normalize_ops(c, count) for c in held]
+    kw = dict(kw, conditions=tuple(c for c in kw.get("conditions") or () if not has_matrices(c)))
+    readings = matrix_readings(parts, ctx, held)
+    if held and all(r.failure is not None for r in readings):
+        return conditions_unread(kw.get("claim", ""), held)
     if "sizes" in kw:       # several sizes at once grow fast: the small ones suffice here
         kw = dict(kw, sizes=tuple(n for n in kw["sizes"] if n <= 4) or (1, 2, 3))
-    results, failures = [], []
+    results, failures, sizes = [], [], {}
     for r in readings:
         if r.failure is not None:
             failures.append((r.layout, r.failure))
             continue
-        v = decide(list(r.parts), r.ctx, **kw)
+        rkw = dict(kw, conditions=tuple(kw["conditions"]) + r.conditions)
+        v = decide(list(r.parts), r.ctx, **rkw)
         doubts = r.doubts
         if v.status == "refuted" and r.by_default:
             # refuted with x a vector (the lowercase default): a refutation only if x as a
             # general matrix is refuted too (or its shapes do not fit at all)
             g = r.general
             if g is not None and (g.failure is not None or decide(
-                    list(g.parts), g.ctx, **kw).status == "refuted"):
+                    list(g.parts), g.ctx, **dict(kw, conditions=tuple(kw["conditions"]) +
+                                                 g.conditions)).status == "refuted"):
                 doubts = tuple(d for d in doubts if d not in r.by_default)
+        rows = [d.split(" read as")[0] for d in doubts if d.endswith(ROW_DEFAULT)]
+        if v.status in HOLDS and rows:
+            # as columns (the usual convention) the shapes did not fit: the claim holds
+            # only with a guessed row, so it is not shown to hold as written
+            v = undecided(v, f"holds only with {', '.join(rows)} read as a row vector; as "
+                             "columns (the usual convention) the shapes do not fit")
         results.append((r.layout, v, doubts))
+        sizes.setdefault(r.layout, r.sizes)
     if not results and any(r.declared for r in readings):
         why = next(r.failure for r in readings if r.declared)
         return shape_refuted(ctx, kw.get("claim", ""), "", why)
-    return combine_layouts(results, failures, claim=kw.get("claim", ""))
+    return _name_layouts(combine_layouts(results, failures, claim=kw.get("claim", "")),
+                         results, failures, sizes)
+
+
+def _name_layouts(v, results, failures, sizes):
+    """The verdict says the layout it was read in (where a derivative has one) and, for a
+    refutation, what the sizes of its counterexample measure."""
+    if not results or all(lay is None for lay, _, _ in results):
+        if v.status == "refuted" and v.counterexample is not None:
+            return replace(v, counterexample=_sized(v.counterexample, sizes.get(None, ())))
+        return v
+    if v.status in HOLDS:
+        held = [lay for lay, r, _ in results if r.status in HOLDS]
+        said = " and ".join(LAYOUT_TEXT[lay] for lay in held)
+        text = f"read in {said}" if len(held) == len(results) and not failures else \
+            f"holds in {said}"
+        if not all(lay in (v.reason or "") for lay in held):
+            v = replace(v, reason=(v.reason + "; " if v.reason else "") + text)
+        return v
+    if v.status == "refuted":
+        lays = [lay for lay, _, _ in results]
+        text = "refuted in " + " and ".join(LAYOUT_TEXT[lay] for lay in lays)
+        if failures:
+            text += "; " + "; ".join(f"in the {lay} layout the shapes do not fit ({why})"
+                                     for lay, why in failures if lay)
+        cx = v.counterexample
+        if cx is not None:
+            cx = _sized(cx, sizes.get(lays[0], ()))
+        return replace(v, reason=(v.reason + "; " if v.reason else "") + text,
+                       counterexample=cx)
+    return v
+
+
+def _sized(cx, sizes):
+    """A counterexample whose size symbol (n_1 = 2) says what it measures."""
+    named = [f"{name} is {what}" for name, what in sizes
+             if name == cx.size_name or name in {k for k, _ in cx.values}]
+    if not named or cx.note and all(n in cx.note for n in named):
+        return cx
+    return replace(cx, note=(cx.note + "; " if cx.note else "") + "; ".join(named))

@@ -13,7 +13,8 @@ from sympy import Indexed, IndexedBase, Integer, KroneckerDelta, Sum, Symbol
 
 from ..notation import Partial, fresh_index, index
 from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, Member, Tr
-from .shapes import ONE, SCALAR_FUNCTIONS, ShapeMismatch, Shapes
+from .shapes import (GRADIENT_AS_SHAPE, JACOBIAN_AS_IS, ONE, SCALAR_FUNCTIONS, ShapeMismatch,
+                     Shapes)
 
 
 class IndexForm:
@@ -58,6 +59,8 @@ class IndexForm:
     def entry(self, e, i, j):
         if not isinstance(e, sympy.Basic):
             return e
+        if isinstance(e, sympy.FunctionMatrix):   # written with \dots: its general entry
+            return e.lamda(i - 1, j - 1)
         if e.is_commutative and not e.atoms(Tr, Hadamard, Diag, Grad, Member):
             if isinstance(e, sympy.MatrixBase):
                 return e[int(i) - 1, int(j) - 1] if i.is_Integer and j.is_Integer else \
@@ -119,11 +122,11 @@ class IndexForm:
         f, x = e.args
         sf = self.sh.of_expr(f)
         if sf is None or self.sh.is_one(sf[0]) and self.sh.is_one(sf[1]):
-            a, b = (i, j) if self.sh.layout == "denominator" else (j, i)
+            a, b = (i, j) if self.sh.layout in GRADIENT_AS_SHAPE else (j, i)
             return _partial(self.entry(f, ONE, ONE), self.entry(x, a, b))
         fr, _ = self.shape(f)
         xr, _ = self.shape(x)
-        if self.sh.layout == "numerator":       # J_ij = ∂f_i/∂x_j
+        if self.sh.layout in JACOBIAN_AS_IS:    # J_ij = ∂f_i/∂x_j
             fi, xj = i, j
         else:
             fi, xj = j, i

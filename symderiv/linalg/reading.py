@@ -19,7 +19,7 @@ from .index_form import IndexForm
 from .objects import Grad, has_matrices
 from .shapes import ONE, ShapeMismatch, infer
 
-LAYOUTS = ("denominator", "numerator")
+LAYOUTS = ("denominator", "numerator", "mixed")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class MatrixReading:
     shape: tuple = ()
     general: "MatrixReading | None" = None   # lowercase names not taken for vectors
     declared: bool = False      # the failure is a clash of the text's declared sizes
+    conditions: tuple = ()      # the conditions in vector notation, per entry (1×1 ones)
+    sizes: tuple = ()           # (size symbol, what it measures): ("n_1", "the length of z")
 
     @property
     def by_default(self) -> tuple[str, ...]:
@@ -63,7 +65,9 @@ def _relevant(parts, ctx: Context, defs):
 
 
 def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
-    """The index-form readings of a chain *parts* (see the module docstring)."""
+    r"""The index-form readings of a chain *parts* (see the module docstring), with the
+    *conditions* in vector notation (``\mathbf 1^T t = 1``) put in index form too.  The mixed
+    layout is kept only where it reads the formula differently from the other two."""
     defs = _relevant(parts, ctx, _matrix_definitions(ctx))
     ctx = ctx.with_(definitions=tuple(d for d in ctx.definitions
                                       if d in defs or d not in _matrix_definitions(ctx)))
@@ -73,12 +77,18 @@ def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
     for layout in (LAYOUTS if grads else (None,)):
         try:
             try:
-                out.append(_reading(parts, ctx, defs, layout or "denominator", layout))
+                r = _reading(parts, ctx, defs, layout or "denominator", layout, conditions)
             except ShapeMismatch:
                 # the lowercase default may be what does not fit: names as general matrices
-                out.append(_reading(parts, ctx, defs, layout or "denominator", layout,
-                                    defaults=False))
+                r = _reading(parts, ctx, defs, layout or "denominator", layout, conditions,
+                             defaults=False)
+            if layout == "mixed" and any(o.parts == r.parts and o.ctx == r.ctx and
+                                         o.conditions == r.conditions for o in out):
+                continue        # the mixed layout reads it as one of the others does
+            out.append(r)
         except ShapeMismatch as err:
+            if layout == "mixed" and any(o.failure is not None for o in out):
+                continue        # it fails where one of the others fails
             out.append(MatrixReading(layout, None, None, (), failure=str(err),
                                      declared=err.declared))
         except (NotationError, NotImplementedError, ValueError, TypeError) as err:
@@ -87,20 +97,23 @@ def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
     return out
 
 
-def _reading(parts, ctx, defs, layout, shown, defaults=True) -> MatrixReading:
+def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True) -> MatrixReading:
     def_eqs = [(Symbol(d.name, commutative=False), d.rhs) for d in defs]
+    cond_eqs = [(c.lhs, c.rhs) for c in conditions if isinstance(c, sympy.Eq)]
+    if len(cond_eqs) != len(conditions):
+        raise NotationError("a condition in vector notation that is not an equation")
     identity = ctx.definition("I") is None
     declared = dict(ctx.shapes)
     declared.update(_entry_lengths(list(parts) + [d.rhs for d in ctx.definitions], ctx))
-    sh = infer(def_eqs + [tuple(parts)], layout, declared=declared, defaults=defaults,
-               identity=identity)
+    sh = infer(def_eqs + cond_eqs + [tuple(parts)], layout, declared=declared,
+               defaults=defaults, identity=identity)
     if def_eqs:
         _forced(infer(def_eqs, layout, declared=declared, defaults=defaults,
                       identity=identity), sh)
     general = None
     if defaults and any(d.endswith("(a lowercase name)") for d in sh.doubts):
         try:
-            general = _reading(parts, ctx, defs, layout, shown, defaults=False)
+            general = _reading(parts, ctx, defs, layout, shown, conditions, defaults=False)
         except (ShapeMismatch, NotationError) as err:
             general = MatrixReading(shown, None, None, (), failure=str(err))
     names = set()
@@ -120,14 +133,36 @@ def _reading(parts, ctx, defs, layout, shown, defaults=True) -> MatrixReading:
         dr, dc = form.shape(target)
         a, b = form.fresh(dr, "a"), form.fresh(dc, "b")
         new_defs.append(Definition(form.name_entry(d.name, a, b), form.entry(d.rhs, a, b)))
-    left = [e for e in entries + tuple(d.rhs for d in new_defs) if has_matrices(e)]
+    conds = []
+    for a, b in cond_eqs:
+        if form.shape(a) != (ONE, ONE):
+            raise NotationError(f"the condition {a} = {b} is not a number: write it per entry")
+        conds.append(sympy.Eq(form.entry(a, ONE, ONE), form.entry(b, ONE, ONE)))
+    left = [e for e in entries + tuple(d.rhs for d in new_defs) + tuple(conds)
+            if has_matrices(e)]
     if left:
         raise ShapeMismatch(f"{left[0]} is not read in vector notation")
     ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
     new = ctx.with_(definitions=tuple(new_defs), ranges=ranges)
     # the layout is a convention, not a doubt about the text: combine_layouts names it
     doubts = list(sh.doubts)
-    return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general)
+    return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general,
+                         conditions=tuple(conds), sizes=_size_names(sh))
+
+
+def _size_names(sh) -> tuple:
+    """What each size symbol of a reading measures: ("n_1", "the length of y and z")."""
+    out: dict = {}
+    for name, dims in sh.of.items():
+        if not isinstance(name, str) or name in sh.scalars or name.startswith("\\mathbf{1}"):
+            continue
+        r, c = (sh.dim(d) for d in dims)
+        for d, what in ((r, "rows"), (c, "columns")):
+            if isinstance(d, Symbol):
+                other = c if what == "rows" else r
+                out.setdefault(str(d), []).append(
+                    f"the length of {name}" if other == ONE else f"the {what} of {name}")
+    return tuple((k, " and ".join(dict.fromkeys(v))) for k, v in sorted(out.items()))
 
 
 def _entry_lengths(exprs, ctx: Context) -> dict:
@@ -167,7 +202,9 @@ def _forced(alone, both):
             # a size 1 is the claim's to say only where it makes a vector, not a number
             raise ShapeMismatch(f"the shapes fit only if {_dim_of(n, ax)} is "
                                 f"{both.value[r1]}")
-        if r1 in roots and roots[r1][0] != r0:
+        if r1 in roots and roots[r1][0] != r0 and not (
+                alone.value.get(r0) is not None and
+                alone.value.get(r0) == alone.value.get(roots[r1][0])):   # both 1 already
             other = roots[r1][1]
             raise ShapeMismatch(f"the shapes fit only if {_dim_of(*other)} equals "
                                 f"{_dim_of(n, ax)}")

@@ -15,11 +15,15 @@ import sympy
 from sympy import Integer, Symbol
 from sympy.core.function import AppliedUndef
 
-from ..notation import SymderivError
+from ..notation import SymderivError, size
 from ..printer import to_latex
 from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, MatrixOp, Member, Tr
 
 ONE = Integer(1)
+# the layouts: "denominator" (∂L/∂X shaped as X, ∂y/∂x = Jᵀ), "numerator" (∂L/∂X shaped as Xᵀ,
+# ∂y/∂x = J) and "mixed" (∂L/∂X shaped as X, ∂y/∂x = J: ∇_x L = Jᵀ ∇_y L, the Deep Learning book)
+GRADIENT_AS_SHAPE = ("denominator", "mixed")
+JACOBIAN_AS_IS = ("numerator", "mixed")
 SCALAR_FUNCTIONS = {"tr", "trace", "sum", "norm", "det"}
 
 
@@ -140,6 +144,8 @@ class Shapes:
         return out
 
     def _of_expr(self, e):
+        if isinstance(e, sympy.FunctionMatrix):   # a matrix written with \dots: its size
+            return tuple(self._written_dim(d, e) for d in e.shape)
         if not isinstance(e, sympy.Basic) or e.is_commutative and not e.atoms(MatrixOp):
             if isinstance(e, sympy.MatrixBase):
                 return (self.new(e.rows), self.new(e.cols))
@@ -232,6 +238,18 @@ class Shapes:
             return None                      # L(W, b), tr(A): a scalar
         raise ShapeMismatch(f"{_tex(e)} in vector notation is not read")
 
+    def _written_dim(self, d, e):
+        """A dimension of a matrix written out: a number, or the size its last row names."""
+        if d.is_Integer:
+            return self.new(d)
+        if isinstance(d, Symbol):
+            key = ("sym", str(d))
+            if key not in self.of:
+                self.of[key] = (self.new(),)
+                self.named[self.of[key][0]] = size(d.name)
+            return self.of[key][0]
+        raise ShapeMismatch(f"a matrix written out with {d} rows or columns is not read")
+
     def _grad(self, e):
         f, x = e.args
         sx = self.of_expr(x)
@@ -245,7 +263,7 @@ class Shapes:
                 return None
             raise ShapeMismatch(f"{_tex(e)}: a vector differentiated by a scalar")
         if sf is None:
-            return sx if self.layout == "denominator" else (sx[1], sx[0])
+            return sx if self.layout in GRADIENT_AS_SHAPE else (sx[1], sx[0])
         nf, nx = self._length(sf), self._length(sx)
         for s, n, what in ((sx, nx, x), (sf, nf, f)):
             if s is sf and self.is_one(sf[0]) and self.is_one(sf[1]):
@@ -258,12 +276,12 @@ class Shapes:
                 if isinstance(what, Symbol) and _lowercase(what.name):
                     self.hints[what.name] = 1
         if self.is_one(sf[0]) and self.is_one(sf[1]):
-            return sx if self.layout == "denominator" else (sx[1], sx[0])
+            return sx if self.layout in GRADIENT_AS_SHAPE else (sx[1], sx[0])
         nf, nx = self._length(sf), self._length(sx)
         if nf is None or nx is None:
             raise ShapeMismatch(f"{_tex(e)}: a matrix differentiated by a matrix is a tensor "
                                 "with four indices")
-        return (nf, nx) if self.layout == "numerator" else (nx, nf)
+        return (nf, nx) if self.layout in JACOBIAN_AS_IS else (nx, nf)
 
     def _length(self, s):
         """The length of a vector (its dimension that is not 1), if its shape says so."""
@@ -418,6 +436,7 @@ def infer(equations, layout: str = "denominator", declared=None, defaults=True,
     Twice: the orientation the weak default gives a lowercase name (a column, or a row where
     the text uses it as one) is known from the start of the second pass, so that what rests
     on it (``L = (y - t)^T (y - t)`` is 1×1) is known before a gradient by it is read."""
+    names = set()
     if defaults:
         # first try every lowercase name as a column (the usual convention), so a gradient
         # of f = x^T W^T W x sees f as 1×1; a text that uses x as a row falls to the next try
@@ -436,11 +455,20 @@ def infer(equations, layout: str = "denominator", declared=None, defaults=True,
                 pass
     first = _infer(equations, layout, declared, {}, defaults, identity)
     if not first.hints or not defaults:
-        return first
+        return _rows_guessed(first, names if defaults else ())
     second = _infer(equations, layout, declared, dict(first.hints), defaults, identity)
     second.doubts = list(dict.fromkeys(
         [d for d in first.doubts if d.endswith("(a lowercase name)")] + second.doubts))
-    return second
+    return _rows_guessed(second, names if defaults else ())
+
+
+def _rows_guessed(sh: Shapes, names) -> Shapes:
+    """As columns these lowercase names did not fit: one the shapes made a row is a guess."""
+    for n in sorted(names or ()):
+        if n in sh.of and not n.startswith(ONES.name) and sh.is_one(sh.of[n][0]) and \
+                not sh.is_one(sh.of[n][1]):
+            sh._doubt(f"{n} read as a row vector (a lowercase name)")
+    return sh
 
 
 def _infer(equations, layout, declared, hints, defaults, identity) -> Shapes:

@@ -22,6 +22,7 @@ from .values import is_matrix, mul, power
 
 MATRIX_GREEK = {"delta", "Delta", "theta", "Theta", "Sigma", "Lambda", "Phi", "Psi", "Omega"}
 _BOLD = ("\\mathbf", "\\boldsymbol", "\\bm", "\\pmb")
+TRANSPOSE_MARK = Symbol("\\top")   # f(x)^T in vector notation: the transpose, not a power
 TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsfT",
              "\\mathrmT", "\\textsf{T}"}
 
@@ -63,6 +64,8 @@ class NameRules:
         spaced = " ".join(run)
         if len(run) >= 5 or (has_call and len(run) >= 3) or run in self.nt.names:
             return True
+        if run[0] == "d" and run[1:] in self.nt.differentials:
+            return True           # dz in a text that writes differentials: the differential
         if run[0] == "d" and len(run) == 2:
             return self.choices.choose(("run", run), (
                 f"{run} read as one name (a gradient), not d·{run[1]}",
@@ -203,6 +206,12 @@ class NameRules:
             obj = IndexedBase(base)[sample]
         if obj is None and self.table.matrix_mode and self.whole_matrix(name, base, prime):
             obj = mat(base)
+            if base[:1] == "d" and base[1:] in self.nt.differentials:
+                from symderiv.linalg.differentials import differential   # dz: d of z
+                obj = differential(base[1:], self.nt.differentials)
+        if obj is None and name == "e" and pw is None and "e" in self.nt.matrices and \
+                self.table.matrix_mode and label is None and not suffix and not prime:
+            obj = mat("e")        # e = exp(z): the text's vector e, not Euler's number
         if obj is None:
             if name == "e" and label is None and not suffix and not prime:
                 obj = sympy.E
@@ -227,10 +236,12 @@ class NameRules:
             e = self.expr(pw[0], pw[1], "exponent")
             obj = self.wrap(lambda: power(obj, e), pw[2])
         if post is not None:
+            def raised(x):
+                return Tr(x) if post[0] is TRANSPOSE_MARK else power(x, post[0])
             if product_arg is not None:
-                product_arg = self.wrap(lambda: power(product_arg, post[0]), post[1])
+                product_arg = self.wrap(lambda: raised(product_arg), post[1])
             else:
-                obj = self.wrap(lambda: power(obj, post[0]), post[1])
+                obj = self.wrap(lambda: raised(obj), post[1])
         if product_arg is not None:
             obj = self.wrap(lambda: mul([obj, product_arg]), lx.start)
         return obj

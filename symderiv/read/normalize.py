@@ -102,15 +102,15 @@ _BARE_DELIMS = {"lbrack": "[", "rbrack": "]", "lvert": "|", "rvert": "|", "vert"
                 "lparen": "(", "rparen": ")"}
 _ACCENTED = re.compile(r"\\(hat|widehat|bar|overline|tilde|widetilde|vec|dot|ddot|check)"
                        r"\s*(?:\{\s*(\\?[A-Za-z]+)\s*\}|(\\[A-Za-z]+|[A-Za-z]))")
-_FONT_WRAP = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|pmb|mathcal|text)\s*"
-                        r"\{\s*(\\?[A-Za-z]+)\s*\}")
+_FONT_WRAP = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|mathit|mathsf|pmb|mathcal|text)"
+                        r"(?:\s*\{\s*(\\?[A-Za-z]+)\s*\}|(?![A-Za-z])\s*(\\[A-Za-z]+|[A-Za-z]))")
 
 
 def _strip_fonts(inner: str) -> str:
     """``\\mathbf{y}`` → ``y`` inside an accent: ``\\hat{\\mathbf{y}}`` is ``\\hat{y}``."""
     prev = None
     while prev != inner:
-        prev, inner = inner, _FONT_WRAP.sub(lambda m: m.group(1), inner).strip()
+        prev, inner = inner, _FONT_WRAP.sub(lambda m: m.group(1) or m.group(2), inner).strip()
     return inner
 
 

@@ -22,6 +22,7 @@ FUNC_CMDS = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "t
              "min"}
 FUNC_WORDS = {"exp", "ln", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh"}
 MATRIX_FUNCS = {"diag", "Diag", "tr", "Tr", "trace", "det", "vec", "rank"}
+NORM_CMDS = {"|", "Vert", "lVert", "rVert"}
 ELLIPSIS_CMDS = {"dots", "cdots", "ldots", "vdots", "ddots", "dotsc", "dotsb", "dotsm"}
 LESS = {"leq", "le", "leqslant", "lt"}
 GREATER = {"geq", "ge", "geqslant", "gt"}
@@ -135,6 +136,7 @@ class PreLexer:
     def __init__(self, view: TokenView, words: list[str], functions: set[str]):
         self.v, self.words, self.functions = view, words, functions
         self.in_call = False
+        self.norm_close: set[int] = set()   # positions of closing norm bars
 
     def lex(self, a: int, b: int) -> list[Token]:
         v, toks = self.v, self.v.toks
@@ -246,6 +248,9 @@ class PreLexer:
                 elif c in "=<>":
                     raise v.err(f"{c!r} inside an expression", p,
                                 "relations may only join the parts of a formula")
+                elif c == ":" and v.nt.inner_colon and v.table.matrix_mode:
+                    emit("FROB", Lexeme(p, p + 1))      # A:B, the Frobenius inner product
+                    p += 1
                 elif c == ":":
                     raise v.err("':' inside an expression", p,
                                 "a case condition goes first: i = j: ...; a definition is a := b")
@@ -446,8 +451,8 @@ class PreLexer:
         if name in {"in", "notin", "approx", "sim"} | LESS | GREATER | NEQ | DEFINE_CMDS:
             raise v.err(f"\\{name} inside an expression", p,
                         "relations may only join the parts of a formula")
-        if name == "|":
-            raise v.err("norms \\| \\| are not supported", p, "write the norm as a sum")
+        if name in NORM_CMDS:
+            return self.norm_bar(p, b, emit)
         if name in ("[", "]", "(", ")"):
             raise v.err("display delimiters inside a formula", p,
                         "give one formula without its delimiters")
@@ -461,6 +466,27 @@ class PreLexer:
                         "\\delta_i = (y_i - t_i) \\sigma'(z_i)")
         raise v.err(f"unknown command \\{name}", p,
                     "use standard LaTeX math (\\frac, \\sum, \\partial, \\exp, \\log, ...)")
+
+    def norm_bar(self, p, b, emit) -> int:
+        """``\\|x\\|`` (also ``\\Vert``, ``\\lVert … \\rVert``): the bars of a norm; a closing one
+        may carry ``_2`` or ``_F`` (the Euclidean and Frobenius norms, one formula)."""
+        v = self.v
+        if p in self.norm_close:
+            q = p + 1
+            r = v.nx(q, b)
+            if v.is_char(r, "_", b):
+                a1, b1, q = v.arg(r + 1, b, "subscript")
+                if v.src(*v.strip(a1, b1)) not in ("2", "F"):
+                    raise v.err("a norm other than the Euclidean or Frobenius one", r,
+                                "write \\|x\\| or \\|x\\|_2")
+            emit("RNORM", Lexeme(p, q))
+            return q
+        close = next((r for r in v.top_level(p + 1, b) if v.is_cmd(r, NORM_CMDS)), None)
+        if close is None:
+            raise v.err("a norm bar \\| without its closing bar", p, "write \\|x\\|")
+        self.norm_close.add(close)
+        emit("LNORM", Lexeme(p, p + 1))
+        return p + 1
 
     def frac(self, p, b, emit) -> int:
         v = self.v

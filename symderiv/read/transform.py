@@ -16,7 +16,7 @@ from sympy import ImmutableMatrix, Indexed, Symbol
 
 from symderiv.linalg.objects import Hadamard, Tr
 
-from .atoms import TRANSPOSE, NameRules
+from .atoms import TRANSPOSE, TRANSPOSE_MARK, NameRules
 from .derivs import DerivRules
 from .matrices import EnvRules
 from .model import MAX_FACTORS, MAX_READS, MAX_SECONDS, LatexError
@@ -116,6 +116,15 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
                 acc = self.wrap(lambda: mul([acc, v]), op.value.start)
         return acc
 
+    def rule_frob(self, t):
+        r"""``A:B`` = Σ_ij A_ij B_ij (the Frobenius inner product), left to right."""
+        from symderiv.linalg.differentials import Frobenius
+        ch = [c for c in t.children if not isinstance(c, Token)]
+        acc = self.visit(ch[0])
+        for c in ch[1:]:
+            acc = Frobenius(acc, self.visit(c))
+        return acc
+
     def rule_unit(self, t):
         if isinstance(t.children[0], Token):
             v = self.visit(t.children[1])
@@ -141,8 +150,9 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
                 and prim.data == "atom_call" and len(prim.children) > 1):
             # f(x)^2: the application squared, or f times x squared
             a1, b1 = rest[0].value.extra
-            obj = self.rule_atom_call(prim, post=(self.expr(a1, b1, "exponent"),
-                                                  rest[0].value.start))
+            e = TRANSPOSE_MARK if self.table.matrix_mode and \
+                label_key(self.src(a1, b1)) in TRANSPOSE else self.expr(a1, b1, "exponent")
+            obj = self.rule_atom_call(prim, post=(e, rest[0].value.start))  # x (y - t)^T
             rest = rest[1:]
         else:
             obj = self.visit(prim)
@@ -216,6 +226,11 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
 
     def rule_absval(self, t):
         return sympy.Abs(self.visit(t.children[1]))
+
+    def rule_norm(self, t):
+        r"""``\|v\|``: the Euclidean (Frobenius) norm of a whole vector, |x| of a number."""
+        v = self.visit(t.children[1])
+        return sympy.Abs(v) if v.is_commutative else sympy.Function("norm")(v)
 
     def rule_opaque(self, t):
         return Symbol(t.children[0].value.name)

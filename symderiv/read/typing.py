@@ -153,12 +153,19 @@ class SymbolTable:
         ``\circ``, ``\mathrm{diag}``, or a name the document uses as a whole matrix."""
         n = len(toks)
         for p, t in enumerate(toks):
-            if t.kind == "cmd" and t.text in ("odot", "circ", "nabla"):
-                return True
+            if t.kind == "cmd" and t.text in ("odot", "circ", "nabla", "|", "Vert", "lVert"):
+                return True                # ⊙, ∇, a norm \|v\|: vector notation
             if t.kind == "num" and t.text == "1" and t.src.startswith(BOLD):
                 return True                # \mathbf{1}: the vector of ones
             if t.kind in ("word", "text") and t.text in ("diag", "Diag", "tr", "trace"):
                 return True
+            if self.nt.inner_colon and t.kind == "char" and t.text == ":" and \
+                    not (p + 1 < n and toks[p + 1].text == "="):
+                return True                # A:B, the Frobenius inner product of the text
+            if self.nt.differentials and t.kind == "letter" and t.text == "d" and \
+                    p + 1 < n and toks[p + 1].kind in ("letter", "greek") and \
+                    toks[p + 1].pos == t.end and toks[p + 1].text in self.nt.differentials:
+                return True                # dz in a text that writes differentials
             if self._bold_capital(toks, p) and self._bold_capital(toks, self._next(toks, p)):
                 return True                # \mathbf{X} \mathbf{W}: a product of matrices
             if t.kind == "char" and t.text == "^":
