@@ -25,7 +25,7 @@ def _positive(e, pos: frozenset = frozenset()) -> bool:
         return bool(e > 0)
     if isinstance(e, exp):
         return not e.args[0].has(sympy.I)
-    if isinstance(e, Sum):
+    if isinstance(e, (Sum, sympy.Product)):
         return _positive(e.function, pos)
     if isinstance(e, (Mul, Add)):
         return all(_positive(a, pos) for a in e.args)
@@ -56,6 +56,9 @@ def _log_of_positive(e, pos: frozenset = frozenset()) -> Expr:
         if r is not None and all(_positive(f, pos) for f in Mul.make_args(r)):
             return Add(*[_log_of_positive(f, pos) for f in Mul.make_args(r)])
         return log(e)
+    if isinstance(e, sympy.Product) and _positive(e.function, pos):
+        # log Π_i f(i) = Σ_i log f(i) for positive factors
+        return Sum(_log_of_positive(e.function, pos), *e.limits)
     if isinstance(e, Sum) and len(e.limits) == 1:   # Σ_k c·f(k) = c·Σ_k f(k)
         k = e.limits[0][0]
         outside = [f for f in Mul.make_args(e.function) if k not in f.free_symbols]

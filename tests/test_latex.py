@@ -276,7 +276,7 @@ def test_warnings():
     assert f.parts[1] == exp(beta * IndexedBase("x")[j]) / Sum(exp(beta * IndexedBase("x")[k]),
                                                                (k, 1, K))
     f = read_formula(r"P(z = j | x) = y_j", FG)                                # post 002
-    assert f.parts == (Symbol("P(z = j | x)"), y[j]) and f.warnings
+    assert f.parts == (Symbol(r"P_{\text{z=j|x}}"), y[j]) and f.warnings
     assert read_formula(r"\sum_{k=1}^{K} y_k").warnings == ()
 
 

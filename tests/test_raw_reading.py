@@ -70,3 +70,32 @@ def test_bare_steps_are_values_of_the_quantity_derived(tmp_path):
     # "the derivative of the denominator is:" names another quantity: not read as a step
     other = res[r"\beta e^{\beta x_i}"]
     assert other.verdict.status == "unknown" and other.spec.lhs is None
+
+
+def test_conditional_probability_is_one_positive_name():
+    from symderiv.read.probability import rewrite_probabilities
+    from symderiv.read import top_level_equals
+    assert rewrite_probabilities(r"P(\mathbf{y}^{(i)} \mid \mathbf{x}^{(i)})") == \
+        r"P^{(i)}_{\text{y|x}}"
+    assert rewrite_probabilities(r"|x| + (a|b)") == r"|x| + (a|b)"   # no probability
+    assert top_level_equals(r"P(z = j | x) = y_j") == [13]          # its = is no equation
+    given = [r"P(\mathbf{Y} \mid \mathbf{X}) = \prod_{i=1}^n P(\mathbf{y}^{(i)} \mid "
+             r"\mathbf{x}^{(i)})"]
+    ok = symderiv.check(r"-\log P(\mathbf{Y} \mid \mathbf{X}) = \sum_{i=1}^n -\log "
+                        r"P(\mathbf{y}^{(i)} \mid \mathbf{x}^{(i)})", given=given)
+    assert ok.status == "proved"                 # log of a product of probabilities
+    bad = symderiv.check(r"-\log P(\mathbf{Y} \mid \mathbf{X}) = \sum_{i=1}^n -2\log "
+                         r"P(\mathbf{y}^{(i)} \mid \mathbf{x}^{(i)})", given=given)
+    assert bad.status == "refuted" and bad.counterexample is not None
+
+
+def test_named_loss_with_the_opposite_sign_is_refused(tmp_path):
+    text = ("For the cross-entropy cost\n\n$$L(y, t) = \\sum_{k=1}^{K} t_k \\log y_k$$\n\n"
+            "we have\n\n$$\\frac{\\partial L}{\\partial y_j} = \\frac{t_j}{y_j}$$\n")
+    res = _audit(tmp_path, text)
+    first, second = res
+    assert first.verdict.status == "refuted" and "opposite sign" in first.spec.reading
+    assert second.verdict.status == "proved"      # under the text's own definition
+    right = _audit(tmp_path, text.replace("= \\sum", "= -\\sum").replace(
+        "\\frac{t_j}{y_j}", "-\\frac{t_j}{y_j}"))
+    assert [r.verdict.status for r in right] == ["adopted", "proved"]

@@ -129,6 +129,9 @@ _SIMPLE_CONDITION = re.compile(
 
 def top_level_equals(text: str) -> list[int]:
     """Positions of the ``=`` signs of *text* outside braces (not ``\\leq``, ``:=``, ``==``)."""
+    from .probability import probability_spans   # P(z = j | x): its = is no equation
+    inside = [(a, b) for a, _, b in probability_spans(text)] if "|" in text or \
+        "\\mid" in text else []
     out, depth = [], 0
     for n, c in enumerate(text):
         if c == "{":
@@ -136,7 +139,7 @@ def top_level_equals(text: str) -> list[int]:
         elif c == "}":
             depth -= 1
         elif (c == "=" and depth == 0 and text[n - 1:n] not in ("=", ":", "!", "<", ">")
-              and text[n + 1:n + 2] != "="):
+              and text[n + 1:n + 2] != "=" and not any(a <= n < b for a, b in inside)):
             out.append(n)
     return out
 

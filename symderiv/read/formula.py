@@ -18,6 +18,7 @@ from sympy import Symbol
 from symderiv.notation import base_name
 from symderiv.printer import to_latex
 
+from .probability import rewrite_probabilities
 from .clauses import (_declaration, _index_range, _relation_at, _single_name,
                       _trailing_condition, condition, declared_name)
 from .matrices import ALIGN_ENVS
@@ -104,6 +105,10 @@ def _read_formula(latex, notation: Notation = Notation()) -> Formula:
         raise LatexError(f"notation must be a Notation, got {type(notation).__name__}")
     text = as_text(latex)
     screen(text)
+    written = text
+    text = rewrite_probabilities(text)   # P(y | x): one opaque name, its = and | inside it
+    probability = ("a conditional probability P(…|…) read as one positive quantity (named "
+                   "by what is inside it)",) if text != written else ()
     text = _PRIME_SUP.sub(lambda m: "'" * m.group(0).count("prime"), text)   # f^{\prime}
     text = _ORDER_SUP.sub(lambda m: "'" * int(m.group(1)), text)   # f^{(2)}(x) = f''(x)
     text = _PRIMED_CMD.sub(lambda m: "\\text{" + m.group(1) + "}", text)   # \tanh'(x)
@@ -141,7 +146,7 @@ def _read_formula(latex, notation: Notation = Notation()) -> Formula:
         except LatexError:
             pass
     return Formula(text, tuple(parts), tuple(relations), tuple(conditions), tuple(declarations),
-                   tuple(r.warnings), tuple(r.choices.doubts), tuple(alternatives),
+                   tuple(r.warnings) + probability, tuple(r.choices.doubts), tuple(alternatives),
                    positive=tuple(dict.fromkeys(r.positive)))
 
 
@@ -219,6 +224,8 @@ def _read_once(text, toks, match, dropped, notation, choices):
     for p in r.top_level(a, b):
         if r.is_char(p, ":") and not r.is_char(p + 1, "=", b):
             cond = condition(r, a, p, allow_eq=True)
+            if cond is None and notation.inner_colon and r.table.matrix_mode:
+                break                      # A:B, an inner product, not a case label
             if cond is None:
                 raise r.err(f"cannot read the condition {r.src(a, p)!r} before ':'", a,
                             "write a case condition as i = j: or i \\neq j:")
