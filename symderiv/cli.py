@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write each document's report (.audit.json, .audit.md) under DIR")
     p.add_argument("--resume", action="store_true",
                    help="with --out: skip documents whose report is current")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+    p.add_argument("--scheduler", type=_address, default=None, metavar="ADDRESS",
                    help="run the documents on a Dask cluster (tcp://host:8786)")
     p.add_argument("--doc-timeout", type=_seconds, default=1800.0, metavar="S",
                    help="time budget per document in a corpus audit (1800)")
@@ -148,6 +148,16 @@ def _check_code_parser(sub):
                    help="how the softmax/sigmoid argument is given (auto: from the code)")
     p.add_argument("--timeout", type=_seconds, default=5.0, help="seconds per call (5)")
     _fmt(p)
+
+
+def _address(text: str) -> str:
+    """A Dask scheduler's address: [PROTOCOL://]HOST:PORT."""
+    import re
+    m = re.fullmatch(r"(?:(tcp|tls|ucx|ws|wss)://)?(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.\-]+):(\d{1,5})",
+                     text)
+    if m is None or not 0 < int(m.group(3)) < 65536:
+        raise argparse.ArgumentTypeError(f"not a scheduler address (tcp://HOST:PORT): {text!r}")
+    return text
 
 
 def _jobs(text: str) -> int:

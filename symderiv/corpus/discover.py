@@ -37,6 +37,11 @@ class Failure:
     reason: str
 
 
+def printable(name: str) -> str:
+    """*name* as UTF-8 text: bytes that are not UTF-8 shown as ``\\xff``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _reason(err: OSError) -> str:
     return err.strerror or type(err).__name__
 
@@ -53,6 +58,12 @@ class _Finder:
         self.folders: set[str] = set()
 
     def add_file(self, name: str, rel: str) -> None:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:   # bytes that are not UTF-8 (os gives lone surrogates)
+            self.failures.append(Failure(printable(name), "a file name that is not UTF-8 "
+                                                          "text: rename it"))
+            return
         real = os.path.realpath(name)
         if _inside(real, self.out):
             return   # a report of ours, never an input
@@ -79,7 +90,7 @@ class _Finder:
                 elif os.path.isfile(m):
                     self.add_file(str(Path(m)), Path(m).name)
         else:
-            self.failures.append(Failure(str(p), "no such file or folder"))
+            self.failures.append(Failure(printable(str(p)), "no such file or folder"))
 
     def walk(self, folder: str, rel: str) -> None:
         real = os.path.realpath(folder)

@@ -41,6 +41,8 @@ class Store:
 
     def __init__(self, out: Path):
         self.out = Path(out)
+        if self.out.exists() and not self.out.is_dir():
+            raise OSError(f"--out {out}: not a folder")
         self.out.mkdir(parents=True, exist_ok=True)
         self.real = os.path.realpath(self.out)
 
