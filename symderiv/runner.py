@@ -20,6 +20,7 @@ import os
 import select
 import signal
 import threading
+import time
 import traceback
 from typing import Any, Callable
 
@@ -274,10 +275,11 @@ def run_bounded(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
             and 0 < timeout <= MAX_TIMEOUT):
         raise ValueError(f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}], "
                          f"not {timeout!r}")
+    start = time.monotonic()   # the budget counts from the call: a worker's start is in it
     w = _send(fn, args, kwargs or {})
     keep = False
     try:
-        if not w.conn.poll(timeout):
+        if not w.conn.poll(max(0.0, timeout - (time.monotonic() - start))):
             raise TimeBudgetExceeded(f"time budget of {timeout:g} s exceeded")
         try:
             msg = w.conn.recv()
