@@ -10,10 +10,11 @@ from sympy import Indexed, Symbol
 from sympy.core.function import AppliedUndef
 
 from ..notation import Context, Definition, Partial
-from ..verify.verdict import (HOLDS, combine_layouts, conditions_unread, shape_refuted,
+from ..verify.verdict import (HOLDS, Verdict, combine_layouts, conditions_unread, shape_refuted,
                               undecided)
 
 from .objects import ONES, Diag, Grad, has_matrices, mat
+from .differentials import DifferentialError, chain_substitutions, resolve_differentials
 from .reading import matrix_readings
 
 
@@ -84,6 +85,11 @@ def check_matrix(parts, ctx: Context, decide, **kw):
     count = [0]
     parts, ctx = _written_jacobians(parts, ctx)
     parts = [normalize_ops(p, count) for p in parts]
+    notes, subs = [], []   # dY as differentials (what is held fixed), names put in a chain
+    try:
+        parts = chain_substitutions(resolve_differentials(parts, ctx, notes), ctx, subs)
+    except DifferentialError as err:
+        return Verdict("unknown", "differentials", claim=kw.get("claim", ""), reason=str(err))
     ctx = ctx.with_(definitions=tuple(Definition(d.target, normalize_ops(d.rhs, count))
                                       for d in ctx.definitions),
                     conditions=tuple(c for c in ctx.conditions if not has_matrices(c)))
@@ -101,7 +107,7 @@ def check_matrix(parts, ctx: Context, decide, **kw):
             continue
         rkw = dict(kw, conditions=tuple(kw["conditions"]) + r.conditions)
         v = decide(list(r.parts), r.ctx, **rkw)
-        doubts = r.doubts
+        doubts = r.doubts + tuple(subs)
         if v.status == "refuted" and r.by_default:
             # refuted with x a vector (the lowercase default): a refutation only if x as a
             # general matrix is refuted too (or its shapes do not fit at all)
@@ -121,8 +127,11 @@ def check_matrix(parts, ctx: Context, decide, **kw):
     if not results and any(r.declared for r in readings):
         why = next(r.failure for r in readings if r.declared)
         return shape_refuted(ctx, kw.get("claim", ""), "", why)
-    return _name_layouts(combine_layouts(results, failures, claim=kw.get("claim", "")),
-                         results, failures, sizes)
+    v = _name_layouts(combine_layouts(results, failures, claim=kw.get("claim", "")),
+                      results, failures, sizes)
+    # a name held fixed is no doubt for a refutation (dx = 0 is a direction too), and the
+    # text writes no differential of it: said with the verdict
+    return replace(v, reason="; ".join([v.reason] * bool(v.reason) + notes)) if notes else v
 
 
 def _name_layouts(v, results, failures, sizes):

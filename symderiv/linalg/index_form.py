@@ -59,6 +59,9 @@ class IndexForm:
     def entry(self, e, i, j):
         if not isinstance(e, sympy.Basic):
             return e
+        hook = getattr(e, "_linalg_entry", None)   # nodes of linalg/differentials.py
+        if hook is not None:
+            return hook(self, i, j)
         if isinstance(e, sympy.FunctionMatrix):   # written with \dots: its general entry
             return e.lamda(i - 1, j - 1)
         if e.is_commutative and not e.atoms(Tr, Hadamard, Diag, Grad, Member):

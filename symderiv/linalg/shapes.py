@@ -144,6 +144,9 @@ class Shapes:
         return out
 
     def _of_expr(self, e):
+        hook = getattr(e, "_linalg_shape", None)   # nodes of linalg/differentials.py
+        if hook is not None:
+            return hook(self)
         if isinstance(e, sympy.FunctionMatrix):   # a matrix written with \dots: its size
             return tuple(self._written_dim(d, e) for d in e.shape)
         if not isinstance(e, sympy.Basic) or e.is_commutative and not e.atoms(MatrixOp):

@@ -95,6 +95,9 @@ class Notation:
     confirmed
         catalogue names whose reading the document confirms (``Sig`` in a text about neural
         networks that speaks of the sigmoid): no doubt is left on them.
+    differentials, inner_colon
+        a text that writes differentials (``dz = dW^T x``): ``dY`` is the differential of Y
+        for the names listed; ``A:B`` is the Frobenius inner product Σ_ij A_ij B_ij.
     matrices
         names that stand for a whole vector or matrix in vector notation (``X``, ``W`` of
         ``dW = X^T dZ``): a formula that uses one, or writes a transpose, ``\\odot`` or
@@ -111,6 +114,9 @@ class Notation:
     matrices: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
     confirmed: tuple[str, ...] = ()   # catalogue names whose reading the text confirms (Sig)
+    # a text that writes differentials (dz = dW^T x): the names Y whose dY it writes
+    differentials: tuple[str, ...] = ()
+    inner_colon: bool = False         # A:B is the Frobenius inner product (the text says so)
 
     def __post_init__(self):
         if not isinstance(self.size, str) or not re.fullmatch(r"[A-Za-z]+", self.size):

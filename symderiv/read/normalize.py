@@ -239,6 +239,12 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
                     start = end + m.start(1)
                     add("word" if len(w) > 1 else "letter", w, start, end + m.end())
                     pos = end + m.end()
+                    close = re.match(r"\s*\}", text[pos:])
+                    opener = [q for q, t in enumerate(toks[:-2]) if t.kind != "ws"][-1:]
+                    if close and opener and toks[opener[0]].kind == "char" and \
+                            toks[opener[0]].text == "{":
+                        del toks[opener[0]]        # {\rm Diag}(p): the word, then (p)
+                        pos += close.end()
                     continue
             elif name in _SIZERS and config.sizers:
                 q = end

@@ -164,7 +164,18 @@ def prose_definitions(text: str) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start("name") - 1, text.count("\n", 0, m.start()) + 1,
                     f"{m.group('name').strip()} = {m.group('value').strip()}"))
-    return out
+    for m in _ONES_DEF.finditer(text):   # "let $u$ be the vector of all ones": u = 1
+        out.append((m.start("name") - 1, text.count("\n", 0, m.start()) + 1,
+                    f"{m.group('name').strip()} = \\mathbf{{1}}"))
+    return sorted(out)
+
+
+# "Let $u$ be the vector of all ones", "where $u$ is the all-ones vector", "$\mathbf{u}$
+# denotes a vector of ones": the vector of ones (its length is its context's)
+_ONES_DEF = re.compile(
+    r"\b(?:let|where|here|and|with)\s+\$(?P<name>\s*(?:\\mathbf\{\s*[A-Za-z]\s*\}|[A-Za-z])\s*)\$"
+    r"\s+(?:be|is|denotes?|stands? for)\s+(?:the|a)\s+(?:(?:column\s+)?vector\s+of\s+(?:all\s+)?"
+    r"ones|all[- ]ones?\s+(?:column\s+)?vector)\b", re.I)
 
 
 # a text about neural networks that names the sigmoid (or the logistic function) means it by
@@ -182,6 +193,8 @@ def confirmed_vocabulary(text: str) -> tuple[str, ...]:
     ()
     """
     parts = re.split(r"\n(?=# \S)", text)   # every part of a collection confirms it
-    return ("Sig", "sig", "sigm") if all(
+    # (a part that is only a comment, such as a source line before the title, says nothing)
+    parts = [p for p in parts if re.sub(r"<!--.*?-->", "", p, flags=re.S).strip()]
+    return ("Sig", "sig", "sigm") if parts and all(
         len({m.group(0).lower()[:5] for m in _NETWORK_CUE.finditer(part)}) >= 2
         for part in parts) else ()

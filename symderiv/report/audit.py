@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..extract import DocumentError, extract_formulas, read_document
 from ..read import Notation, split_display, top_level_equals
+from ..read.differentials import differential_notation
 from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
@@ -180,6 +181,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             spec = replace(spec, read=alias[0], reading=alias[1])
         text_read = _definition_text(spec.read or spec.latex, notation)
         name = _defined_name(text_read, notation)
+        if name is not None and name[:1] == "d" and name[1:] in notation.differentials and \
+                name[1:] in defined:
+            # dz = dW^T x after z = W^T x, in a text that writes differentials: a claim
+            known_at[len(out)] = frozenset(defined)
+            out.append(replace(spec, given=doc_given, where=where, reading=(
+                f"{name} read as the differential of {name[1:]}: a claim, checked")))
+            continue
         undefined = name is None
         unread = _unread_definition(text_read, notation) if undefined else None
         if unread is not None:
@@ -469,6 +477,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
                   for p in (split_display(f.latex) if f.kind == "display" else [f.latex])]
         notation = with_label_names(pieces, with_function_names(pieces, notation))
         notation = replace(notation, confirmed=confirmed_vocabulary(text))
+        notation = differential_notation(text, pieces, notation)   # dz = dW^T x, A:B
     cf = claim_file or _claim_file_for(Path(path), given, where, notation)
     known = known or {}
     out = []
