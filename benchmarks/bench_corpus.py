@@ -52,7 +52,7 @@ def audit(folder: Path, *extra: str) -> tuple[float, str, str]:
     return wall, proc.stdout, summary[-1] if summary else ""
 
 
-def main() -> int:
+def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=1000, help="notes in the corpus (1000)")
     ap.add_argument("--folder", type=Path, default=None, help="where to write it (a temp dir)")
@@ -60,7 +60,7 @@ def main() -> int:
                     help="before each timed run, wait until the load average is under LOAD")
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs of each, alternated; the fastest counts (a noisy machine)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     global ENGINE
     tmp = tempfile.TemporaryDirectory(prefix="symderiv-corpus-")
     ENGINE = snapshot(Path(tmp.name) / "engine")

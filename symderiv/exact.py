@@ -54,6 +54,8 @@ class _ModP:
 
 
 def _field_num(mode: str, q) -> object:
+    if _nmod and mode == "free" and type(q) is int:   # the same element as q/1, sooner
+        return _nmod(q, PRIME)
     q = Fraction(q)
     if mode == "real":
         return q

@@ -19,6 +19,7 @@
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Iterable
 
@@ -138,8 +139,23 @@ def decide(lhs: Expr, rhs: Expr, ctx: Context, *, sizes: Iterable[int] = DEFAULT
     """Decide ``lhs = rhs`` under *ctx*; see the module docstring for the layers.
 
     A condition the engine cannot impose on a counterexample (``x \\neq 0`` on data) never
-    lets a refutation through: the verdict is then ``unknown``.
+    lets a refutation through: the verdict is then ``unknown``.  The same question asked
+    again (a formula repeated, a reading shared by two) is answered from memory.
     """
+    key = (lhs, rhs, ctx, tuple(sizes), seed, symbolic, exact)
+    try:
+        hash(key)
+    except TypeError:   # a mutable matrix somewhere: decided, not remembered
+        return _decide_now(*key)
+    return _decide_remembered(*key)
+
+
+@functools.lru_cache(maxsize=512)
+def _decide_remembered(lhs, rhs, ctx, sizes, seed, symbolic, exact) -> Verdict:
+    return _decide_now(lhs, rhs, ctx, sizes, seed, symbolic, exact)   # a Verdict is frozen
+
+
+def _decide_now(lhs, rhs, ctx, sizes, seed, symbolic, exact) -> Verdict:
     lhs, rhs = _index_cases(lhs), _index_cases(rhs)
     if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
         ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))

@@ -2,6 +2,7 @@
 independent route (explicit sums, SymPy's own diff, exact arithmetic)."""
 from __future__ import annotations
 
+import functools
 import random
 from fractions import Fraction
 
@@ -20,12 +21,53 @@ from .exact_check import _admissible, _assignments, _free_idx, _impose, _size_va
 # ---------------------------------------------------------------------------------------
 # counterexamples
 def _explicit(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
-    """The claim side at a concrete size, by SymPy alone: explicit sums, SymPy's diff."""
-    sub = {s: sympy.Integer(v) for s, v in n_sizes.items()}
-    defs = tuple(type(d)(d.target, d.rhs.xreplace(sub).doit()) for d in ctx.definitions)
+    """The claim side at a concrete size, by SymPy alone: explicit sums, SymPy's diff.
+
+    Remembered: the search tries many points at one size and assignment, and the sides
+    written out do not depend on the point."""
+    key = (expr, ctx, tuple(n_sizes.items()), tuple(env.items()))
+    try:
+        hash(key)
+    except TypeError:   # a mutable matrix somewhere: not remembered
+        return _explicit_now(expr, ctx, n_sizes, env)
+    return _explicit_remembered(*key)
+
+
+@functools.lru_cache(maxsize=256)
+def _explicit_remembered(expr, ctx, n_sizes, env):
+    return _explicit_now(expr, ctx, dict(n_sizes), dict(env))
+
+
+@functools.lru_cache(maxsize=64)
+def _concrete_context(ctx: Context, n_sizes: tuple) -> Context:
+    """*ctx* at concrete sizes: its definitions' sums written out (SymPy's doit)."""
+    sub = {s: sympy.Integer(v) for s, v in n_sizes}
+    defs = tuple(type(d)(d.target, _written_out(d.rhs, n_sizes)) for d in ctx.definitions)
     ranges = tuple((name, tuple(sympy.sympify(v).xreplace(sub) for v in rng))  # safe: SymPy
                    for name, rng in ctx.ranges)
-    cctx = ctx.with_(definitions=defs, size=ctx.size.xreplace(sub), ranges=ranges)
+    return ctx.with_(definitions=defs, size=ctx.size.xreplace(sub), ranges=ranges)
+
+
+def _written_out(rhs, n_sizes: tuple):
+    """A definition's right side at concrete sizes, its sums written out (remembered: a
+    document's definitions serve all its formulas)."""
+    try:
+        return _written_out_remembered(rhs, n_sizes)
+    except TypeError:   # a mutable matrix: not remembered
+        return rhs.xreplace({s: sympy.Integer(v) for s, v in n_sizes}).doit()
+
+
+@functools.lru_cache(maxsize=512)
+def _written_out_remembered(rhs, n_sizes: tuple):
+    return rhs.xreplace({s: sympy.Integer(v) for s, v in n_sizes}).doit()
+
+
+def _explicit_now(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
+    sub = {s: sympy.Integer(v) for s, v in n_sizes.items()}
+    try:
+        cctx = _concrete_context(ctx, tuple(n_sizes.items()))
+    except TypeError:   # not hashable: built here
+        cctx = _concrete_context.__wrapped__(ctx, tuple(n_sizes.items()))
     e = calculus.apply_conditions(expr, index_conditions(ctx.conditions))
     e = substitute(e.xreplace(sub), {k: sympy.Integer(v) for k, v in env.items()})
     e = calculus.evaluate_partials(e.doit() if not e.has(Partial) else e, cctx)
