@@ -99,3 +99,15 @@ def test_named_loss_with_the_opposite_sign_is_refused(tmp_path):
     right = _audit(tmp_path, text.replace("= \\sum", "= -\\sum").replace(
         "\\frac{t_j}{y_j}", "-\\frac{t_j}{y_j}"))
     assert [r.verdict.status for r in right] == ["adopted", "proved"]
+
+
+def test_two_undefined_names_equated_are_a_naming_not_a_refutation():
+    v = symderiv.check(r"p\left(C=1 | x; w,b\right) = O_3")
+    assert v.status == "unknown"
+
+
+def test_a_source_comment_does_not_hide_the_subject():
+    from symderiv.read.prose import confirmed_vocabulary
+    text = "<!-- source: a Q&A page -->\n# A neural network\nwith a ReLU and a Sig unit"
+    assert confirmed_vocabulary(text) == ("Sig", "sig", "sigm")
+    assert confirmed_vocabulary("<!-- x -->\n# The signal Sig of a filter") == ()

@@ -67,6 +67,11 @@ def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
             return calculus.to_leaves(e, ctx).is_number
         except (CalculusError, SymderivError, TypeError, ValueError, AttributeError):
             return False
+    if all(isinstance(e, (Symbol, Indexed)) and _unstated_data(e, ctx) for e in (a, b)):
+        # "p(C = 1 | x) = O_3" with neither defined: one quantity named by another
+        return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                       reason=f"equates {a} and {b}, which nothing in the text defines: "
+                              "read as naming one by the other, not decided")
     for name, num in ((a, b), (b, a)):
         # "ŷ = 0.622", "∂L/∂b = -0.378", "p(C = 1 | x) = O_3": the value of one name (or of a
         # derivative of a generic quantity) that nothing defines — a value stated, not an
