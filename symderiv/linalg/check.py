@@ -76,6 +76,7 @@ LAYOUT_TEXT = {
     "mixed": "the mixed layout (gradients ∂L/∂X shaped as X, Jacobians ∂y/∂x as ∂y_i/∂x_j)",
 }
 ROW_DEFAULT = "read as a row vector (a lowercase name)"
+IDENTITY_DOUBT = "I read as the identity matrix"
 
 
 def check_matrix(parts, ctx: Context, decide, **kw):
@@ -116,6 +117,9 @@ def check_matrix(parts, ctx: Context, decide, **kw):
                     list(g.parts), g.ctx, **dict(kw, conditions=tuple(kw["conditions"]) +
                                                  g.conditions)).status == "refuted"):
                 doubts = tuple(d for d in doubts if d not in r.by_default)
+        if v.status == "refuted" and IDENTITY_DOUBT in doubts and \
+                _refuted_as_matrix(parts, ctx, held, r.layout, decide, kw):
+            doubts = tuple(d for d in doubts if d != IDENTITY_DOUBT)
         rows = [d.split(" read as")[0] for d in doubts if d.endswith(ROW_DEFAULT)]
         if v.status in HOLDS and rows:
             # as columns (the usual convention) the shapes did not fit: the claim holds
@@ -127,11 +131,40 @@ def check_matrix(parts, ctx: Context, decide, **kw):
     if not results and any(r.declared for r in readings):
         why = next(r.failure for r in readings if r.declared)
         return shape_refuted(ctx, kw.get("claim", ""), "", why)
-    v = _name_layouts(combine_layouts(results, failures, claim=kw.get("claim", "")),
-                      results, failures, sizes)
+    held = [x for x in results if x[1].status in HOLDS]
+    if held and len(held) < len(results):
+        # a layout is a convention: the claim holds in the layouts where it holds, whatever
+        # the others give (refuted, or undecided: named beside it)
+        v = _name_layouts(combine_layouts(held, (), claim=kw.get("claim", "")), held, (), sizes)
+        others = "; ".join(f"in the {lay} layout it is {rv.status}" +
+                           (f" ({rv.reason})" if rv.reason and rv.status != "refuted" else "")
+                           for lay, rv, _ in results if rv.status not in HOLDS)
+        v = replace(v, reason=f"{(v.reason or '').replace('read in the', 'holds in the', 1)}; "
+                              f"{others}")
+    else:
+        v = _name_layouts(combine_layouts(results, failures, claim=kw.get("claim", "")),
+                          results, failures, sizes)
     # a name held fixed is no doubt for a refutation (dx = 0 is a direction too), and the
     # text writes no differential of it: said with the verdict
     return replace(v, reason="; ".join([v.reason] * bool(v.reason) + notes)) if notes else v
+
+
+def _refuted_as_matrix(parts, ctx, held, layout, decide, kw) -> bool:
+    """Refuted with I the identity: is it refuted (or does it not fit) with I a matrix of its
+    own too?  Then the reading of I is no doubt for the refutation."""
+    for r in matrix_readings(parts, ctx, held, identity=False):
+        if r.layout != layout:
+            continue
+        for x in (r, r.general) if r.by_default else (r,):
+            if x is None:
+                return False
+            if x.failure is not None:
+                continue
+            if decide(list(x.parts), x.ctx, **dict(
+                    kw, conditions=tuple(kw["conditions"]) + x.conditions)).status != "refuted":
+                return False
+        return True
+    return True
 
 
 def _name_layouts(v, results, failures, sizes):

@@ -64,7 +64,7 @@ def _relevant(parts, ctx: Context, defs):
     return [d for d in defs if d.name in names]
 
 
-def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
+def matrix_readings(parts, ctx: Context, conditions=(), identity=True) -> list[MatrixReading]:
     r"""The index-form readings of a chain *parts* (see the module docstring), with the
     *conditions* in vector notation (``\mathbf 1^T t = 1``) put in index form too.  The mixed
     layout is kept only where it reads the formula differently from the other two."""
@@ -77,11 +77,12 @@ def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
     for layout in (LAYOUTS if grads else (None,)):
         try:
             try:
-                r = _reading(parts, ctx, defs, layout or "denominator", layout, conditions)
+                r = _reading(parts, ctx, defs, layout or "denominator", layout, conditions,
+                             identity=identity)
             except ShapeMismatch:
                 # the lowercase default may be what does not fit: names as general matrices
                 r = _reading(parts, ctx, defs, layout or "denominator", layout, conditions,
-                             defaults=False)
+                             defaults=False, identity=identity)
             if layout == "mixed" and any(o.parts == r.parts and o.ctx == r.ctx and
                                          o.conditions == r.conditions for o in out):
                 continue        # the mixed layout reads it as one of the others does
@@ -97,12 +98,13 @@ def matrix_readings(parts, ctx: Context, conditions=()) -> list[MatrixReading]:
     return out
 
 
-def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True) -> MatrixReading:
+def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
+             identity=True) -> MatrixReading:
     def_eqs = [(Symbol(d.name, commutative=False), d.rhs) for d in defs]
     cond_eqs = [(c.lhs, c.rhs) for c in conditions if isinstance(c, sympy.Eq)]
     if len(cond_eqs) != len(conditions):
         raise NotationError("a condition in vector notation that is not an equation")
-    identity = ctx.definition("I") is None
+    identity = identity and ctx.definition("I") is None
     declared = dict(ctx.shapes)
     declared.update(_entry_lengths(list(parts) + [d.rhs for d in ctx.definitions], ctx))
     sh = infer(def_eqs + cond_eqs + [tuple(parts)], layout, declared=declared,
@@ -113,7 +115,8 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True) -> M
     general = None
     if defaults and any(d.endswith("(a lowercase name)") for d in sh.doubts):
         try:
-            general = _reading(parts, ctx, defs, layout, shown, conditions, defaults=False)
+            general = _reading(parts, ctx, defs, layout, shown, conditions, defaults=False,
+                               identity=identity)
         except (ShapeMismatch, NotationError) as err:
             general = MatrixReading(shown, None, None, (), failure=str(err))
     names = set()
@@ -142,8 +145,21 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True) -> M
             if has_matrices(e)]
     if left:
         raise ShapeMismatch(f"{left[0]} is not read in vector notation")
+    # a number named as a declared size (1/n beside x ∈ ℝ^n) is that size
+    named = {str(v): v for v in sh.named.values() if isinstance(v, Symbol)}
+
+    def sized(e):
+        if not isinstance(e, sympy.Basic):
+            return e
+        rep = {a: named[a.name] for a in e.free_symbols
+               if isinstance(a, Symbol) and a.name in named and a != named[a.name]}
+        return e.xreplace(rep) if rep else e
+    entries = tuple(sized(e) for e in entries)
+    new_defs = [Definition(d.target, sized(d.rhs)) for d in new_defs]
+    conds = [sized(c) for c in conds]
     ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
-    new = ctx.with_(definitions=tuple(new_defs), ranges=ranges)
+    # the declarations are in the index ranges now: the entries are decided as scalars
+    new = ctx.with_(definitions=tuple(new_defs), ranges=ranges, shapes=())
     # the layout is a convention, not a doubt about the text: combine_layouts names it
     doubts = list(sh.doubts)
     return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general,

@@ -210,6 +210,13 @@ class Shapes:
                 return s
             if not isinstance(e.base, Symbol) and _entrywise(e.base):
                 return s                  # 1/(1 + e^{-z}): σ written out, entry by entry
+            if not (e.exp.is_Integer and e.exp > 0):
+                try:                      # \sqrt{v + \epsilon}, 1/(n s): a number's root
+                    self.unify(s[0], self.new(1), "a root or a division")
+                    self.unify(s[1], self.new(1), "a root or a division")
+                    return None
+                except ShapeMismatch:
+                    pass
             raise ShapeMismatch(f"the power {_tex(e)} of a matrix: a matrix power or an "
                                 "entrywise one")
         if isinstance(e, Tr):

@@ -204,7 +204,8 @@ class NameRules:
                                "an argument list is not read", lx.start,
                                f"write the entry with its indices, e.g. {name}_{{{sample}j}}")
             obj = IndexedBase(base)[sample]
-        if obj is None and self.table.matrix_mode and self.whole_matrix(name, base, prime):
+        if obj is None and self.table.matrix_mode and self.whole_matrix(
+                name, base, prime, self.toks[lx.start].src.startswith(_BOLD)):
             obj = mat(base)
             if base[:1] == "d" and base[1:] in self.nt.differentials:
                 from symderiv.linalg.differentials import differential   # dz: d of z
@@ -256,15 +257,19 @@ class NameRules:
         return transpose and b - a == 1 and self.toks[a].kind == "letter" and \
             self.toks[a].text not in self.table.bound_letters
 
-    def whole_matrix(self, name: str, base: str, prime: bool) -> bool:
-        """In vector notation, is this name a whole vector or matrix (not a scalar)?"""
+    def whole_matrix(self, name: str, base: str, prime: bool, bold: bool = False) -> bool:
+        r"""In vector notation, is this name a whole vector or matrix (not a scalar)?  A bold
+        Greek letter is (``\boldsymbol\gamma``)."""
         if name == "e" or name in self.index_names or name == self.nt.size or \
                 base in self.functions or name in self.functions:
             return False
         if base != name:             # labelled, primed, accented: W_{2}, A^{O}, dS'
             return True
+        accent = re.fullmatch(r"\\[a-z]+\{\\?([A-Za-z]+)\}", name)   # \hat{x}: as x is
+        if accent:
+            name = accent.group(1)
         if name in GREEK:
-            return name in MATRIX_GREEK
+            return bold or name in MATRIX_GREEK
         return name.isalpha()
 
     def _run_len(self, a, b) -> int:

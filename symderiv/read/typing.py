@@ -168,6 +168,9 @@ class SymbolTable:
                 return True                # dz in a text that writes differentials
             if self._bold_capital(toks, p) and self._bold_capital(toks, self._next(toks, p)):
                 return True                # \mathbf{X} \mathbf{W}: a product of matrices
+            if t.kind == "cmd" and t.text == "partial" and self._bold_alone(toks,
+                                                                            self._next(toks, p)):
+                return True                # ∂/∂\mathbf{z}: by a whole (bold) vector
             if t.kind == "char" and t.text == "^":
                 q = p + 1
                 while q < n and toks[q].kind == "ws":
@@ -198,6 +201,14 @@ class SymbolTable:
         while q < len(toks) and toks[q].kind == "ws":
             q += 1
         return q
+
+    def _bold_alone(self, toks, p) -> bool:
+        """A bold letter written alone (``\\mathbf{z}``, not ``\\mathbf{z}_i``)."""
+        if p >= len(toks) or toks[p].kind not in ("letter", "greek") or \
+                not toks[p].src.startswith(BOLD):
+            return False
+        q = self._next(toks, p)
+        return not (q < len(toks) and toks[q].kind == "char" and toks[q].text in "_^")
 
     def _bold_capital(self, toks, p) -> bool:
         """A bold capital written alone (``\\mathbf{W}``, not ``\\mathbf{W}_{ij}``)."""
