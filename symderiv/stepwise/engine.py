@@ -16,6 +16,8 @@ its denominator depends on x).  Each step is checked by :mod:`symderiv.verify`.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy
 from sympy import Add, Eq, Expr, Indexed, IndexedBase, Sum, Symbol
 
@@ -120,8 +122,11 @@ class _Builder:
         key = (entry, x)
         if key not in self.lemmas:
             self.lemmas[key] = None
-            self.lemmas[key] = self.derive(entry, x, f"lemma {len(self.order) + 1}")
+            got = self.derive(entry, x, "lemma")
+            # numbered when done: a lemma's own lemmas come first (and are listed once, in
+            # the derivation's list, not inside each lemma)
             self.order.append(key)
+            self.lemmas[key] = replace(got, name=f"lemma {len(self.order)}", lemmas=())
         got = self.lemmas[key]
         if got is None:
             raise DeriveError(f"the definitions of {entry} refer to each other")
