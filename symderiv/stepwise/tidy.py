@@ -105,11 +105,14 @@ def _normaliser(d):
     return None
 
 
-def _fold_normaliser(expr, d, ctx):
+def _fold_normaliser(expr, d, ctx, wrap=None):
+    """N(m)/Σ_k N(k) → y_m for y_i = N(i)/Σ_k N(k) (*wrap*: what replaces y_m, e.g. e^{ℓ_m}
+    for a log-normaliser ℓ_i = log N(i) − log Σ_k N(k))."""
     norm = _normaliser(d)
     if norm is None:
         return expr
     num, den, idx = norm
+    wrap = wrap or (lambda entry: entry)
     others = [i for i in d.indices if i != idx]
     target_base = d.target.base
     # the normalising sum with the other indices free: match any instance of it
@@ -134,13 +137,28 @@ def _fold_normaliser(expr, d, ctx):
         fixed = dict(zip(others, key))
         w = sympy.Wild("w", properties=[lambda a: a.is_integer])
         pat = num.xreplace({**fixed, idx: w})
-        e = _replace_power_pattern(e, pat, w, lambda m, fixed=fixed: target_base[
-            tuple(fixed.get(i, m) for i in d.indices)] * sym)
+        e = _replace_power_pattern(e, pat, w, lambda m, fixed=fixed: wrap(target_base[
+            tuple(fixed.get(i, m) for i in d.indices)]) * sym)
     e = sympy.expand(e) if e.has(Add) else e
     e = sympy.cancel(sympy.together(e)) if not e.has(Partial) else e
     if any(e.has(s) for s in sums.values()):
         return expr
     return sympy.expand(e)   # factoring is the next step's (the canonical form)
+
+
+def _fold_log_normaliser(expr, d, ctx):
+    """For ℓ_i = z_i − log Σ_j e^{z_j} (a log-softmax): e^{z_m}/Σ_j e^{z_j} → e^{ℓ_m}."""
+    if not d.indices or isinstance(d.rhs, sympy.MatrixBase) or not d.rhs.has(sympy.log):
+        return expr
+    as_exp = sympy.powsimp(calculus.split_exp(sympy.exp(d.rhs)))
+    if as_exp.has(sympy.log):
+        return expr
+    from ..notation import Definition
+    try:
+        virtual = Definition(d.target, as_exp)
+    except ValueError:
+        return expr
+    return _fold_normaliser(expr, virtual, ctx, wrap=sympy.exp)
 
 
 def _replace_power_pattern(e, pattern, w, build):
@@ -289,6 +307,7 @@ def fold(expr: Expr, ctx: Context, names=None) -> Expr:
         if d is None or isinstance(d.rhs, sympy.MatrixBase) or ctx.depends_on(name):
             continue
         expr = _fold_normaliser(expr, d, ctx)
+        expr = _fold_log_normaliser(expr, d, ctx)
         expr = _fold_pattern(expr, d)
         expr = _fold_inverse(expr, d, ctx)
     return expr
@@ -345,6 +364,13 @@ def _tidy_signs(e: Expr, defined: set = frozenset()) -> Expr:
     """−y(y − 1) → y(1 − y) (a negative coefficient absorbed by a difference), and
     (y − 1)(t − y) → (1 − y)(y − t) (two differences turned round together)."""
     def fn(x):
+        if isinstance(x, Sum) and len(x.limits) == 1:   # Σ_j (t_j − y_j) y_j → −Σ_j (y_j − t_j) y_j
+            facs = list(Mul.make_args(x.function))
+            for n, f in enumerate(facs):
+                if isinstance(f, Add) and _awkward(f, defined) > _awkward(-f, defined):
+                    facs[n] = -f
+                    return -Sum(Mul(*facs), *x.limits)
+            return x
         if not isinstance(x, Mul):
             return x
         c, rest = x.as_coeff_Mul()
