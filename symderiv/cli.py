@@ -233,8 +233,8 @@ def _cmd_audit(args) -> int:
               or args.scheduler or args.jobs > 1 or Path(args.file[0]).is_dir()
               or (not Path(args.file[0]).exists() and any(c in args.file[0] for c in "*?[")))
     if not corpus:   # one document, as always
-        from .runner import prestart
-        prestart()   # the formulas' worker starts while this process reads the document
+        from .runner import AUDIT_PRELOAD, prestart
+        prestart(AUDIT_PRELOAD)   # the formulas' worker starts while this reads the document
         from .report.build import audit_file
         return audit_file(Path(args.file[0]), given=args.given, where=args.where,
                           fmt=args.format, timeout=args.timeout)

@@ -34,6 +34,9 @@ MAX_TIMEOUT = 86400.0
 MAX_IDLE = 2                     # warm workers kept per process (build_report runs two at once)
 WORKER_MEMORY = 250 * 2 ** 20    # resident bytes past which a worker is retired after its step
 _CTX = None
+# what an audit's steps import besides the engine: the report builder, the units SymPy's
+# simplify loads on its first call, the reader of the code in documents
+AUDIT_PRELOAD = ("symderiv.report.build", "sympy.physics.units", "symderiv.codecheck.documents")
 
 
 class TimeBudgetExceeded(TimeoutError, SymderivError):
@@ -66,15 +69,16 @@ _ORIGINAL_PREPARATION = mp_spawn.get_preparation_data
 mp_spawn.get_preparation_data = _preparation_data
 
 
-def _context():
+def _context(preload: tuple[str, ...] = ()):
     global _CTX
     if _CTX is None:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         _CTX = mp.get_context(method)
         if method == "forkserver":
             # what every step needs, imported once in the server; the rest (an audit's
-            # report builder) once per warm worker, on its first step
-            _CTX.set_forkserver_preload(["symderiv.api"])
+            # report builder) once per warm worker, on its first step, unless the first
+            # prestart() names it
+            _CTX.set_forkserver_preload(["symderiv.api", *preload])
     return _CTX
 
 
@@ -213,11 +217,13 @@ def _release(w: _Worker | None) -> None:
         w.stop()
 
 
-def prestart() -> None:
-    """Start a warm worker in the background (the server imports the engine meanwhile), so
-    that the first step finds it ready; a no-op when one is waiting already."""
+def prestart(preload: tuple[str, ...] = ()) -> None:
+    """Start a warm worker in the background (the server imports the engine, and the modules
+    *preload* names if it is not running yet, meanwhile), so that the first step finds it
+    ready; a no-op when one is waiting already."""
     if os.environ.get("SYMDERIV_INPROCESS") == "1":
         return
+    _context(tuple(preload))
     with _LOCK:
         if _IDLE or _STARTING[0]:
             return

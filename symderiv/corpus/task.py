@@ -92,6 +92,6 @@ def audit_task(task: dict) -> dict:
 
 def worker_setup() -> None:
     """Load the engine once per worker (not once per document)."""
-    from ..runner import prestart
-    prestart()   # the formulas' warm worker starts meanwhile (kept for every document)
+    from ..runner import AUDIT_PRELOAD, prestart
+    prestart(AUDIT_PRELOAD)   # the formulas' warm worker starts meanwhile (kept for all)
     importlib.import_module("symderiv.report.audit")   # SymPy and the reader, once
