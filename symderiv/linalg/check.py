@@ -146,6 +146,7 @@ def check_matrix(parts, ctx: Context, decide, **kw):
                           results, failures, sizes)
     # a name held fixed is no doubt for a refutation (dx = 0 is a direction too), and the
     # text writes no differential of it: said with the verdict
+    notes += [s for s in subs if s not in (v.reason or "")]   # (a doubt too: said)
     return replace(v, reason="; ".join([v.reason] * bool(v.reason) + notes)) if notes else v
 
 

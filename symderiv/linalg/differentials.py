@@ -28,7 +28,7 @@ from sympy.core.symbol import Str
 
 from ..notation import NotationError, Partial
 from .objects import MatrixOp, mat
-from .shapes import ONE, ShapeMismatch
+from .shapes import ONE, ShapeMismatch, _tex
 
 __all__ = ["Frobenius", "DiffOf", "Direction", "Varied", "differential",
            "resolve_differentials", "chain_substitutions", "DifferentialError"]
@@ -227,7 +227,7 @@ def chain_substitutions(parts, ctx, doubts: list):
                 f"{', '.join(sorted(s.name for s in new))} first appears in the middle of the "
                 "chain, defined nowhere: what it stands for is not read")
         for s, e in sub.items():
-            doubts.append(f"{s.name} read as {sympy.sstr(e)}: introduced in the chain by "
+            doubts.append(f"{s.name} read as {_tex(e)}: introduced in the chain by "
                           "substitution, defined nowhere else")
         parts[n:] = [p.xreplace(sub) for p in parts[n:]]
     return parts

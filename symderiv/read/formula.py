@@ -224,8 +224,9 @@ def _read_once(text, toks, match, dropped, notation, choices):
     for p in r.top_level(a, b):
         if r.is_char(p, ":") and not r.is_char(p + 1, "=", b):
             cond = condition(r, a, p, allow_eq=True)
-            if cond is None and notation.inner_colon and r.table.matrix_mode:
-                break                      # A:B, an inner product, not a case label
+            if notation.inner_colon and r.table.matrix_mode and (cond is None or not any(
+                    _relation_at(r, q, b) for q in r.top_level(p + 1, b))):
+                break                      # A:B, s = u:z: an inner product, not a case label
             if cond is None:
                 raise r.err(f"cannot read the condition {r.src(a, p)!r} before ':'", a,
                             "write a case condition as i = j: or i \\neq j:")
