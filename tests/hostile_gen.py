@@ -106,6 +106,8 @@ def documents() -> list[tuple[str, str, bytes]]:
     add("tex", "tex-prose.tex", "\\documentclass{article}\n" + "\n".join(TEX_PAYLOADS) +
         f"\n\\begin{{equation}}{SOFTMAX}\\end{{equation}}\n"
         f"\\begin{{equation}}{SLIP}\\input{{/etc/passwd}}\\end{{equation}}\n")
+    add("tex", "control-chars.md", "Bell \x07 escape \x1b del \x7f: $x\x07 = y\x1b$ and "
+        f"$${SLIP}\x01$$ and $\\text{{\x0c\x0b}} = 1$.")
     # -- HTML and Markdown that would run scripts or forge links
     add("html", "html-formulas.md", "\n\n".join(
         [f"Formula $\\text{{{p}}} = 1$ and $${p} = x$$" for p in HTML_PAYLOADS]

@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 
 import hostile_gen
 from symderiv.cli import main
@@ -315,6 +315,40 @@ def test_a_folder_of_them_audits_each_once_and_lists_the_unreadable(run):
         json.loads(p.read_text(encoding="utf-8"))
 
 
+def test_folder_tricks_never_loop_escape_or_stop_the_run(tmp_path):
+    """A link loop, the output folder inside the input folder, a pipe, a broken link, a file
+    name that is not UTF-8 and (unless root) an unreadable file: each listed, none stops the
+    others, nothing written outside the output folder."""
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "a.md").write_text("Values $x_1$ and $y_2$.\n")
+    (docs / "sub" / "b.md").write_text("Only prose.\n")
+    (docs / "sub" / "loop").symlink_to(docs)            # a link loop
+    (docs / "sub" / "gone.md").symlink_to(docs / "nowhere.md")
+    os.mkfifo(docs / "pipe.md")                         # reading it would hang
+    (docs / os.fsdecode(b"\xff-latin.md")).write_text("$x$")
+    locked = docs / "locked.md"
+    locked.write_text("$y$")
+    locked.chmod(0)
+    out = docs / "out"                                  # the output folder inside the input
+    listing = sorted(str(p) for p in docs.rglob("*") if not p.is_relative_to(out))
+    t0 = time.monotonic()
+    rc, stdout, err, crash = _run_cli(["audit", str(docs), "--format", "jsonl", "--out",
+                                       str(out), "--timeout", str(BUDGET)])
+    assert crash is None and rc in (1, 2) and time.monotonic() - t0 < 120, err
+    streamed = {Path(json.loads(line)["document"]).name: json.loads(line)
+                for line in stdout.splitlines() if line.startswith("{")}
+    assert streamed["a.md"]["error"] is None and streamed["b.md"]["error"] is None
+    failed = err.split("not audited:")[1:]
+    assert any("pipe.md" in f and "not a regular file" in f for f in failed), err
+    assert any("gone.md" in f and "broken" in f for f in failed), err
+    assert any("\\xff-latin.md" in f and "not UTF-8" in f for f in failed), err
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    assert root or any("locked.md" in f for f in failed), err
+    assert sorted(str(p) for p in docs.rglob("*") if not p.is_relative_to(out)) == listing
+    assert (out / "a.md.audit.json").is_file() and not (out / "out").exists()
+
+
 _PAYLOAD_TAGS = {"script", "img", "svg", "iframe", "style", "b", "a", "maction", "details"}
 
 
@@ -402,7 +436,9 @@ def _check_any_document(data: bytes):
         mp.setattr(build_mod, "_bounded", timed)
         results = _audit_text(data, Path(tmp), walls)
     if results is None:
+        event("not text: one decode error")
         return
+    event(f"formulas checked: {'none' if not walls else '1-4' if len(walls) < 5 else '5+'}")
     records = [r.to_json("doc.md") for r in results]
     assert {r["verdict"] for r in records} <= STATUS_WORDS
     assert _unlisted(data, records) == []

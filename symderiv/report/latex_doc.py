@@ -56,6 +56,8 @@ def escape_text(s: str) -> str:
             out.append(_SPECIAL[ch])
         elif ch in _UNICODE:
             out.append(_UNICODE[ch])
+        elif (ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127:
+            out.append(_other(ch))   # a control character: TeX stops at it ("invalid")
         elif ord(ch) < 128 or (0xC0 <= ord(ch) <= 0x17F and ch not in "×÷"):
             out.append(ch)     # ASCII, and Latin letters the T1 encoding has (é, ß, ł, ...)
         else:
@@ -128,7 +130,8 @@ def safe_math(latex: str) -> bool:
     False
     """
     s = str(latex)
-    if "^^" in s or re.search(r"(?<!\\)[%#$]", s) or "\\\\\\" in s:
+    if "^^" in s or re.search(r"(?<!\\)[%#$]", s) or "\\\\\\" in s or \
+            re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", s):
         return False
     if re.search(r"(?<!\\)&", s) and "\\begin" not in s:
         return False   # an alignment tab outside a matrix stops pdflatex
