@@ -111,3 +111,28 @@ def test_a_source_comment_does_not_hide_the_subject():
     text = "<!-- source: a Q&A page -->\n# A neural network\nwith a ReLU and a Sig unit"
     assert confirmed_vocabulary(text) == ("Sig", "sig", "sigm")
     assert confirmed_vocabulary("<!-- x -->\n# The signal Sig of a filter") == ()
+
+
+def test_chain_steps_state_definitions():
+    from symderiv.report.chain_inference import implied_definitions
+    same = lambda n: n.split("^")[0]   # noqa: E731
+    found = implied_definitions(r"\frac{\partial E}{\partial w_j} = \frac{\partial}{\partial "
+                                r"w_j} \frac{1}{2}(t - y)^2 = (y - t) x_j", set(), same)
+    assert [(n, t) for n, t, _ in found] == [("E", r"E = \frac{1}{2}(t - y)^2")]
+    found = implied_definitions(r"\frac{\partial L}{\partial z} = \ln(A^{O}) - 1 = "
+                                r"\ln(\mathrm{softmax}(z)) - 1", set(), same)
+    assert [t for _, t, _ in found] == [r"A^{O} = \mathrm{softmax}(z)"]
+    # a whole side for another is the chain's own equation, not a substitution
+    assert implied_definitions(r"O_3 = \text{Sig}(0.5) \approx 0.62", set(), same) == []
+    # a name the text defines is never redefined by a step
+    assert implied_definitions(r"\frac{\partial E}{\partial w} = \frac{\partial}{\partial w}"
+                               r"(w - 1)^2", {"E"}, same) == []
+
+
+def test_a_step_defined_name_proves_but_never_refutes(tmp_path):
+    text = ("The error:\n\n$$\\frac{\\partial E}{\\partial w} = \\frac{\\partial}{\\partial w}"
+            "\\frac{1}{2}(w x - t)^2 = (w x - t) x$$\n\nand\n\n"
+            "$$\\frac{\\partial E}{\\partial w} = (w x - t)$$\n")
+    first, second = _audit(tmp_path, text)
+    assert first.verdict.status == "proved"
+    assert second.verdict.status == "unknown" and "confirm" in second.verdict.reason

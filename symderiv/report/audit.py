@@ -12,6 +12,7 @@ from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
                            _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary)
+from .chain_inference import implied_definitions
 from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
@@ -112,6 +113,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     known_at: dict[int, frozenset] = {}   # claim index in `out` → names defined before it
     opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
     spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
+    inferred: dict[str, str] = {}   # definitions a chain states by its steps → the doubt
     placed: dict[str, int] = {}    # where each name of the document was defined
     placed_at: dict[str, int] = {}   # ... its offset
     starts = [m.start() for m in _SECTION.finditer(text)]
@@ -165,6 +167,17 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 set(re.findall(r"[A-Za-z]", case.replace("\\neq", ""))) for c in where):
             where = (case,) + where
         here = offsets[n]
+        if here >= 0 and spec.kind == "claim":
+            # ∂E/∂w = ∂(½(t − y)²)/∂w with E undefined; ln(A) = ln(Softmax(Z)) with A undefined
+            for name0, text0, doubt0 in implied_definitions(
+                    spec.read or spec.latex, defined | set(opaque),
+                    lambda nm: _defined_name(f"{nm} = 0", notation) or nm):
+                if _defined_name(text0, notation) != name0:
+                    continue
+                defined.add(name0)
+                by_doc[name0], placed[name0], placed_at[name0] = (text0, False), spec.line, here
+                doc_given += (text0,)
+                inferred[text0] = f"{doubt0} (line {spec.line})"
         active = [v for v in values if v[0] <= here < v[1]]
         value = _value_of(spec.latex, notation) if here >= 0 else None
         # data vectors are values even for a defined name ("if the layer outputs y = (0, ln 3)");
@@ -409,6 +422,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     if elsewhere:
         out = [replace(s, elsewhere=tuple(e + (scope(e, s.line),) for e in elsewhere))
                if s.kind == "claim" else s for s in out]
+    if inferred:   # what rests on a definition read from a chain's steps: never refuted
+        out = [replace(s, convention="; ".join(
+            [s.convention] * bool(s.convention) + [inferred[g] for g in s.given if g in inferred]))
+            if s.kind == "claim" and any(g in inferred for g in s.given) else s for s in out]
     spans += [(n, line, start, len(out)) for n, (line, start) in opaque.items()]
     for n, line, start, end in spans:
         for m in range(start, end):
