@@ -119,7 +119,8 @@ def warm_api(repeat: int = 21) -> dict:
     print("\n| API, one process | milliseconds (median) | CPU ms (mean), caller + worker "
           "| target |")
     print("|---|---|---|---|")
-    print(f"| first `symderiv.check` (starts the warm worker) | {first * 1000:.0f} | | |")
+    print(f"| first `symderiv.check` of this process (cold caches; starts the warm worker "
+          f"if none runs) | {first * 1000:.0f} | | |")
     print(f"| the Jacobian claim again ({repeat} calls) | {out['same']:.1f} | "
           f"{out['same_cpu']:.0f} | < {TARGETS['warm_ms']:g} |")
     print(f"| a new claim each time (the Jacobian, names varied; {len(new)} calls) | "
@@ -212,7 +213,8 @@ def documents(sizes: list[int]) -> dict:
     if len(sizes) > 1:
         (a, na, _), (b, nb, _) = out[sizes[0]], out[sizes[-1]]
         print(f"\ncost per formula, {nb} formulas / {na} formulas: "
-              f"{(b / nb) / (a / na):.2f} (1.00 = linear)")
+              f"{(b / nb) / (a / na):.2f} (1.00 = linear; less: start-up shared); each of "
+              f"the {nb - na} formulas more: {(b - a) / (nb - na) * 1000:.0f} ms")
     return out
 
 
