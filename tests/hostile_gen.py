@@ -97,6 +97,8 @@ def documents() -> list[tuple[str, str, bytes]]:
     add("size", "unclosed-display.md", f"Before $x = 1$.\n\n$$ {JACOBIAN}\n\nand then prose.")
     add("size", "unclosed-all.md", r"\[ a = b" + "\n\n" + r"\begin{align} c &= d" +
         "\n\n$$ e = f\n\n$g = h$")
+    add("size", "slow-formula.md", "This one takes longer than any budget: $(x_1+x_2+x_3+x_4+"
+        "x_5+x_6+x_7+x_8)^{90} = (x_8+x_7+x_6+x_5+x_4+x_3+x_2+x_1)^{90} + 1$, then $x = 1$.")
     add("size", "backticks.md", "`" * 20_000 + " $x$ " + "``a`" * 5_000)
     add("size", "long-prose.md", ("Some prose about the loss. " * 40 + "\n\n") * 1_500
         + f"${JACOBIAN}$\n")

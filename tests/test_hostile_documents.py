@@ -284,6 +284,9 @@ def test_size_caps_and_unclosed_math_are_listed(run):
 
 def test_the_time_bound_per_formula_holds(run):
     assert run["walls"] and max(run["walls"]) <= BUDGET + SLACK, max(run["walls"])
+    slow = run["outcome"]["slow-formula.md"]["records"]
+    assert [r["verdict"] for r in slow if "time budget" in (r["reason"] or "")] == ["unknown"]
+    assert max(run["walls"]) >= BUDGET   # (so the bound was put to the test)
 
 
 def test_inputs_are_unchanged_and_nothing_ran(run):
