@@ -99,9 +99,10 @@ def test_prestart_gives_the_first_step_its_worker():
 
 
 def test_a_worker_exits_when_its_owner_is_killed(tmp_path):
-    """kill -9 of the process that sent a step: its worker stops too, mid-step."""
-    script = tmp_path / "owner.py"
-    script.write_text(textwrap.dedent("""
+    """kill -9 of the process that sent a step: its worker stops too, mid-step.  A wrapper
+    adopts the orphans (a child subreaper) and reaps them: no zombie is left behind."""
+    owner = tmp_path / "owner.py"
+    owner.write_text(textwrap.dedent("""
         import os, signal, threading, time
         from symderiv.runner import run_bounded
         pid = run_bounded(os.getpid, timeout=60)
@@ -111,14 +112,31 @@ def test_a_worker_exits_when_its_owner_is_killed(tmp_path):
         time.sleep(1.0)
         os.kill(os.getpid(), signal.SIGKILL)
     """))
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
-    assert proc.returncode == -signal.SIGKILL
-    worker = int(proc.stdout.split()[0])
-    deadline = time.monotonic() + 20
-    while _alive(worker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _alive(worker)
+    wrapper = tmp_path / "adopt.py"
+    wrapper.write_text(textwrap.dedent("""
+        import ctypes, os, subprocess, sys, time
+        if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) != 0:   # PR_SET_CHILD_SUBREAPER
+            print("NO-SUBREAPER"); sys.exit(0)
+        p = subprocess.run([sys.executable, sys.argv[1]], capture_output=True, text=True)
+        worker = int(p.stdout.split()[0])
+        print("OWNER", p.returncode, "WORKER", worker, flush=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == worker:
+                print("WORKER-EXITED", round(time.monotonic() - deadline + 30, 1))
+            if pid == 0:
+                time.sleep(0.1)
+    """))
+    proc = subprocess.run([sys.executable, str(wrapper), str(owner)], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    if "NO-SUBREAPER" in proc.stdout:
+        pytest.skip("prctl(PR_SET_CHILD_SUBREAPER) is not available here")
+    assert f"OWNER {-signal.SIGKILL}" in proc.stdout, proc.stdout + proc.stderr
+    assert "WORKER-EXITED" in proc.stdout, proc.stdout + proc.stderr
 
 
 # ---------------------------------------------------------------------------------------
