@@ -14,7 +14,7 @@ from sympy import Indexed, IndexedBase, Integer, KroneckerDelta, Sum, Symbol
 from ..notation import Partial, fresh_index, index
 from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, Member, Tr
 from .shapes import (GRADIENT_AS_SHAPE, JACOBIAN_AS_IS, ONE, SCALAR_FUNCTIONS, ShapeMismatch,
-                     Shapes)
+                     Shapes, leading_inner)
 
 
 class IndexForm:
@@ -100,6 +100,9 @@ class IndexForm:
         raise ShapeMismatch(f"{e} in vector notation is not read")
 
     def _product(self, e, i, j):
+        lead = leading_inner(e, self.sh.scalars)
+        if lead is not None and self.sh.of_expr(lead[0]) is None:   # (y^T g) 1
+            return self.entry(lead[0], ONE, ONE) * self.entry(lead[1], i, j)
         scalars, chain = [], []
         for f in e.args:
             (chain if self.sh.of_expr(f) is not None else scalars).append(f)

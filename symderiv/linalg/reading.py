@@ -160,6 +160,10 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
     ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
     # the declarations are in the index ranges now: the entries are decided as scalars
     new = ctx.with_(definitions=tuple(new_defs), ranges=ranges, shapes=())
+    ends = {hi for _, (_, hi) in form.ranges.items() if isinstance(hi, Symbol)}
+    if len(ends) == 1 and all(e.is_integer and e.is_positive for e in ends) and \
+            not any(isinstance(hi, Symbol) and hi not in ends for _, (_, hi) in ctx.ranges):
+        new = new.with_(size=next(iter(ends)))   # one size: the counterexample's size is it
     # the layout is a convention, not a doubt about the text: combine_layouts names it
     doubts = list(sh.doubts)
     return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general,

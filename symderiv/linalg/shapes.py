@@ -164,9 +164,7 @@ class Shapes:
         if isinstance(e, sympy.Mul):
             pair = [f for f in e.args if not f.is_commutative]
             if len(pair) == 2 and isinstance(pair[0], Tr) and all(
-                    (isinstance(v, Symbol) and _lowercase(v.name) or isinstance(v, Member))
-                    and getattr(v, "name", None) not in self.scalars
-                    for v in (pair[0].args[0], pair[1])):
+                    _vectorish(v, self.scalars) for v in (pair[0].args[0], pair[1])):
                 # w^T x, w^T x_i: the inner product of two vectors, a number
                 a, b = self.of_expr(pair[0].args[0]), self.of_expr(pair[1])
                 if a is not None and b is not None:
@@ -174,6 +172,9 @@ class Shapes:
                     self.unify(a[1], self.new(1), lambda: f"the inner product {_tex(e)}")
                     self.unify(b[1], a[1], lambda: f"the inner product {_tex(e)}")
                     return None
+            lead = leading_inner(e, self.scalars)
+            if lead is not None and self.of_expr(lead[0]) is None:
+                return self.of_expr(lead[1])    # (y^T g) 1: a number times a vector
             acc = None
             for f in e.args:
                 s = self.of_expr(f)
@@ -361,6 +362,31 @@ class Shapes:
     def _doubt(self, text: str):
         if text not in self.doubts:
             self.doubts.append(text)
+
+
+def _vectorish(v, scalars) -> bool:
+    """A lowercase whole name (or the i-th of a family, ∇_y L, f(z) of one): a vector."""
+    if isinstance(v, Member):
+        return True
+    if isinstance(v, Symbol):
+        return not v.is_commutative and _lowercase(v.name) and v.name not in scalars
+    if isinstance(v, Grad):
+        return isinstance(v.args[0], Symbol) and _vectorish(v.args[1], scalars)
+    if isinstance(v, sympy.Function) and not isinstance(v, MatrixOp) and len(v.args) == 1:
+        return _vectorish(v.args[0], scalars)
+    return False
+
+
+def leading_inner(e, scalars=()):
+    """``(y^T g) 1``, ``1^T e^z 1``: a product led by the inner product of two vectors, read as
+    that number times the rest — (the inner product, the rest) or None."""
+    if not isinstance(e, sympy.Mul):
+        return None
+    nc = [f for f in e.args if not f.is_commutative]
+    if len(nc) < 3 or not isinstance(nc[0], Tr) or not _vectorish(nc[0].args[0], scalars) \
+            or not _vectorish(nc[1], scalars):
+        return None
+    return sympy.Mul(nc[0], nc[1]), sympy.Mul(*[f for f in e.args if f.is_commutative], *nc[2:])
 
 
 def _what(what) -> str:

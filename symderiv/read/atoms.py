@@ -137,7 +137,8 @@ class NameRules:
                                    a1, "write the entry as y^{pred}_i, or declare the notation")
                 suffix = "_{" + self.src(a1, a1 + run) + "}"
                 obj = IndexedBase(base + suffix)[tuple(self.sub_items(x, y))]
-            elif self.table.matrix_mode and self._layer_subscript(a1, b1, transpose):
+            elif self.table.matrix_mode and not getattr(self, "in_matrix_entry", False) and \
+                    self._layer_subscript(a1, b1, transpose):
                 suffix = "_{" + self.src(a1, b1) + "}"            # W_2^T, \delta_3: layers
                 if not transpose:
                     self.choices.note(f"{name}_{self.src(a1, b1)} read as the whole vector or "

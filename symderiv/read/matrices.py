@@ -55,7 +55,11 @@ class EnvRules:
                                  for r in range(x, y)):
                     line.append(_ELLIPSIS)
                 else:
-                    value = self.expr(x, y, "matrix entry")
+                    self.in_matrix_entry = True     # y_1 in a matrix written out: an entry
+                    try:
+                        value = self.expr(x, y, "matrix entry")
+                    finally:
+                        self.in_matrix_entry = False
                     if is_matrix(value):
                         raise self.err("a matrix inside a matrix", x, "write one flat matrix")
                     line.append(value)
