@@ -35,7 +35,12 @@ def raw_report(cf: ClaimFile, post: Path, timeout: float = 10.0) -> PostReport:
 def _same(a: FormulaResult, b: FormulaResult) -> bool:
     """The same verdict as a reader sees it (a definition adopted either way)."""
     from .summary import shown_status
-    return shown_status(a) == shown_status(b)
+
+    def said(r):   # holds / wrong / undecided, whether claim or definition
+        s = shown_status(r)
+        return {"proved": "holds", "verified": "holds", "adopted": "holds", "refuted": "wrong",
+                "refused": "wrong", "not read": "unknown"}.get(s, s)
+    return said(a) == said(b)
 
 
 def merge(cf: ClaimFile, raw, hand) -> PostReport:
