@@ -523,6 +523,13 @@ def audited_posts(posts: Path, reports: list[PostReport], timeout: float = 10.0)
     out = []
     for path in sorted(p for p in Path(posts).iterdir() if p.is_file()
                        and p.suffix in (".txt", ".md", ".tex") and p.name != "README.md"):
+        try:
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:   # a name that is not UTF-8: listed, nothing written
+            import sys
+            print(f"note: {ascii(path.name)[1:-1]} not audited: a file name that is not "
+                  "UTF-8 text", file=sys.stderr)
+            continue
         rep = by_post.get(path.name)
         known = {" ".join(r.spec.latex.split()): r for r in rep.results} if rep else {}
         try:
