@@ -352,6 +352,26 @@ def test_folder_tricks_never_loop_escape_or_stop_the_run(tmp_path):
     assert (out / "a.md.audit.json").is_file() and not (out / "out").exists()
 
 
+def test_report_posts_survive_hostile_posts(tmp_path, capsys):
+    """``report --posts DIR``: a binary post, unclosed math and a name that is not UTF-8 each
+    get their page or their note; the others are audited all the same."""
+    from symderiv.report.audit import audit_posts, audited_posts
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "good.md").write_text("Values $x_1$ and $y_2$.\n")
+    (posts / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (posts / "unclosed.md").write_text("Then $$ x = 1 <script>alert(1)</script>\n")
+    (posts / os.fsdecode(b"\xff.md")).write_text("$x$")
+    audited = audited_posts(posts, [], timeout=BUDGET)
+    assert sorted(p.name for p, _, _ in audited) == ["binary.md", "good.md", "unclosed.md"]
+    assert "not UTF-8" in capsys.readouterr().err
+    pages = audit_posts(audited, tmp_path / "audit")
+    by_name = {p.name: text for p, text in pages.items()}
+    assert "not read" in by_name["binary.md"] and "offset 8" in by_name["binary.md"]
+    assert "unclosed $$" in by_name["unclosed.md"] and "<script>" not in by_name["unclosed.md"]
+    build_mod.write_atomically(pages)   # every page can be written (UTF-8 names and text)
+
+
 _PAYLOAD_TAGS = {"script", "img", "svg", "iframe", "style", "b", "a", "maction", "details"}
 
 
