@@ -368,7 +368,8 @@ def test_report_posts_survive_hostile_posts(tmp_path, capsys):
     pages = audit_posts(audited, tmp_path / "audit")
     by_name = {p.name: text for p, text in pages.items()}
     assert "not read" in by_name["binary.md"] and "offset 8" in by_name["binary.md"]
-    assert "unclosed $$" in by_name["unclosed.md"] and "<script>" not in by_name["unclosed.md"]
+    assert "unclosed \\$\\$: nothing closes it" in by_name["unclosed.md"]
+    assert "`x = 1 <script>alert(1)</script>`" in by_name["unclosed.md"]   # code, inert
     build_mod.write_atomically(pages)   # every page can be written (UTF-8 names and text)
 
 
