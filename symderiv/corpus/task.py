@@ -77,6 +77,10 @@ def audit_task(task: dict) -> dict:
                                      Notation(), timeout=opts["timeout"])
         out["records"] = [r.to_json(name) for r in results]
         out["md"] = audit_markdown(Path(name).name, results, ORIGIN)
+        if not results:   # say what the document holds instead
+            from ..extract import decode_document, describe_empty
+            what = describe_empty(decode_document(task["data"], Path(name).name))
+            out["md"] += f"\nThe document is {what}: no formulas found.\n"
         return out
     except DocumentError as err:
         out["error"] = str(err).splitlines()[0]
