@@ -34,7 +34,9 @@ def _textbook(d, latex):
     import sympy
     e = read_expr(latex, notation_for(d.quantity, d.given, Notation()))
     e = normalize_sizes(d.context, [e])[1][0]
-    sizes = {str(s): s for dd in d.context.definitions for s in dd.rhs.free_symbols
+    known = [dd.rhs for dd in d.context.definitions] + [d.result] + \
+        [sympy.sympify(b) for _, rng in d.context.ranges for b in rng]  # safe: SymPy objects
+    sizes = {str(s): s for e in known for s in e.free_symbols
              if isinstance(s, sympy.Symbol) and s.is_integer and s.is_positive}
     return e.xreplace({s: sizes[str(s)] for s in e.free_symbols if str(s) in sizes})
 

@@ -43,7 +43,9 @@ def textbook(d, latex):
     """The textbook form read like the definitions (its sizes are the definitions' sizes)."""
     e = read_expr(latex, notation_for(d.quantity, d.given, Notation()))
     e = normalize_sizes(d.context, [e])[1][0]
-    sizes = {str(s): s for dd in d.context.definitions for s in dd.rhs.free_symbols
+    known = [dd.rhs for dd in d.context.definitions] + [d.result] + \
+        [sympy.sympify(b) for _, rng in d.context.ranges for b in rng]  # safe: SymPy objects
+    sizes = {str(s): s for e in known for s in e.free_symbols
              if isinstance(s, sympy.Symbol) and s.is_integer and s.is_positive}
     return e.xreplace({s: sizes[str(s)] for s in e.free_symbols
                        if isinstance(s, sympy.Symbol) and str(s) in sizes})
@@ -260,3 +262,20 @@ def test_vector_notation_reads_per_entry_in_the_denominator_layout():
     assert any("denominator layout" in n for n in d.notes)
     assert any("x read as a column vector" in n for n in d.notes)   # the reading, stated
     assert d.matrix_form().endswith(r"\left(\mathbf{y} - \mathbf{t}\right) \mathbf{x}^\top")
+
+
+def test_step_the_normal_form_misses_is_verified_exactly_and_said_so(capsys):
+    """σ of a sum: the normal form does not reach 0 on the fold e^{-Σ}/(1 + e^{-Σ})² =
+    h(1 − h); exact evaluation verifies it, and the report says which steps are only
+    verified (a wrong step would still stop the derivation: test_derivations)."""
+    given = [r"h_c = \sigma(\sum_{d=1}^{n} W_{cd} x_d)",
+             r"L = \frac{1}{2}\sum_{c=1}^{m} (h_c - t_c)^2",
+             r"1 \leq a \leq m", r"1 \leq b \leq n", r"1 \leq c \leq m"]
+    d = derive_from(r"\frac{\partial L}{\partial W_{ab}}", given)
+    statuses = {v.status for v in _all_verdicts(d)}
+    assert statuses == {"proved", "verified"}
+    assert "verified by exact evaluation only" in d.render("text")
+    nf, ns = compiled(d)
+    args, sizes, by_name = inputs(d, nf, 0)
+    got = ns["derivative"](*args)
+    assert relative_error(got, finite_differences(d, nf, ns, args)) < 1e-6

@@ -55,6 +55,29 @@ def _generic_definitions(ctx):
     return ctx
 
 
+def _bounds_are_sizes(ctx, q):
+    """A letter bounding a sum or a range (``\\sum_{c=1}^{m}``, ``1 \\leq a \\leq m``) is a
+    size even where the reader took it for an index letter: a positive integer everywhere."""
+    from ..notation import size as size_symbol
+    bounds = set()
+    exprs = [d.rhs for d in ctx.definitions if isinstance(d.rhs, sympy.Basic)] + [q]
+    for e in exprs:
+        for sm in e.atoms(sympy.Sum):
+            for _, lo, hi in sm.limits:
+                bounds |= lo.free_symbols | hi.free_symbols
+    for _, (lo, hi) in ctx.ranges:
+        bounds |= sympy.sympify(lo).free_symbols | sympy.sympify(hi).free_symbols  # safe: SymPy
+    rep = {b: size_symbol(b.name) for b in bounds
+           if isinstance(b, Symbol) and b.is_integer and not b.is_positive}
+    if not rep:
+        return ctx, q
+    defs = tuple(type(d)(d.target, d.rhs.xreplace(rep)) for d in ctx.definitions)
+    ranges = tuple((n, (sympy.sympify(lo).xreplace(rep), sympy.sympify(hi).xreplace(rep)))  # safe
+                   for n, (lo, hi) in ctx.ranges)
+    return ctx.with_(definitions=defs, ranges=ranges,
+                     conditions=tuple(c.xreplace(rep) for c in ctx.conditions)), q.xreplace(rep)
+
+
 def _free_indices_defined(ctx, given) -> None:
     """A definition whose right side has an index its left side does not (L = −Σ_i t_i log y_i
     + (1 − t_i) log(1 − y_i): the second term is outside the sum) means nothing: refuse it."""
@@ -90,8 +113,9 @@ def read_quantity(quantity: str, given: Iterable[str], where: Iterable[str]):
     ctx = build_context(given, where, notation, claim_exprs=(q,))
     ctx = _generic_definitions(ctx)
     q, ctx, notes = _per_entry(q, ctx)
-    _free_indices_defined(ctx, given)
     ctx, (q,) = normalize_sizes(ctx, [q])
+    ctx, q = _bounds_are_sizes(ctx, q)
+    _free_indices_defined(ctx, given)
     if not isinstance(q, Partial):
         raise DeriveError(f"the quantity must be a derivative such as "
                           f"\\frac{{\\partial L}}{{\\partial z_k}}, got {quantity!r}")
