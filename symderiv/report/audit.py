@@ -17,7 +17,7 @@ from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
 from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated, probability_alias)
-from .markdown import ICON, _code, _md_text
+from .markdown import ICON, _code, _code_span, _md_text
 from .summary import shorten
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
 
@@ -552,7 +552,8 @@ def audit_posts(audited: list, outdir: Path) -> dict[Path, str]:
     files: dict[Path, str] = {}
     for path, rep, results in audited:
         if isinstance(results, DocumentError):
-            files[outdir / f"{path.stem}.md"] = f"# Audit of `{path.name}`\n\nnot read: {results}\n"
+            files[outdir / f"{path.stem}.md"] = (f"# Audit of {_code_span(path.name)}\n\n"
+                                                 f"not read: {_md_text(results)}\n")
             continue
         files[outdir / f"{path.stem}.md"] = audit_markdown(path.name, results, origin(rep))
     return files
@@ -562,7 +563,7 @@ def audit_markdown(name: str, results: list[FormulaResult], origin: str) -> str:
     """The audit of one document as a Markdown table (one row per formula found)."""
     counts = {s: sum(r.verdict.status == s for r in results)
               for s in ("adopted", "proved", "verified", "refuted", "unknown")}
-    lines = [f"# Audit of `{name}`", "",
+    lines = [f"# Audit of {_code_span(name)}", "",
              f"{len(results)} formulas found ({', '.join(f'{v} {k}' for k, v in counts.items())}); "
              + origin, "",
              "| line | formula | verdict | note |", "|---|---|---|---|"]
