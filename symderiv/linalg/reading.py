@@ -159,7 +159,10 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
     conds = [sized(c) for c in conds]
     ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
     # the declarations are in the index ranges now: the entries are decided as scalars
-    new = ctx.with_(definitions=tuple(new_defs), ranges=ranges, shapes=())
+    # (positive quantities written whole, log softmax(z), are positive entry by entry: their
+    # entries are the index form's, so the whole names are no assumption of it)
+    new = ctx.with_(definitions=tuple(new_defs), ranges=ranges, shapes=(),
+                    positive=tuple(q for q in ctx.positive if not has_matrices(q)))
     ends = {hi for _, (_, hi) in form.ranges.items() if isinstance(hi, Symbol)}
     if len(ends) == 1 and all(e.is_integer and e.is_positive for e in ends) and \
             not any(isinstance(hi, Symbol) and hi not in ends for _, (_, hi) in ctx.ranges):
