@@ -97,3 +97,20 @@ def test_no_written_direction_means_no_decision():
     nt = Notation(differentials=("z", "y"), inner_colon=True)
     v = symderiv.check(r"dy = 2\, dz", given=["z = W^T x", "y = 2 z"], notation=nt)
     assert v.status == "unknown" and "which names vary" in v.reason
+
+
+def test_labels_agree_with_explicit_matrices():
+    """The table's labels, re-derived with explicit SymPy matrices (a few seconds)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("differentials_truth",
+                                                  DATA / "differentials_truth.py")
+    truth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(truth)
+    assert truth.main() == 0
+
+
+def test_differential_of_an_expression():
+    nt = Notation(differentials=("W", "z"), inner_colon=True)
+    assert symderiv.check(r"dz = d(W^T x)", given=["z = W^T x"], notation=nt).status in HOLDS
+    assert symderiv.check(r"dz = 2\, d(W^T x)", given=["z = W^T x"],
+                          notation=nt).status == "refuted"

@@ -70,12 +70,13 @@ class Frobenius(MatrixOp):
 
 
 class DiffOf(MatrixOp):
-    """``dY`` as read: Y (a whole name) and the names whose differential the text writes."""
+    """``dY`` (or ``d(X)`` of an expression) as read: Y and the names whose differential the
+    text writes."""
     nargs = 2
 
     @property
     def name(self) -> str:
-        return self.args[0].name
+        return self.args[0].name if isinstance(self.args[0], Symbol) else ""
 
     @property
     def written(self) -> tuple[str, ...]:
@@ -88,9 +89,11 @@ class DiffOf(MatrixOp):
         raise ShapeMismatch(f"d{self.name}: a differential not resolved")
 
 
-def differential(name: str, written) -> DiffOf:
-    """``dY`` in a text whose written differentials are *written*."""
-    return DiffOf(mat(name), Tuple(*(Str(w) for w in written)))
+def differential(name, written) -> DiffOf:
+    """``dY`` (*name* a string) or ``d(X)`` (*name* an expression) in a text whose written
+    differentials are *written*."""
+    return DiffOf(mat(name) if isinstance(name, str) else name,
+                  Tuple(*(Str(w) for w in written)))
 
 
 class Direction(MatrixOp):
@@ -171,6 +174,14 @@ def resolve_differentials(parts, ctx, doubts: list):
     for d in found:
         written = set(d.written)
         varying = sorted(w for w in written if w not in defined)
+        if not d.name:        # d(X) of an expression: along the varying names X rests on
+            names = {s.name for s in _whole_names(d.args[0])}
+            below = set().union(*(leaves(n) for n in names)) if names else set()
+            if not varying:
+                raise DifferentialError(f"d({_tex(d.args[0])}): the text writes no "
+                                        "differential of a name it does not define")
+            rep[d] = Varied(d.args[0], Tuple(*(mat(w) for w in varying if w in below)))
+            continue
         if d.name not in defined:
             if d.name not in written:      # pragma: no cover - the reader writes it so
                 raise DifferentialError(f"d{d.name}: {d.name} is not a name of the text")

@@ -181,6 +181,11 @@ class NameRules:
                 self.choices.note(f"{base}(...)_{{...}} read as the entry of {base}'s value, "
                                   f"written {base}(arguments, index)")
                 call = None
+            elif base == "d" and self.nt.differentials and len(args) == 1 and \
+                    self.table.matrix_mode and not args[0].is_commutative:
+                from symderiv.linalg.differentials import differential   # d(W^T x)
+                obj = differential(args[0], self.nt.differentials)
+                call = None
             elif self.applied(lx, name, base, call, args, prime):
                 obj = Function(base)(*args)
                 call = None

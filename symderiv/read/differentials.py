@@ -22,6 +22,7 @@ from .model import Notation
 __all__ = ["differential_notation", "written_differentials"]
 
 _DRUN = re.compile(r"(?<![A-Za-z\\])d([A-Za-z])(?![A-Za-z])")
+_DAPPLIED = re.compile(r"(?<![A-Za-z\\])d\s*(\(|\\left\s*\(|\\[Bb]ig+l?\s*\()")   # d(W^T x)
 _LEIBNIZ = re.compile(r"\\frac\s*\{\s*d[^{}]*\}\s*\{\s*d[^{}]*\}")
 _LHS = re.compile(r"^\s*&?\s*(?:\\mathbf\{)?\s*d\s*([A-Za-z])\s*\}?\s*&?\s*=(?!=)")
 _DEF = re.compile(r"^\s*&?\s*(?:\\mathbf\{)?\s*([A-Za-z])\s*\}?\s*&?\s*=(?!=)")
@@ -66,8 +67,8 @@ def written_differentials(text: str, pieces) -> tuple[str, ...]:
             if "\\partial" in side:
                 return ()                    # dW = ∂L/∂W: a gradient's name
             terms = _terms(side)
-            if not terms or not all(any(d in names for d in _DRUN.findall(t))
-                                    for t in terms):
+            if not terms or not all(any(d in names for d in _DRUN.findall(t)) or
+                                    _DAPPLIED.search(t) for t in terms):
                 return ()                    # dZ = A - Y: not linear in differentials
         formulas += 1
     if formulas == 0 or not (_WORD.search(text) or formulas >= 2):
