@@ -114,6 +114,8 @@ def documents() -> list[tuple[str, str, bytes]]:
     add("html", "html-formulas.md", "\n\n".join(
         [f"Formula $\\text{{{p}}} = 1$ and $${p} = x$$" for p in HTML_PAYLOADS]
         + [f"Slip ${SLIP}$ where ${SOFTMAX}$, {HTML_PAYLOADS[0]}"]))
+    add("html", "<img src=x onerror=alert(1)>`|[a](javascript:alert(1)) &lt;.md",
+        f"A name that is markup: ${SOFTMAX}$ and $x_1$.")
     add("html", "html-prose.md", _md_doc(*HTML_PAYLOADS, f"Let ${SOFTMAX}$.", f"${SLIP}$"))
     # -- Python that would run (read symbolically, never run)
     add("python", "python.md", "\n\n".join(f"```python\n{p}```" for p in PYTHON_PAYLOADS)
