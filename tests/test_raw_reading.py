@@ -136,3 +136,14 @@ def test_a_step_defined_name_proves_but_never_refutes(tmp_path):
     first, second = _audit(tmp_path, text)
     assert first.verdict.status == "proved"
     assert second.verdict.status == "unknown" and "confirm" in second.verdict.reason
+
+
+def test_declarations_are_judged_together(tmp_path):
+    text = ("$$y = W x + b$$\n\nwhere $W \\in R^{m \\times n}$ and $x, b \\in R^n$.\n")
+    res = {r.spec.latex: r for r in _audit(tmp_path, text)}
+    assert res[r"W \in R^{m \times n}"].verdict.status == "proved"   # shown: adopted
+    bad = res[r"x, b \in R^n"]
+    assert bad.verdict.status == "refuted" and "m×1 and n×1" in bad.verdict.reason
+    ok = {r.spec.latex: r for r in _audit(tmp_path, text.replace("$x, b \\in R^n$",
+                                                                  "$x \\in R^n$, $b \\in R^m$"))}
+    assert ok[r"b \in R^m"].verdict.status == "proved"

@@ -391,6 +391,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             continue
         known_at[len(out)] = frozenset(defined)
         out.append(replace(spec, given=doc_given, where=where))
+        if _DECLARES.search(spec.latex) and not top_level_equals(spec.latex):
+            # "W ∈ R^{m×n}", then "x, b ∈ R^n": each declaration is judged with the ones
+            # before it (together they must fit y = Wx + b), and serves what follows
+            doc_given += (spec.latex,)
     # definitions stated after a claim: a reader may read the claim with them too
     defs = [(m, s.defines, s.given[-1]) for m, s in enumerate(out)
             if s.kind == "definition" and s.defines and s.given]
@@ -433,6 +437,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     return mentions(text, continued_derivations(text, sorted(out, key=lambda s: s.line)))
 
 
+_DECLARES = re.compile(r"\\in\b|∈")
 _GRAD_DEF = re.compile(r"\s*d\s*([A-Za-z]\w*)\s*=\s*\\frac\s*\{\s*\\partial\s*\{?\s*"
                        r"(\\?[A-Za-z]+)\s*\}?\s*\}\s*\{\s*\\partial\s*\{?\s*([A-Za-z]\w*)\s*\}?\s*\}\s*$")
 _GRAD_NAME = re.compile(r"\s*d([A-Z])\s*=")
