@@ -6,7 +6,6 @@ import numpy as np
 import sympy
 from sympy import Indexed, Sum
 
-from symderiv import calculus
 from symderiv.stepwise.numpy_code import numpy_function
 from symderiv.notation import Partial, base_name, substitute
 
@@ -72,18 +71,19 @@ def finite_differences(d, nf, ns, args, h=1e-5):
 
 
 def exact_values(d, nf, sizes, by_name, digits=30):
-    """The SymPy result at the same inputs: definitions expanded, sums done, exactly."""
+    """The SymPy result at the same inputs, in 30-digit arithmetic by SymPy alone: each
+    defined node evaluated entry by entry from its definition (innermost first), then the
+    result from them (sums done explicitly)."""
+    from symderiv.stepwise.tidy import topological
     ctx = d.context
-    expr = calculus.expand_definitions(d.result, ctx)
-    ups = {name: v for (kind, name), v in by_name.items() if kind == "upstream"}
-    arrays = {name: v for (kind, name), v in by_name.items() if kind == "array"}
-    scalars = {name: v for (kind, name), v in by_name.items() if kind == "scalar"}
-    shape = tuple(int(sympy.sympify(e).xreplace(sizes)) for e in nf.out_extents)
-    out = np.zeros(shape)
     lower = int(ctx.lower)
-    for idx in np.ndindex(shape):
-        e = substitute(expr.xreplace(sizes), {i: sympy.Integer(v + lower)
-                                              for i, v in zip(nf.out_axes, idx)})
+    ups = {name: v for (kind, name), v in by_name.items() if kind == "upstream"}
+    values = {name: v for (kind, name), v in by_name.items() if kind == "array"}
+    scalars = {sympy.Symbol(name): sympy.Float(v, digits) for (kind, name), v in
+               by_name.items() if kind == "scalar"}
+
+    def evaluate(e, at):
+        e = substitute(e.xreplace(sizes), {i: sympy.Integer(v + lower) for i, v in at.items()})
         e = e.doit() if e.has(Sum) else e
         rep = {}
         for p in e.atoms(Partial):
@@ -92,12 +92,34 @@ def exact_values(d, nf, sizes, by_name, digits=30):
         e, rep = e.xreplace(rep), {}
         for a in e.atoms(Indexed):
             pos = tuple(int(k) - lower for k in a.indices)
-            rep[a] = sympy.Float(arrays[base_name(a)][pos], digits)
+            rep[a] = sympy.Float(values[base_name(a)][pos], digits)
         for s in e.free_symbols:
-            if str(s) in scalars:
-                rep[s] = sympy.Float(scalars[str(s)], digits)
-        e = e.xreplace(rep)
-        out[idx] = float(sympy.N(e, digits))
+            for name, v in scalars.items():
+                if str(s) == str(name):
+                    rep[s] = v
+            if ctx.definition(str(s)) is not None and np.ndim(values.get(str(s), ())) == 0:
+                rep[s] = sympy.Float(values[str(s)], digits)
+        return sympy.N(e.xreplace(rep), digits)
+
+    for name in topological(ctx):
+        dd = ctx.definition(name)
+        if dd is None or not isinstance(dd.rhs, sympy.Basic) or name in values:
+            continue
+        if not dd.indices:
+            values[name] = float(evaluate(dd.rhs, {}))
+            continue
+        shape = []
+        for i in dd.indices:
+            lo, hi = ctx.range_of(i)
+            shape.append(int(sympy.sympify(hi - lo + 1).xreplace(sizes)))
+        arr = np.zeros(shape)
+        for idx in np.ndindex(*shape):
+            arr[idx] = float(evaluate(dd.rhs, dict(zip(dd.indices, idx))))
+        values[name] = arr
+    shape = tuple(int(sympy.sympify(e).xreplace(sizes)) for e in nf.out_extents)
+    out = np.zeros(shape)
+    for idx in np.ndindex(shape):
+        out[idx] = float(evaluate(d.result, dict(zip(nf.out_axes, idx))))
     return out
 
 
