@@ -4,8 +4,8 @@ Every hostile document of ``hostile_gen.documents()`` (nothing to read; bytes th
 UTF-8 text; sizes, counts, nesting and unclosed delimiters; TeX that would read files or run
 commands; HTML and Markdown that would run scripts; Python that would run) is audited once
 through the command line (``symderiv audit FILE --format json``), once more as a folder
-(``--jobs 2 --out``), and its records rendered as Markdown, HTML and LaTeX; the LaTeX is
-compiled (what TeX reads is listed by latexmk's recorder) and the HTML opened in headless
+(one of each class and every one that is not text: ``--jobs 2 --out``), and its records
+rendered as Markdown, HTML and LaTeX; the LaTeX is compiled (what TeX reads is listed by latexmk's recorder) and the HTML opened in headless
 chromium.  Each test checks one promise of the issue on that run; the last prints the
 issue's summary line with the figures measured.
 """
@@ -178,8 +178,15 @@ def run(tmp_path_factory):
             outcome[name] = dict(cls=cls, rc=rc, out=out, err=err, crash=crash,
                                  records=records, data=data, seconds=time.monotonic() - t0)
         options = [(argv, said) + _run_cli(argv) for argv, said in BAD_OPTIONS]
+        # as a folder: every document that is not text, and one of each other class
+        folder, seen = root / "folder", set()
+        folder.mkdir()
+        for cls, name, data in docs:
+            if cls in ("bytes", "empty") or cls not in seen:
+                (folder / name).write_bytes(data)
+            seen.add(cls)
         corpus_out = root / "corpus-out"
-        corpus = _run_cli(["audit", str(inputs), "--format", "jsonl", "--jobs", "2",
+        corpus = _run_cli(["audit", str(folder), "--format", "jsonl", "--jobs", "2",
                            "--out", str(corpus_out), "--timeout", str(BUDGET)])
     after = {p.name: (_sha(p), stat.S_IMODE(p.stat().st_mode)) for p in inputs.iterdir()}
 
@@ -302,7 +309,8 @@ def test_a_folder_of_them_audits_each_once_and_lists_the_unreadable(run):
     assert crash is None and rc in (1, 2), err
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     names = [Path(o["document"]).name for o in lines]
-    assert sorted(names) == sorted(n for _, n, _ in run["docs"])
+    assert sorted(names) == sorted(p.name for p in (run["root"] / "folder").iterdir())
+    assert {run["outcome"][n]["cls"] for n in names} == {c for c, _, _ in run["docs"]}
     for o in lines:
         single = run["outcome"][Path(o["document"]).name]
         if single["cls"] == "bytes":
