@@ -6,8 +6,8 @@ commands; HTML and Markdown that would run scripts; Python that would run) is au
 through the command line (``symderiv audit FILE --format json``), once more as a folder
 (one of each class and every one that is not text: ``--jobs 2 --out``), and its records
 rendered as Markdown, HTML and LaTeX; the LaTeX is compiled (what TeX reads is listed by
-latexmk's recorder) and the HTML opened in headless chromium.  Each test checks one promise of the issue on that run; the last prints the
-issue's summary line with the figures measured.
+latexmk's recorder) and the HTML opened in headless chromium.  Each test checks one promise
+of the issue on that run; the last prints the issue's summary line with the figures measured.
 """
 from __future__ import annotations
 
