@@ -279,3 +279,13 @@ def test_step_the_normal_form_misses_is_verified_exactly_and_said_so(capsys):
     args, sizes, by_name = inputs(d, nf, 0)
     got = ns["derivative"](*args)
     assert relative_error(got, finite_differences(d, nf, ns, args)) < 1e-6
+
+
+def test_text_in_generated_code_cannot_escape_its_string_or_comment():
+    from symderiv.stepwise.numpy_code import _comment, _docstring, _escape_line
+    evil = 'y"""; import os; os.system("x") #\\\n\r\u2028z'
+    src = ("def f():\n" + _docstring(evil) + "\n    return 1\n"
+           + '"""' + _escape_line(evil) + '"""\n' + "x = 1   # " + _comment(evil) + "\n")
+    tree = ast.parse(src)
+    assert [type(n).__name__ for n in tree.body] == ["FunctionDef", "Expr", "Assign"]
+    assert not any(isinstance(n, (ast.Import, ast.Call)) for n in ast.walk(tree))

@@ -241,6 +241,7 @@ class NumpyFunction:
 
 
 def _docstring(text: str) -> str:
+    text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
     safe = text.replace("\\", "\\\\").replace('"', '\\"')
     return '    """' + safe.replace("\n", "\n    ") + '\n    """'
 
@@ -351,7 +352,7 @@ def numpy_function(d) -> NumpyFunction:
         code = pr.value(dd.rhs, axes)
         if axes:
             code = f"np.broadcast_to({code}, {shape_of(axes)}).astype(float)"
-        body.append((name, f"    {nodes[name]} = {code}   # {show(dd.target)}"))
+        body.append((name, f"    {nodes[name]} = {code}   # {_comment(show(dd.target))}"))
     for i in out_axes:
         pr.extent[i] = extent_of(i)
     res = pr.value(result, out_axes)
@@ -407,6 +408,12 @@ def numpy_function(d) -> NumpyFunction:
                          tuple(value_names))
 
 
+def _comment(text: str) -> str:
+    """A document's name as a comment: printable characters only (no line break can end the
+    comment and start code)."""
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def _tuple(names) -> str:
     if len(names) == 1:
         return names[0]
@@ -414,7 +421,8 @@ def _tuple(names) -> str:
 
 
 def _escape_line(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _free_in(i, exprs) -> bool:
