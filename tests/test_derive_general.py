@@ -289,3 +289,22 @@ def test_text_in_generated_code_cannot_escape_its_string_or_comment():
     tree = ast.parse(src)
     assert [type(n).__name__ for n in tree.body] == ["FunctionDef", "Expr", "Assign"]
     assert not any(isinstance(n, (ast.Import, ast.Call)) for n in ast.walk(tree))
+
+
+@pytest.mark.slow
+def test_latex_reports_compile(tmp_path):
+    """Every derivation's LaTeX, in the reports' document, compiles (as report --pdf does)."""
+    import os
+    import shutil
+    from symderiv.report.build import compile_pdf_logged
+    from symderiv.report.latex_doc import document
+    if shutil.which("latexmk") is None:
+        if os.environ.get("SYMDERIV_REQUIRE_TEX") == "1":
+            pytest.fail("latexmk is required here (SYMDERIV_REQUIRE_TEX=1) but not installed")
+        pytest.skip("latexmk is not installed")
+    body = "\n".join(derived(p[0]).render("tex") for p in PAIRS)
+    tex = tmp_path / "derivations.tex"
+    tex.write_text(document("Derivations from their definitions", body), encoding="utf-8")
+    pdf, log, _ = compile_pdf_logged(tex, timeout=180)
+    assert pdf.exists() and pdf.stat().st_size > 1000
+    assert "! " not in log   # no TeX error
