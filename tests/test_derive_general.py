@@ -308,3 +308,22 @@ def test_latex_reports_compile(tmp_path):
     pdf, log, _ = compile_pdf_logged(tex, timeout=180)
     assert pdf.exists() and pdf.stat().st_size > 1000
     assert "! " not in log   # no TeX error
+
+
+def test_relu_derivative_and_its_code():
+    """ReLU: the derivative is Heaviside(z_k) (SymPy's ½ at the kink, stated by the form);
+    the code uses np.maximum / np.heaviside and matches finite differences off the kink."""
+    d = derive_from(r"\frac{\partial L}{\partial z_k}",
+                    [r"y_i = \max(0, z_i)", r"L = \frac{1}{2}\sum_i (y_i - t_i)^2"])
+    assert d.result.has(sympy.Heaviside)
+    nf, ns = compiled(d)
+    for seed in range(6):
+        args, sizes, by_name = inputs(d, nf, seed)
+        got = ns["derivative"](*args)
+        if np.count_nonzero(got) == 0:
+            continue   # every z_k < 0 at this seed
+        assert relative_error(got, finite_differences(d, nf, ns, args)) < 1e-6
+        assert relative_error(got, exact_values(d, nf, sizes, by_name)) < 1e-10
+        break
+    else:
+        pytest.fail("no seed with a positive z_k")

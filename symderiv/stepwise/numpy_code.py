@@ -151,6 +151,15 @@ class _Printer:
             return f"_lse({body}, {nd}, {self.size_code(hi - lo + 1)})"
         if type(e) in _FUNCS and len(e.args) == 1:
             return f"{_FUNCS[type(e)]}({self.value(e.args[0], axes)})"
+        if isinstance(e, sympy.Heaviside):   # SymPy's value at 0 (½ unless stated)
+            h0 = e.args[1] if len(e.args) > 1 else sympy.S.Half
+            return f"np.heaviside({self.value(e.args[0], axes)}, {_number(h0)})"
+        if isinstance(e, (sympy.Max, sympy.Min)):
+            fn = "np.maximum" if isinstance(e, sympy.Max) else "np.minimum"
+            code = self.value(e.args[0], axes)
+            for a in e.args[1:]:
+                code = f"{fn}({code}, {self.value(a, axes)})"
+            return code
         raise CodegenError(f"no NumPy form for {type(e).__name__} ({show(e)})")
 
     def _placed(self, code, indices, axes) -> str:
