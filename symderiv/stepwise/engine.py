@@ -88,7 +88,7 @@ def _local(rhs: Expr, entry, ctx: Context, inputs) -> Expr:
     """∂rhs/∂entry holding the other inputs of the definition fixed, in their names."""
     local = _without(ctx, inputs)
     value = calculus.total_diff(rhs, entry, local)
-    return collapse(value, ctx)
+    return rename_bound_readably(collapse(value, ctx), ctx)
 
 
 class _Builder:
@@ -136,7 +136,8 @@ class _Builder:
         ctx = ctx or self.ctx
         for rule, fn in (("collapse Σ·δ (each index lies in the sum's range)",
                           lambda e: collapse(e, ctx)),
-                         ("fold back into the defined names", lambda e: fold(e, ctx)),
+                         ("fold back into the defined names",
+                          lambda e: rename_bound_readably(fold(e, ctx), ctx)),
                          ("collapse Σ·δ", lambda e: collapse(e, ctx)),
                          ("factor into the canonical form", lambda e: rename_bound_readably(
                              canonical(e, ctx), ctx))):
@@ -192,13 +193,17 @@ class _Builder:
                 terms.insert(0, direct)
                 local_terms.insert(0, direct)
         via = ", ".join(_show_name(n) for n in sorted(inputs))
+        zero = [n for n, t in zip(nodes, local_terms[-len(nodes):] if nodes else ()) if t == 0]
+        said = "".join(f"; ∂{_show(f)}/∂{_show_name(n)} = 0" for n in zero)
         steps = [Step(f"chain rule through the definitions graph ({_show(f)} depends on "
-                      f"{via})", lhs, Add(*terms))]
+                      f"{via}{said})", lhs, Add(*terms))]
         cur = Add(*terms)
         rep = {Partial(e, xx): lem.result for (e, xx), lem in lemma_of.items()}
+        used = [lem for (e, xx), lem in lemma_of.items() if cur.has(Partial(e, xx))]
         cur = cur.xreplace(rep)
-        names = ", ".join(f"{lem.name}" for lem in lemma_of.values())
-        steps.append(Step(f"derivative of each node ({names})", lhs, cur))
+        if used:
+            names = ", ".join(f"{lem.name}" for lem in dict.fromkeys(used))
+            steps.append(Step(f"derivative of each node ({names})", lhs, cur))
         if written:
             cur = Add(*local_terms).xreplace(rep)
             steps.append(Step(f"differentiate the definition of {_show(f)}", lhs, cur))

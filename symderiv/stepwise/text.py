@@ -28,8 +28,8 @@ class _Text(StrPrinter):
         body = self._print(e.function)
         if isinstance(e.function, sympy.Add):
             body = f"({body})"
-        subs = "".join(self._print(v) for v, _, _ in reversed(e.limits))
-        return f"Σ_{subs} {body}"
+        subs = [self._print(v) for v, _, _ in e.limits]
+        return f"Σ_{subs[0]} {body}" if len(subs) == 1 else f"Σ_{{{','.join(subs)}}} {body}"
 
     def _print_Partial(self, e):
         f = self._print(e.f)
