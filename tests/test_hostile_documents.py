@@ -494,6 +494,23 @@ def test_any_document_is_audited_within_the_budget_1000(data):
 
 
 # --------------------------------------------------------------------------- bounds
+_PATHOLOGICAL = {   # each took over 20 s at 1 MB before extraction was made linear
+    "unclosed \\[": "\\[ x " * 200_000, "unclosed \\begin": "\\begin{equation} x " * 60_000,
+    "backticks": "`" * 1_000_000, "dollars": "$" * 1_000_000,
+    "ticks and text": "` a ``b " * 125_000,
+}
+
+
+@pytest.mark.parametrize("name", list(_PATHOLOGICAL))
+def test_extraction_is_linear(name):
+    text = _PATHOLOGICAL[name]
+    t0 = time.monotonic()
+    found, skipped = extract_formulas(text), skipped_formulas(text + " ")
+    assert time.monotonic() - t0 < 8, name
+    assert len(found) <= MAX_FORMULAS and len(skipped) <= 4
+
+
+
 _SPIN = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, sys.argv[1])
