@@ -26,7 +26,7 @@ from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
 from .vectors import (ShapeError, entrywise_reading, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
-from .functions import (_with_catalogue, catalogue_doubts, expand_functions, is_entry_parameter,
+from .functions import (_with_catalogue, catalogue_doubts, expand_functions, vector_values, is_entry_parameter,
                         with_function_names, without_extremum)
 from .verify import (DEFAULT_SIZES, Verdict, combine_readings, decide,
                      decide_approx, guard_rounding, guard_substitution,
@@ -290,6 +290,7 @@ def _conditions_on_indices(ctx: Context, parts: Sequence) -> Context:
 def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_SIZES,
                  claim: str = "", relations: Sequence[str] = ()) -> Verdict:
     """Decide a chain ``parts[0] = parts[1] = …`` under ctx (in this process)."""
+    parts = [vector_values(p, ctx) for p in parts]   # Softmax'((1.75, 1.75)): numbers
     if uses_matrices(parts, ctx):
         return check_matrix(parts, ctx, check_parsed, conditions=conditions, sizes=sizes,
                             claim=claim, relations=relations)
@@ -321,6 +322,12 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
     links = []
     rels = list(relations) + ["="] * (len(parts) - 1 - len(relations))
     for (a, b), (sa, sb), rel in zip(zip(parts, parts[1:]), zip(shown, shown[1:]), rels):
+        unread = next((x for x in (a, b) if isinstance(x, _Unread)), None)
+        if unread is not None:
+            links.append(Verdict("unknown", "vector notation at the stated size",
+                                 read_as=f"{to_latex(sa)} {rel} {to_latex(sb)}",
+                                 reason=unread.reason))
+            continue
         if rel == "\\approx":
             v = decide_approx(a, b, ctx)
             links.append(replace(v, read_as=f"{to_latex(sa)} \\approx {to_latex(sb)}"))
@@ -334,7 +341,8 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
         links = [replace(v, claim=f"{a} {rel} {b}")
                  for v, a, b, rel in zip(links, sides, sides[1:], rels)]
     concl = None
-    if any(v.status == "refuted" for v in links) and "\\approx" not in rels:
+    if any(v.status == "refuted" for v in links) and "\\approx" not in rels and not any(
+            isinstance(p, _Unread) for p in (parts[0], parts[-1])):
         concl = _decide(parts[0], parts[-1], ctx, sizes).status
     return summarize_chain(links, claim, read_as, conclusion=concl)
 
@@ -350,14 +358,26 @@ def _undeclared(p, shapes: dict, ctx: Context) -> list[str]:
 
 def _vector_parts(parts, ctx, claim, read_as):
     """Vector notation: explicit arrays at a concrete size, else a shape check."""
+    if all(isinstance(p, sympy.MatrixBase) and not p.free_symbols for p in parts):
+        return parts, None   # arrays of numbers written out: their size is theirs
     if ctx.size.is_Integer:
         n = int(ctx.size)
         try:
             vctx = instantiate_defs(ctx, n)
-            return [evaluate_entries(materialize(p, vctx, n), vctx) for p in parts], None
         except (ShapeError, CalculusError) as err:
             return parts, Verdict("unknown", "vector notation at the stated size", claim=claim,
                                   read_as=read_as, reason=f"unsupported: {err}")
+        out, failed = [], []
+        for p in parts:   # each side on its own: a side that cannot be evaluated leaves
+            try:          # its links undecided, not the whole chain
+                out.append(evaluate_entries(materialize(p, vctx, n), vctx))
+            except (ShapeError, CalculusError) as err:
+                out.append(_Unread(p, f"unsupported: {err}"))
+                failed.append(str(err))
+        if len(failed) >= len(parts) - 1:
+            return parts, Verdict("unknown", "vector notation at the stated size", claim=claim,
+                                  read_as=read_as, reason=f"unsupported: {failed[0]}")
+        return out, None
     shapes = dict(ctx.shapes)
     found = []
     for p in parts:
@@ -385,6 +405,13 @@ def _vector_parts(parts, ctx, claim, read_as):
                           reason="vector notation at a symbolic size: the shapes agree "
                                  f"({_fmt(found[0])}); write the claim per entry (with indices) "
                                  "to have it proved")
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """A side of a chain that could not be evaluated at the stated size, and why."""
+    expr: object
+    reason: str
 
 
 def _fmt(s) -> str:

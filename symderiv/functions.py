@@ -14,7 +14,7 @@ from .notation import Context, fresh_index
 from .read import Notation
 from .vocabulary import CATALOGUE, VECTOR_FUNCTIONS, function_names, vector_function
 
-__all__ = ["without_extremum", "expand_functions", "with_function_names", "catalogue_doubts", "entry_function",
+__all__ = ["without_extremum", "expand_functions", "vector_values", "with_function_names", "catalogue_doubts", "entry_function",
            "is_entry_parameter"]
 
 
@@ -118,6 +118,43 @@ _BUILTIN = {"tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "ln": sympy.
             "sinh": sympy.sinh, "cosh": sympy.cosh, "sin": sympy.sin, "cos": sympy.cos}
 
 
+def _of_values(name: str, v, primes: int):
+    """A catalogue vector function of a written vector (a row or a column), or its
+    derivative there (primes = 1): the Jacobian J_ij = ∂f_i/∂v_j, as f'(x) means."""
+    vals = list(v)
+    total = sympy.Add(*[sympy.exp(x) for x in vals])
+    soft = [sympy.exp(x) / total for x in vals]
+    n = len(vals)
+    if name in ("softmax", "Softmax", "SoftMax"):
+        if not primes:
+            return sympy.ImmutableMatrix(v.rows, v.cols, soft)
+        return sympy.ImmutableMatrix(n, n, lambda i, j: soft[i] * (int(i == j) - soft[j]))
+    if not primes:
+        return sympy.ImmutableMatrix(v.rows, v.cols, [x - sympy.log(total) for x in vals])
+    return sympy.ImmutableMatrix(n, n, lambda i, j: int(i == j) - soft[j])
+
+
+def vector_values(expr, ctx: Context):
+    """Only the catalogue vector functions of written vectors expanded (``Softmax((1.75,
+    1.75))`` is a vector of numbers, ``Softmax'(…)`` its Jacobian there); the rest as is."""
+    if not isinstance(expr, sympy.Basic) or not any(
+            str(a.func).rstrip("'") in VECTOR_FUNCTIONS
+            for a in expr.atoms(sympy.core.function.AppliedUndef)):
+        return expr
+    table = {name for name, _, _ in ctx.functions}
+
+    def hit(e):
+        if not isinstance(e, sympy.core.function.AppliedUndef):
+            return False
+        base = str(e.func).rstrip("'")
+        primes = len(str(e.func)) - len(base)
+        return base in VECTOR_FUNCTIONS and base not in table and primes <= 1 and \
+            ctx.definition(base) is None and len(e.args) == 1 and \
+            isinstance(e.args[0], sympy.MatrixBase) and 1 in e.args[0].shape
+    return expr.replace(hit, lambda e: _of_values(str(e.func).rstrip("'"), e.args[0],
+                                                  len(str(e.func)) - len(str(e.func).rstrip("'"))))
+
+
 def expand_functions(expr, ctx: Context):
     """Apply the function definitions: σ(z) → body with x := z; σ'(z) → body' at z."""
     if not isinstance(expr, sympy.Basic) or not (ctx.functions or any(
@@ -132,6 +169,10 @@ def expand_functions(expr, ctx: Context):
         name = str(e.func)
         primes = len(name) - len(name.rstrip("'"))
         base = name.rstrip("'")
+        if base not in table and base in VECTOR_FUNCTIONS and primes <= 1 and \
+                len(e.args) == 1 and isinstance(e.args[0], sympy.MatrixBase) and \
+                1 in e.args[0].shape and ctx.definition(base) is None:
+            return _of_values(base, e.args[0], primes)   # Softmax((1.75, 1.75)), Softmax'(…)
         if base not in table and not primes and name in VECTOR_FUNCTIONS and \
                 ctx.definition(name) is None:
             if len(e.args) == 1 and isinstance(e.args[0], Indexed) and \

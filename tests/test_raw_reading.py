@@ -147,3 +147,23 @@ def test_declarations_are_judged_together(tmp_path):
     ok = {r.spec.latex: r for r in _audit(tmp_path, text.replace("$x, b \\in R^n$",
                                                                   "$x \\in R^n$, $b \\in R^m$"))}
     assert ok[r"b \in R^m"].verdict.status == "proved"
+
+
+def test_catalogue_vector_function_of_written_values():
+    v = symderiv.check(r"SoftMax'(\begin{matrix}1.75&1.75\end{matrix}) = "
+                       r"\begin{pmatrix}-1.3125&-3.0625\\-3.0625&-1.3125\end{pmatrix}")
+    assert v.status == "refuted" and v.counterexample is not None
+    v = symderiv.check(r"SoftMax'(\begin{matrix}1.75&1.75\end{matrix}) = "
+                       r"\begin{pmatrix}.25&-.25\\-.25&.25\end{pmatrix}")
+    assert v.status == "proved"
+    v = symderiv.check(r"\mathrm{softmax}(\begin{pmatrix}0 & \ln 3\end{pmatrix}) = "
+                       r"\begin{pmatrix}0.25&0.75\end{pmatrix}")
+    assert v.status == "proved"
+
+
+def test_a_side_that_cannot_be_evaluated_leaves_only_its_links_undecided():
+    given = [r"A = \begin{pmatrix}0.5&0.5\end{pmatrix}", r"Z = \begin{pmatrix}1.75&1.75\end{pmatrix}"]
+    v = symderiv.check(r"\frac{\partial A}{\partial Z} = SoftMax'(\begin{matrix}1.75&1.75"
+                       r"\end{matrix}) = \begin{pmatrix}1&0\\0&1\end{pmatrix}", given=given,
+                       size=2)
+    assert [link.status for link in v.links] == ["unknown", "refuted"]

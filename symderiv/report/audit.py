@@ -113,7 +113,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     known_at: dict[int, frozenset] = {}   # claim index in `out` → names defined before it
     opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
     spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
-    inferred: dict[str, str] = {}   # definitions a chain states by its steps → the doubt
+    inferred: dict[str, tuple[str, str]] = {}   # definitions a chain states → (name, doubt)
     placed: dict[str, int] = {}    # where each name of the document was defined
     placed_at: dict[str, int] = {}   # ... its offset
     starts = [m.start() for m in _SECTION.finditer(text)]
@@ -177,7 +177,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 defined.add(name0)
                 by_doc[name0], placed[name0], placed_at[name0] = (text0, False), spec.line, here
                 doc_given += (text0,)
-                inferred[text0] = f"{doubt0} (line {spec.line})"
+                inferred[text0] = (name0, f"{doubt0} (line {spec.line})")
         active = [v for v in values if v[0] <= here < v[1]]
         value = _value_of(spec.latex, notation) if here >= 0 else None
         # data vectors are values even for a defined name ("if the layer outputs y = (0, ln 3)");
@@ -427,9 +427,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         out = [replace(s, elsewhere=tuple(e + (scope(e, s.line),) for e in elsewhere))
                if s.kind == "claim" else s for s in out]
     if inferred:   # what rests on a definition read from a chain's steps: never refuted
-        out = [replace(s, convention="; ".join(
-            [s.convention] * bool(s.convention) + [inferred[g] for g in s.given if g in inferred]))
-            if s.kind == "claim" and any(g in inferred for g in s.given) else s for s in out]
+        out = [replace(s, inferred=tuple(inferred[g] for g in s.given if g in inferred))
+               if s.kind == "claim" and any(g in inferred for g in s.given) else s for s in out]
     spans += [(n, line, start, len(out)) for n, (line, start) in opaque.items()]
     for n, line, start, end in spans:
         for m in range(start, end):

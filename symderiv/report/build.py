@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -167,6 +168,11 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     for n, line in names) + ": not decided",
                     flags if len(blocked) > 1 and v.links else None)
         v = guard_given(v, cf.given_for(spec), nota)
+        if spec.inferred and v.status == "refuted":
+            used = _inferred_used(v, parts, ctx, spec.inferred)
+            if used:   # refuted through a definition read from a chain's steps: a doubt
+                v = undecided(v, "refuted if " + "; ".join(used) + "; confirm that reading "
+                                 "to have it decided")
         if spec.convention and v.status == "refuted":
             v = undecided(v, f"refuted if {spec.convention}; confirm that reading to have it "
                              "decided")
@@ -221,6 +227,29 @@ def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, siz
                            reason=(again.reason + "; " if again.reason else "")
                            + f"holds under {note}")
     return v
+
+
+def _inferred_used(v: Verdict, parts, ctx, inferred) -> list[str]:
+    """The doubts of the step-read definitions (*inferred*: (name, doubt)) that the refuted
+    links of *v* rest on (through the definitions)."""
+    def key(n: str) -> str:
+        return re.sub(r"[\\{}\s]", "", n)
+    bad = [n for n, link in enumerate(v.links) if link.status == "refuted"] if v.links else \
+        [None]
+    found: set[str] = set()
+    for n in bad:
+        exprs = list(parts) if n is None else list(parts[n:n + 2])
+        todo = [x for p in exprs for x in _names_in(p)]
+        while todo:
+            name = todo.pop()
+            if name in found:
+                continue
+            found.add(name)
+            d = ctx.definition(name)
+            if d is not None:
+                todo += [x for x in _names_in(d.rhs) if x not in found]
+    keys = {key(x) for x in found} | {key(x).split("^")[0] for x in found}
+    return [doubt for name, doubt in inferred if key(name) in keys]
 
 
 def _names_in(e) -> set[str]:

@@ -69,6 +69,9 @@ class FormulaSpec:
     later: tuple[str, ...] = ()  # definitions the text states after a claim (of new names)
     unused: bool = False         # a definition read but not used (a vector's, beside its entries)
     convention: str | None = None  # a reading the text's own naming implies (dW for ∂L/∂W)
+    # definitions read from a chain's steps (∂E/∂w = ∂(expr)/∂w): (name, doubt); a link that
+    # rests on one is never refuted through it
+    inferred: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
