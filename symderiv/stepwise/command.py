@@ -34,7 +34,8 @@ def run_derive(name: str | None, given=(), where=(), fmt: str = "text",
     from ..report.derivation import render_derivation
     from ..runner import TimeBudgetExceeded, run_bounded
     try:
-        d = run_bounded(derive, (name, tuple(given), tuple(where)), timeout=timeout)
+        d = run_bounded(derive, (name, tuple(given), tuple(where)), {"timeout": None},
+                        timeout=timeout)
         text = run_bounded(render_derivation, (d, fmt), timeout=timeout)
     except TimeBudgetExceeded as err:   # not bad input: undecided (exit 2), one line
         print(f"symderiv derive: {err}; raise it with --timeout",
