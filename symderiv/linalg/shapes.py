@@ -438,6 +438,9 @@ def scalar_names(exprs) -> set[str]:
             if isinstance(p, sympy.Pow) and not (p.exp.is_Integer and p.exp > 0):
                 out |= {s.name for s in p.base.atoms(Symbol) if not s.is_commutative
                         and p.base == s}
+            if isinstance(p, (Hadamard, Diag)):   # a ⊙ (1 - a), diag(a): a is a vector
+                vectors |= {s.name for a in p.args for s in a.atoms(Symbol)
+                            if not s.is_commutative}
             if isinstance(p, (Tr, Grad)):
                 vectors |= {s.name for s in p.args[-1].atoms(Symbol) if not s.is_commutative}
                 if isinstance(p, Tr):
