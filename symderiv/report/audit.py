@@ -113,6 +113,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     known_at: dict[int, frozenset] = {}   # claim index in `out` → names defined before it
     opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
     spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
+    declared: tuple[str, ...] = ()   # the declarations so far (x ∈ R^n)
     inferred: dict[str, tuple[str, str]] = {}   # definitions a chain states → (name, doubt)
     placed: dict[str, int] = {}    # where each name of the document was defined
     placed_at: dict[str, int] = {}   # ... its offset
@@ -390,11 +391,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                                f"defines {name} for the formulas after it"))
             continue
         known_at[len(out)] = frozenset(defined)
-        out.append(replace(spec, given=doc_given, where=where))
         if _DECLARES.search(spec.latex) and not top_level_equals(spec.latex):
             # "W ∈ R^{m×n}", then "x, b ∈ R^n": each declaration is judged with the ones
-            # before it (together they must fit y = Wx + b), and serves what follows
-            doc_given += (spec.latex,)
+            # before it (together they must fit y = Wx + b); other formulas do not take
+            # them (a later section's x_j is not this x ∈ R^n)
+            out.append(replace(spec, given=doc_given + declared, where=where))
+            declared += (spec.latex,)
+            continue
+        out.append(replace(spec, given=doc_given, where=where))
     # definitions stated after a claim: a reader may read the claim with them too
     defs = [(m, s.defines, s.given[-1]) for m, s in enumerate(out)
             if s.kind == "definition" and s.defines and s.given]
