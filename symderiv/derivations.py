@@ -95,6 +95,7 @@ def cross_entropy() -> Derivation:
 
 
 def mse(half: bool = True) -> Derivation:
+    """∂L/∂z_k for the squared error ½Σ(y − t)² of y = softmax(z)."""
     ctx = models.mse(models.softmax(), half=half)
     j, k = index("j"), index("k")
     y, t, L = IndexedBase("y"), IndexedBase("t"), Symbol("L")
@@ -146,12 +147,17 @@ def worked_example() -> Derivation:
                       notes=("exact arithmetic; y = (1/2, 1/2), both routes give (1/2, −1/2)",))
 
 
+def mse_no_half() -> Derivation:
+    """∂L/∂z_k for the squared error Σ(y − t)² (no ½) of y = softmax(z)."""
+    return mse(half=False)
+
+
 THEOREMS: dict[str, Callable[[], Derivation]] = {
     "softmax-jacobian": softmax_jacobian,
     "chain-rule-any-loss": chain_rule_any_loss,
     "cross-entropy": cross_entropy,
     "mse": mse,
-    "mse-no-half": lambda: mse(half=False),
+    "mse-no-half": mse_no_half,
     "linear-layer": linear_layer,
     "worked-example": worked_example,
 }
