@@ -13,12 +13,14 @@ catalogue's.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sympy
 from sympy import Symbol
 
-__all__ = ["Entry", "CATALOGUE", "VECTOR_FUNCTIONS", "function_names", "vector_function"]
+__all__ = ["Entry", "CATALOGUE", "VECTOR_FUNCTIONS", "LOSSES", "function_names",
+           "vector_function"]
 
 _x = Symbol("x")
 
@@ -92,16 +94,15 @@ def vector_function(name: str, args, ctx) -> sympy.Expr | None:
 # Losses the prose names, with the forms a definition of them takes (templates in the text's
 # own names: {p} the prediction, {q} the target, {k} the index of {sum}, the text's own sum).
 # Used only to compare a definition the text names with the usual form of that loss.
-import re as _re
 
 LOSSES = (
     ("the cross-entropy",
-     _re.compile(r"cross[- ]?entropy|log[- ]?loss|negative log[- ]likelihood|\bNLL\b", _re.I),
+     re.compile(r"cross[- ]?entropy|log[- ]?loss|negative log[- ]likelihood|\bNLL\b", re.I),
      ("-{sum} {q}_{{{k}}} \\log {p}_{{{k}}}",
       "-{sum} ({q}_{{{k}}} \\log {p}_{{{k}}} + (1 - {q}_{{{k}}}) \\log(1 - {p}_{{{k}}}))",
       "-({q} \\log {p} + (1 - {q}) \\log(1 - {p}))")),
     ("the squared error",
-     _re.compile(r"mean[- ]squared?[- ]error|squared[- ]error|\bMSE\b|sum of squares", _re.I),
+     re.compile(r"mean[- ]squared?[- ]error|squared[- ]error|\bMSE\b|sum of squares", re.I),
      ("\\frac{{1}}{{2}} {sum} ({p}_{{{k}}} - {q}_{{{k}}})^2",
       "{sum} ({p}_{{{k}}} - {q}_{{{k}}})^2",
       "\\frac{{1}}{{2}} ({p} - {q})^2", "({p} - {q})^2")),
