@@ -160,7 +160,7 @@ class SymbolTable:
             if t.kind in ("word", "text") and t.text in ("diag", "Diag", "tr", "trace"):
                 return True
             if self.nt.inner_colon and t.kind == "char" and t.text == ":" and \
-                    not (p + 1 < n and toks[p + 1].text == "="):
+                    not (p + 1 < n and toks[p + 1].text == "=") and not _case_label(toks, p):
                 return True                # A:B, the Frobenius inner product of the text
             if self.nt.differentials and t.kind == "letter" and t.text == "d" and \
                     p + 1 < n and toks[p + 1].kind in ("letter", "greek") and \
@@ -352,3 +352,21 @@ class SymbolTable:
         return (prime or base in self.functions or name in self.functions
                 or name in ALWAYS_FUNCTIONS or (kind == "word" and len(name) > 1
                                                 and not name.startswith("\\")))
+
+
+_RELATION_CMDS = {"neq", "ne", "leq", "geq", "le", "ge", "lt", "gt", "leqslant", "geqslant"}
+
+
+def _case_label(toks, p: int) -> bool:
+    """Is the colon at *p* outside every bracket, after a relation outside every bracket
+    (``i = j: …``, ``i \neq j: …``): a case label, not an inner product?"""
+    depth, relation = 0, False
+    for t in toks[:p]:
+        if t.kind == "char" and t.text in "({[":
+            depth += 1
+        elif t.kind == "char" and t.text in ")}]":
+            depth -= 1
+        elif depth == 0 and (t.kind == "char" and t.text in "=<>" or
+                             t.kind == "cmd" and t.text in _RELATION_CMDS):
+            relation = True
+    return depth == 0 and relation
