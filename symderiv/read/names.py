@@ -147,6 +147,9 @@ def with_label_names(texts: Iterable[str], notation: Notation) -> Notation:
     bare = "\n".join(_SUP.sub(lambda m: m.group(0) if m.group(1) in _NOT_NAMES else " ", t)
                      for t in texts)
     bare = re.sub(r"\\[A-Za-z]+", " ", bare)
-    found = [x for x in found if not re.search(rf"(?<![A-Za-z]){x}(?![A-Za-z])", bare)]
+    # written alone, or as the variable of a derivative (\frac{d}{dX}: dX, not a label)
+    found = [x for x in found if not re.search(rf"(?<![A-Za-z]){x}(?![A-Za-z])|"
+                                               rf"(?<![A-Za-z\\])(d|\\partial\s*){x}(?![A-Za-z])",
+                                               bare)]
     return replace(notation, labels=tuple(notation.labels) + tuple(found)) if found \
         else notation

@@ -114,6 +114,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
     spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
     declared: tuple[str, ...] = ()   # the declarations so far (x ∈ R^n)
+    # the names any formula of the text defines, before or after (a chain's steps never
+    # define one of them)
+    stated_anywhere = {nm for s0 in specs
+                       if (nm := _defined_name(_definition_text(s0.latex, notation), notation))}
     inferred: dict[str, tuple[str, str]] = {}   # definitions a chain states → (name, doubt)
     placed: dict[str, int] = {}    # where each name of the document was defined
     placed_at: dict[str, int] = {}   # ... its offset
@@ -171,10 +175,10 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         if here >= 0 and spec.kind == "claim":
             # ∂E/∂w = ∂(½(t − y)²)/∂w with E undefined; ln(A) = ln(Softmax(Z)) with A undefined
             for name0, text0, doubt0 in implied_definitions(
-                    spec.read or spec.latex, defined | set(opaque),
+                    spec.read or spec.latex, defined | set(opaque) | stated_anywhere,
                     lambda nm: _defined_name(f"{nm} = 0", notation) or nm):
-                if _defined_name(text0, notation) != name0:
-                    continue
+                if _defined_name(text0, notation) != name0 or _named_in_prose(text, name0):
+                    continue   # the text says what the name is, elsewhere: that wins
                 defined.add(name0)
                 by_doc[name0], placed[name0], placed_at[name0] = (text0, False), spec.line, here
                 doc_given += (text0,)
@@ -438,6 +442,14 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         for m in range(start, end):
             out[m] = replace(out[m], opaque=out[m].opaque + ((n, line),))
     return mentions(text, continued_derivations(text, sorted(out, key=lambda s: s.line)))
+
+
+def _named_in_prose(text: str, name: str) -> bool:
+    """The prose says what *name* is ("where $E$ is the cross-entropy", "$E$ denotes")."""
+    n = re.escape(name)
+    return bool(re.search(r"\$\s*" + n + r"\s*(\([^$]*\))?\s*\$\s*(is|denotes|stands|will be|"
+                          r"be|means|refers)\b|\b(where|let|with|denote)\s+\$\s*" + n +
+                          r"\s*(\([^$]*\))?\s*\$", text, re.I))
 
 
 _DECLARES = re.compile(r"\\in\b|∈")

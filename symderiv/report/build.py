@@ -168,6 +168,10 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     for n, line in names) + ": not decided",
                     flags if len(blocked) > 1 and v.links else None)
         v = guard_given(v, cf.given_for(spec), nota)
+        if spec.tentative and v.status in ("proved", "verified", "refuted"):
+            word = "holds" if v.status != "refuted" else "is wrong"
+            v = undecided(v, f"{word} if {spec.tentative}; confirm that reading to have it "
+                             "decided")
         if spec.inferred and v.status == "refuted":
             used = _inferred_used(v, parts, ctx, spec.inferred)
             if used:   # refuted through a definition read from a chain's steps: a doubt

@@ -13,13 +13,12 @@ from ..read import top_level_equals
 __all__ = ["continued_derivations", "mentions"]
 
 # what a writer says before the next step of a computation
-_CUE = re.compile(r"\b(plug\w*|fill\w* in|reduc\w*|split\w*|expand\w*|simplif\w*|simply|"
-                  r"cancel\w*|rearrang\w*|combin\w*|factor\w*|rewrit\w*|substitut\w*|"
-                  r"we get|we have|we obtain|gives|becomes|yields|like terms|multiply\w*|"
-                  r"collect\w*)\b", re.I)
+_CUE = re.compile(r"\b(plug\w*|fill\w* in|reduc\w*|split\w*|expand\w*|simplif\w*|simply out|"
+                  r"cancel\w*|rearrang\w*|like terms|substitut\w*)\b", re.I)
 # ... unless it names another quantity: "the derivative of the denominator is:"
-_OTHER = re.compile(r"\b(derivative|gradient|partial)s?\s+of\b|\bnumerator\s+is\b|"
-                    r"\bdenominator\s+is\b", re.I)
+_OTHER = re.compile(r"\b(derivative|gradient|partial)s?\s+(of|by|with)\b|\bnumerator|"
+                    r"\bvalue|\bentr(y|ies)\b|diagonal|\bwith respect to\b|\bsum\b|"
+                    r"\bterm\b|\$", re.I)
 _DERIVATIVE = re.compile(r"\s*(\\left\s*)?(\\frac\s*\{\s*(\\partial|\\mathrm\s*\{d\}|d\b|∂)|"
                          r"\\partial|∂|\\nabla)")
 _RELATION = re.compile(r"\\(leq?|geq?|neq|ne|approx|in|notin|subset|subseteq|to|sim|propto|"
@@ -45,9 +44,9 @@ def continued_derivations(text: str, specs: list) -> list:
         if target is None:
             continue
         head, line = target
-        out[n] = replace(spec, lhs=head, reading=(
-            f"read as a step of the derivation of {head} that line {line} concludes "
-            "(a bare expression after the text's cue for the next step)"))
+        said = (f"it is read as a step of the derivation of {head} that line {line} "
+                "concludes (a bare expression after the text's cue for the next step)")
+        out[n] = replace(spec, lhs=head, reading=said, tentative=said)
     return out
 
 

@@ -72,6 +72,9 @@ class FormulaSpec:
     # definitions read from a chain's steps (∂E/∂w = ∂(expr)/∂w): (name, doubt); a link that
     # rests on one is never refuted through it
     inferred: tuple[tuple[str, str], ...] = ()
+    # a reading only the text's layout suggests (a bare display read as a step of the
+    # derivation that follows): what it gives is shown, never taken as the verdict
+    tentative: str | None = None
 
 
 @dataclass(frozen=True)

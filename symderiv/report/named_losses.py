@@ -30,7 +30,7 @@ def named_loss(prose: str, latex: str, notation) -> tuple[str, str] | None:
     if not name:
         return None
     for what, cue, templates in LOSSES:
-        if not cue.search(prose):
+        if not _names_it(cue, prose):
             continue
         for form in _forms(templates, body):
             if _negated(body, form, notation):
@@ -38,6 +38,27 @@ def named_loss(prose: str, latex: str, notation) -> tuple[str, str] | None:
                         f"checked against {what} the text names, {form} (the text's "
                         "definition has the opposite sign)")
     return None
+
+
+# what may follow the loss's name before its formula: "the cross-entropy loss $L$ is:"
+_TAIL = re.compile(r"\s*(loss|cost|error|function|criterion)?\s*(\$[^$]*\$)?\s*(is|reads|becomes|"
+                   r"is given by|is defined as|given by|defined as|we use|writes)?\s*[:,.]?\s*$",
+                   re.I)
+# ... and what makes the formula something else than that loss: "the reward is the negative
+# squared error", "we maximise the log-likelihood (the cross-entropy's negative)"
+_NOT_THE_LOSS = re.compile(r"negative|minus|maximi[sz]|reward|utility|gain|score|likelihood|"
+                           r"probabilit|entropy of|recall|before|instead|unlike|not\b", re.I)
+
+
+def _names_it(cue, prose: str) -> bool:
+    """The sentence before the formula ends by naming the loss (``… for the cross-entropy
+    cost``, ``the mean squared error:``): the formula is introduced as that loss."""
+    found = list(cue.finditer(prose))
+    if not found:
+        return False
+    last = found[-1]
+    return bool(_TAIL.fullmatch(prose[last.end():])) and not _NOT_THE_LOSS.search(
+        prose[:last.start()])
 
 
 def prose_before(text: str, offset: int) -> str:

@@ -51,11 +51,70 @@ def _unstated_data(e, ctx: Context) -> list[str]:
     return sorted(leaves - funcs - {"beta"})
 
 
+def _reachable(e, ctx: Context, seen: set | None = None) -> set[str]:
+    """The names *e* uses, and those their definitions use (base names of entries)."""
+    seen = set() if seen is None else seen
+    todo = [e]
+    while todo:
+        x = todo.pop()
+        if not isinstance(x, sympy.Basic):
+            continue
+        for n in {base_name(q) for q in x.atoms(Indexed, Symbol)} - seen:
+            seen.add(n)
+            d = ctx.definition(n)
+            if d is not None:
+                todo.append(d.rhs)
+    return seen
+
+
+def _derivatives(e):
+    """(f, x) of each derivative node of *e*: ∂f/∂x (Partial, Grad, Derivative)."""
+    if not isinstance(e, sympy.Basic):
+        return
+    for node in sympy.preorder_traversal(e):
+        if isinstance(node, sympy.Derivative):
+            for x in node.variables:
+                yield node.expr, x
+        elif type(node).__name__ in ("Partial", "Grad") and len(node.args) >= 2:
+            yield node.args[0], node.args[1]
+
+
+def guard_probability(v: Verdict, a, b, ctx: Context) -> Verdict:
+    """A probability ``P(y | x; w)`` the text does not define is an opaque quantity in (0, 1]
+    that depends on every name written inside it: a derivative of it with respect to one of
+    them is not determined (never 0), and no counterexample gives it a value (its relations
+    to the other probabilities of the text — P(y|x) + P(¬y|x) = 1 — are not known)."""
+    from ..read.probability import inner_names, is_probability_name
+    if v.status == "unknown":
+        return v
+    for e in (a, b):
+        for f, x in _derivatives(e):
+            var = base_name(x)
+            for n in sorted(_reachable(f, ctx)):
+                if is_probability_name(n) and ctx.definition(n) is None and \
+                        var in inner_names(n):
+                    return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                                   reason=f"{n} is an opaque probability that depends on "
+                                          f"{var} in a way the text does not define: its "
+                                          f"derivative with respect to {var} is not decided")
+    cx = v.counterexample
+    if v.status == "refuted" and cx is not None:
+        named = [k for k, _ in tuple(cx.values) + tuple(cx.indices)
+                 if is_probability_name(str(k)) or str(k).startswith(("P_{\\text{", "P^{("))]
+        if named:
+            return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                           reason=f"{named[0]} is an opaque probability: not refuted (a "
+                                  "counterexample would have to give it a value, and its "
+                                  "relations to the text's other probabilities are not known)")
+    return v
+
+
 def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
     """``b_1 + Σ x_i w_i = 0.2 + 6·0.3 − 0.2·2``, ``f(b_1 + w x) = f(1.6)``: one side uses data
     the text never gives values for (a figure, a table) and the other side none besides
     those two share: the author substitutes values, not claims an identity in them.  Such a
     link is never refuted (the values are unknown), only decided when it holds."""
+    v = guard_probability(v, a, b, ctx)   # opaque probabilities: never given a value
     if v.status != "refuted":
         return v
     def number(e) -> bool:   # 0.622, or O_3 where the text defines O_3 = Sig(1.1358)
@@ -67,6 +126,15 @@ def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
             return calculus.to_leaves(e, ctx).is_number
         except (CalculusError, SymderivError, TypeError, ValueError, AttributeError):
             return False
+    for side, other in ((a, b), (b, a)):
+        # "log L = Σ t_k log y_k" with L defined nowhere: the formula defines L implicitly
+        if isinstance(side, sympy.Function) and len(side.args) == 1 and \
+                isinstance(side.args[0], (Symbol, Indexed)) and \
+                _unstated_data(side.args[0], ctx) and isinstance(other, sympy.Basic) and \
+                not other.has(side.args[0]):
+            return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                           reason=f"defines {side.args[0]} implicitly (nothing in the text "
+                                  "defines it): not decided")
     if all(isinstance(e, (Symbol, Indexed)) and _unstated_data(e, ctx) for e in (a, b)):
         # "p(C = 1 | x) = O_3" with neither defined: one quantity named by another
         return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
