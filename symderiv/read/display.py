@@ -130,8 +130,8 @@ _SIMPLE_CONDITION = re.compile(
 def top_level_equals(text: str) -> list[int]:
     """Positions of the ``=`` signs of *text* outside braces (not ``\\leq``, ``:=``, ``==``)."""
     from .probability import probability_spans   # P(z = j | x): its = is no equation
-    inside = [(a, b) for a, _, b in probability_spans(text)] if "|" in text or \
-        "\\mid" in text else []
+    inside = [(a, b) for a, _, b in probability_spans(text, bare=bool(probability_spans(text)))
+              ] if "|" in text or "\\mid" in text else []
     out, depth = [], 0
     for n, c in enumerate(text):
         if c == "{":

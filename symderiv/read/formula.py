@@ -18,7 +18,7 @@ from sympy import Symbol
 from symderiv.notation import base_name
 from symderiv.printer import to_latex
 
-from .probability import rewrite_probabilities
+from .probability import BARE_DOUBT, rewrite_probabilities
 from .clauses import (_declaration, _index_range, _relation_at, _single_name,
                       _trailing_condition, condition, declared_name)
 from .matrices import ALIGN_ENVS
@@ -106,9 +106,9 @@ def _read_formula(latex, notation: Notation = Notation()) -> Formula:
     text = as_text(latex)
     screen(text)
     written = text
-    text = rewrite_probabilities(text)   # P(y | x): one opaque name, its = and | inside it
-    probability = ("a conditional probability P(…|…) read as one positive quantity (named "
-                   "by what is inside it)",) if text != written else ()
+    text, bare = rewrite_probabilities(text, functions=notation.functions)   # P(y | x): a name
+    probability = ("a probability P(…|…) read as one opaque quantity in (0, 1] (named by "
+                   "everything inside it; never given a value)",) if text != written else ()
     text = _PRIME_SUP.sub(lambda m: "'" * m.group(0).count("prime"), text)   # f^{\prime}
     text = _ORDER_SUP.sub(lambda m: "'" * int(m.group(1)), text)   # f^{(2)}(x) = f''(x)
     text = _PRIMED_CMD.sub(lambda m: "\\text{" + m.group(1) + "}", text)   # \tanh'(x)
@@ -146,7 +146,8 @@ def _read_formula(latex, notation: Notation = Notation()) -> Formula:
         except LatexError:
             pass
     return Formula(text, tuple(parts), tuple(relations), tuple(conditions), tuple(declarations),
-                   tuple(r.warnings) + probability, tuple(r.choices.doubts), tuple(alternatives),
+                   tuple(r.warnings) + probability,
+                   tuple(r.choices.doubts) + ((BARE_DOUBT,) if bare else ()), tuple(alternatives),
                    positive=tuple(dict.fromkeys(r.positive)))
 
 
