@@ -179,16 +179,27 @@ def run(tmp_path_factory):
             outcome[name] = dict(cls=cls, rc=rc, out=out, err=err, crash=crash,
                                  records=records, data=data, seconds=time.monotonic() - t0)
         options = [(argv, said) + _run_cli(argv) for argv, said in BAD_OPTIONS]
-        # as a folder: every document that is not text, and one of each other class
+        # as a folder: every document that is not text, one of each other class, and folder
+        # tricks: a link loop, a broken link, a pipe, a file name that is not UTF-8, an
+        # unreadable file (root reads it anyway), the output folder inside the input folder
         folder, seen = root / "folder", set()
-        folder.mkdir()
+        (folder / "sub").mkdir(parents=True)
         for cls, name, data in docs:
             if cls in ("bytes", "empty") or cls not in seen:
                 (folder / name).write_bytes(data)
             seen.add(cls)
-        corpus_out = root / "corpus-out"
+        (folder / "sub" / "loop").symlink_to(folder)
+        (folder / "sub" / "gone.md").symlink_to(folder / "nowhere.md")
+        os.mkfifo(folder / "pipe.md")                   # reading it would hang
+        (folder / os.fsdecode(b"\xff-latin.md")).write_text("$x$")
+        (folder / "locked.md").write_text("$y$")
+        (folder / "locked.md").chmod(0)
+        corpus_out = folder / "out"
+        listing = sorted(str(p) for p in folder.rglob("*"))
         corpus = _run_cli(["audit", str(folder), "--format", "jsonl", "--jobs", "2",
                            "--out", str(corpus_out), "--timeout", str(BUDGET)])
+        listing_after = sorted(str(p) for p in folder.rglob("*")
+                               if not p.is_relative_to(corpus_out))
     after = {p.name: (_sha(p), stat.S_IMODE(p.stat().st_mode)) for p in inputs.iterdir()}
 
     # the records rendered: Markdown per document, one HTML page and one LaTeX file for all
@@ -206,6 +217,7 @@ def run(tmp_path_factory):
                                       shown), encoding="utf-8")
     return dict(root=root, inputs=inputs, work=work, docs=docs, outcome=outcome,
                 options=options, corpus=corpus, corpus_out=corpus_out, before=before,
+                folder=folder, listing=(listing, listing_after),
                 after=after, walls=walls, captured=captured, markdown=markdown, page=page,
                 tex=tex, shown=shown)
 
@@ -306,59 +318,37 @@ def test_inputs_are_unchanged_and_nothing_ran(run):
 
 
 def test_a_folder_of_them_audits_each_once_and_lists_the_unreadable(run):
+    """One run over the folder: each document once (no loop), the ones that are not text and
+    the folder's tricks listed with their reason, the others audited all the same, nothing
+    written outside the output folder (which is never read as input)."""
     rc, out, err, crash = run["corpus"]
     assert crash is None and rc in (1, 2), err
-    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    names = [Path(o["document"]).name for o in lines]
-    assert sorted(names) == sorted(p.name for p in (run["root"] / "folder").iterdir())
-    assert {run["outcome"][n]["cls"] for n in names} == {c for c, _, _ in run["docs"]}
-    for o in lines:
-        single = run["outcome"][Path(o["document"]).name]
+    by_name = {Path(o["document"]).name: o for o in map(json.loads, out.splitlines())}
+    documents = [p.name for p in run["folder"].iterdir() if p.suffix == ".md" and p.is_file()
+                 and p.name.isprintable() and p.name not in ("locked.md", "pipe.md")]
+    for name in documents:
+        o, single = by_name.pop(name), run["outcome"][name]
         if single["cls"] == "bytes":
             assert o["error"] and re.search(r"offset \d+", o["error"]) and not o["records"]
         else:   # the others are audited all the same (the same records as alone)
             assert o["error"] is None, o
             assert [r["verdict"] for r in o["records"]] == \
-                [r["verdict"] for r in single["records"]], o["document"]
+                [r["verdict"] for r in single["records"]], name
+    assert {single["cls"] for single in map(run["outcome"].get, documents)} == \
+        {c for c, _, _ in run["docs"]}
+    tricks = {"pipe.md": "not a regular file", "gone.md": "broken",
+              "\\xff-latin.md": "not UTF-8"}
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        tricks["locked.md"] = "ermission"
+    for name, said in tricks.items():
+        assert said in (by_name.pop(name)["error"] or ""), (name, err)
+    assert set(by_name) <= {"locked.md"}, set(by_name)   # nothing else, no report as input
+    assert run["listing"][0] == run["listing"][1]        # the input folder as it was
     written = [p for p in run["corpus_out"].rglob("*") if p.is_file()]
     assert written and all(p.stat().st_mode & 0o777 == 0o644 for p in written)
-    assert not [p for p in written if ".tmp" in p.name]
+    assert not [p for p in written if ".tmp" in p.name] and not (run["corpus_out"] / "out").exists()
     for p in run["corpus_out"].rglob("*.audit.json"):
         json.loads(p.read_text(encoding="utf-8"))
-
-
-def test_folder_tricks_never_loop_escape_or_stop_the_run(tmp_path):
-    """A link loop, the output folder inside the input folder, a pipe, a broken link, a file
-    name that is not UTF-8 and (unless root) an unreadable file: each listed, none stops the
-    others, nothing written outside the output folder."""
-    docs = tmp_path / "docs"
-    (docs / "sub").mkdir(parents=True)
-    (docs / "a.md").write_text("Values $x_1$ and $y_2$.\n")
-    (docs / "sub" / "b.md").write_text("Only prose.\n")
-    (docs / "sub" / "loop").symlink_to(docs)            # a link loop
-    (docs / "sub" / "gone.md").symlink_to(docs / "nowhere.md")
-    os.mkfifo(docs / "pipe.md")                         # reading it would hang
-    (docs / os.fsdecode(b"\xff-latin.md")).write_text("$x$")
-    locked = docs / "locked.md"
-    locked.write_text("$y$")
-    locked.chmod(0)
-    out = docs / "out"                                  # the output folder inside the input
-    listing = sorted(str(p) for p in docs.rglob("*") if not p.is_relative_to(out))
-    t0 = time.monotonic()
-    rc, stdout, err, crash = _run_cli(["audit", str(docs), "--format", "jsonl", "--out",
-                                       str(out), "--timeout", str(BUDGET)])
-    assert crash is None and rc in (1, 2) and time.monotonic() - t0 < 120, err
-    streamed = {Path(json.loads(line)["document"]).name: json.loads(line)
-                for line in stdout.splitlines() if line.startswith("{")}
-    assert streamed["a.md"]["error"] is None and streamed["b.md"]["error"] is None
-    failed = err.split("not audited:")[1:]
-    assert any("pipe.md" in f and "not a regular file" in f for f in failed), err
-    assert any("gone.md" in f and "broken" in f for f in failed), err
-    assert any("\\xff-latin.md" in f and "not UTF-8" in f for f in failed), err
-    root = hasattr(os, "geteuid") and os.geteuid() == 0
-    assert root or any("locked.md" in f for f in failed), err
-    assert sorted(str(p) for p in docs.rglob("*") if not p.is_relative_to(out)) == listing
-    assert (out / "a.md.audit.json").is_file() and not (out / "out").exists()
 
 
 def test_report_posts_survive_hostile_posts(tmp_path, capsys):
@@ -622,7 +612,8 @@ def test_summary_line(run, tex_run, browser_run, capsys):
     unlisted = sum(len(_unlisted(o["data"], o["records"])) for o in outcome.values()
                    if o["records"] is not None)
     formulas = sum(len(o["records"]) for o in outcome.values() if o["records"] is not None)
-    changed = sum(run["before"][n] != run["after"].get(n) for n in run["before"])
+    changed = sum(run["before"][n] != run["after"].get(n) for n in run["before"]) + \
+        len(set(run["listing"][0]) ^ set(run["listing"][1]))
     tex_outside = "not compiled" if tex_run is None else \
         str(len(_outside(tex_run[2], str(run["tex"].parent))))
     scripts = "not opened" if browser_run is None else \
