@@ -58,6 +58,7 @@ def test_what_probabilities_decide_is_kept(row_id):
     (r"P(y = 1 \mid x)", r"P(y = 0 \mid x)"),
     (r"P(y \mid x)", r"P(x)"),
     (r"P(\mathbf{y} \mid x)", r"P(y \mid x)"),
+    (r"p(y \mid x)", r"P(y \mid x)"),
 ])
 def test_different_insides_give_different_names(a, b):
     assert _name(a) != _name(b)

@@ -3,9 +3,10 @@ r"""Probabilities as ML texts write them: ``P(\mathbf{y}^{(i)} \mid \mathbf{x}^{
 
 symderiv does not model distributions; such a probability is one opaque quantity in (0, 1]
 named by everything written inside it: the rewrite gives the reader a name it reads as such,
-``P_{\text{KEY}}``.  KEY is an injective spelling of the inner text (two texts that differ in
-anything but spacing and redundant braces give two names): letters, digits and punctuation
-as written, a command as ```theta'``, ``_`` as ``\_``, ``^`` as ``\^{}``, ``\mid`` as ``|``;
+``P_{\text{KEY}}`` (``p_{\text{KEY}}`` for ``p(…)``, which may be another model).  KEY is an
+injective spelling of the inner text (two texts that differ in anything but spacing and
+redundant braces give two names): letters, digits and punctuation as written, a command as
+```theta'``, ``_`` as ``\_``, ``^`` as ``\^{}``, ``\mid`` as ``|``;
 a probability without a bar is keyed ``(…)``.  A probability whose inside uses an index that a
 sum or product of the formula binds (``\sum_i … P(y_i \mid x_i)``), or the sample index
 ``^{(i)}``, is that sample's value, ``P^{(i)}_{\text{KEY}}``; two such indices are not read.
@@ -38,8 +39,9 @@ _NAMED = {"\\{": "lbrace", "\\}": "rbrace", "\\|": "Vert"}
 _RAW = set("=|;,.+-()[]<>*'!:/?")
 _BIG = re.compile(r"\\(?:sum|prod)(?![A-Za-z])\s*(?:\\limits\s*)?")
 _SAMPLE = re.compile(r"\^\s*\{\s*\(\s*([A-Za-z])\s*\)\s*\}")
-_NAME = re.compile(r"^P(?:\^\{\(([A-Za-z])\)\})?_\{\\text\{(.*)\}\}$", re.S)
-BARE_DOUBT = "P(…) without a bar read as the probability of what it encloses, not a product P·(…)"
+_NAME = re.compile(r"^[Pp](?:\^\{\(([A-Za-z])\)\})?_\{\\text\{(.*)\}\}$", re.S)
+BARE_DOUBT = ("P(…) without a bar read as the probability of what it encloses, not a "
+              "product P·(…)")
 
 
 def _inner_end(text: str, start: int) -> int | None:
@@ -176,7 +178,8 @@ def rewrite_probabilities(text: str, bare: bool | None = None,
             key = f"({key})"
             read_bare = True
         sup = f"^{{({index.pop()})}}" if index else ""
-        text = text[:start] + f"P{sup}_{{\\text{{{key}}}}}" + text[end:]
+        letter = "p" if head == "p" else "P"     # p(y|x) may be another model than P(y|x)
+        text = text[:start] + f"{letter}{sup}_{{\\text{{{key}}}}}" + text[end:]
     return text, read_bare
 
 

@@ -100,7 +100,8 @@ def guard_probability(v: Verdict, a, b, ctx: Context) -> Verdict:
     cx = v.counterexample
     if v.status == "refuted" and cx is not None:
         named = [k for k, _ in tuple(cx.values) + tuple(cx.indices)
-                 if is_probability_name(str(k)) or str(k).startswith(("P_{\\text{", "P^{("))]
+                 if is_probability_name(str(k)) or
+                 str(k).startswith(("P_{\\text{", "P^{(", "p_{\\text{", "p^{("))]
         if named:
             return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
                            reason=f"{named[0]} is an opaque probability: not refuted (a "
