@@ -1,7 +1,9 @@
 """Auditing raw documents: every formula found is listed, and checked when it can be read."""
 from __future__ import annotations
 
+import bisect
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -408,7 +410,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             if s.kind == "definition" and s.defines and s.given]
 
     def part_at(m: int) -> int:
-        return sum(h <= out[m].line for h in parts)
+        return bisect.bisect_right(parts, out[m].line)
     for m, known in known_at.items():
         later = tuple(dict.fromkeys(text for k, name, text in defs
                                     if k > m and name not in known
@@ -419,18 +421,19 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     heads = [text.count("\n", 0, m.start()) + 2 for m in _SECTION.finditer(text)]
 
     def section(line: int) -> int:
-        return sum(h <= line for h in heads)
+        return bisect.bisect_right(heads, line)
     # ("throughout we assume ...": the whole text); from other sections they only make a
     # claim that needs them undecided
     elsewhere = [(s.latex, s.line, "as a formula") for s in out if s.kind == "assumption"]
     elsewhere += _sum_to_one_cues(text)
     lines = text.split("\n")
 
+    throughout = {e[1]: bool(_THROUGHOUT.search(" ".join(lines[max(e[1] - 2, 0):e[1]])))
+                  for e in elsewhere}   # its line and the one before
+
     def scope(e, line: int) -> str:
-        if section(e[1]) == section(line) or _THROUGHOUT.search(
-                " ".join(lines[max(e[1] - 2, 0):e[1]])):   # its line and the one before
-            return "here"
-        return "other section"
+        return "here" if section(e[1]) == section(line) or throughout[e[1]] else \
+            "other section"
     if elsewhere:
         out = [replace(s, elsewhere=tuple(e + (scope(e, s.line),) for e in elsewhere))
                if s.kind == "claim" else s for s in out]
@@ -517,18 +520,19 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         notation = differential_notation(text, pieces, notation)   # dz = dW^T x, A:B
     cf = claim_file or _claim_file_for(Path(path), given, where, notation)
     known = known or {}
-    out = []
-    for spec in _specs(text, cf):
+
+    def one(spec):
         key = " ".join(spec.latex.split())
         if key in known:
-            out.append(replace(known[key], spec=replace(known[key].spec, line=spec.line)))
-            continue
+            return replace(known[key], spec=replace(known[key].spec, line=spec.line))
         if spec.kind == "mention":   # nothing to check: no worker
             from ..verify import Verdict
-            out.append(FormulaResult(spec, Verdict("unknown", "mention", claim=spec.latex,
-                                                   reason=spec.reading)))
-            continue
-        out.append(_bounded(spec, cf, timeout))
+            return FormulaResult(spec, Verdict("unknown", "mention", claim=spec.latex,
+                                               reason=spec.reading))
+        return _bounded(spec, cf, timeout)
+    # two formulas at a time, each thread with its own warm worker; the order is kept
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        out = list(pool.map(one, _specs(text, cf)))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
     return sorted(out + code_results(text, timeout) + skipped_results(text),
