@@ -3,6 +3,8 @@ cues that introduce a worked example, a definition, a correction or a denial, ca
 statements that a label vector sums to one."""
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n(?!\s*(\$\$|\\\[|\\begin))")
@@ -12,12 +14,21 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n\s*\n(?!\s*(\$\$|\\\[|\\begin))")
 _AFTER_DISPLAY = re.compile(r"(\$\$|\\\]|\\end\{[A-Za-z*]+\})\s+(?=[A-Z])")
 
 
-def _sentence(text: str, offset: int) -> tuple[int, int]:
-    """The span of the prose sentence around *offset* (formulas count as words)."""
+@functools.lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> tuple[list[int], list[int]]:
+    """The sentence ends of *text*, once per text: (their starts, sorted; their ends, sorted)."""
     ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
     ends += [(m.end(1), m.end()) for m in _AFTER_DISPLAY.finditer(text)]
-    start = max((b for a, b in ends if b <= max(offset, 0)), default=0)
-    end = min((a for a, b in ends if a >= offset), default=len(text))
+    return sorted(a for a, _ in ends), sorted(b for _, b in ends)
+
+
+def _sentence(text: str, offset: int) -> tuple[int, int]:
+    """The span of the prose sentence around *offset* (formulas count as words)."""
+    starts, stops = _sentence_ends(text)
+    k = bisect.bisect_right(stops, max(offset, 0))
+    start = stops[k - 1] if k else 0
+    k = bisect.bisect_left(starts, offset)
+    end = starts[k] if k < len(starts) else len(text)
     return start, end
 
 
