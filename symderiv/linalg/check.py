@@ -10,11 +10,12 @@ from sympy import Indexed, Symbol
 from sympy.core.function import AppliedUndef
 
 from ..notation import Context, Definition, Partial
-from ..verify.verdict import (HOLDS, Verdict, combine_layouts, conditions_unread, shape_refuted,
-                              undecided)
+from ..verify.verdict import (HOLDS, Verdict, combine_layouts, combine_readings,
+                              conditions_unread, shape_refuted, undecided)
 
 from .objects import ONES, Diag, Grad, has_matrices, mat
-from .differentials import DifferentialError, chain_substitutions, resolve_differentials
+from .differentials import (DifferentialError, chain_substitutions, differential_readings,
+                            held_fixed)
 from .reading import matrix_readings
 
 
@@ -79,16 +80,54 @@ ROW_DEFAULT = "read as a row vector (a lowercase name)"
 IDENTITY_DOUBT = "I read as the identity matrix"
 
 
+def _as_read(parts, ctx: Context) -> Context:
+    """``Z = W X + b`` checked in vector notation against its own definition read with
+    numbers (capitals side by side: both readings): the definition read as the claim is."""
+    if len(parts) != 2 or not isinstance(parts[0], Symbol) or parts[0].is_commutative or \
+            not isinstance(parts[1], sympy.Basic):
+        return ctx
+    name = parts[0].name
+    scalar = {s: Symbol(s.name) for s in parts[1].atoms(Symbol) if not s.is_commutative}
+    defs = tuple(Definition(parts[0], parts[1]) if d.name == name and d.target == Symbol(name)
+                 and not has_matrices(d.rhs) and parts[1].xreplace(scalar) == d.rhs else d
+                 for d in ctx.definitions)
+    return ctx.with_(definitions=defs) if defs != ctx.definitions else ctx
+
+
 def check_matrix(parts, ctx: Context, decide, **kw):
-    """The verdict of *parts* (a chain) with whole vectors, via ``decide(parts, ctx, **kw)``."""
+    """The verdict of *parts* (a chain) with whole vectors, via ``decide(parts, ctx, **kw)``:
+    each reading of its differentials (:func:`differential_readings`) decided, then
+    combined."""
     held = [c for c in tuple(ctx.conditions) + tuple(kw.get("conditions") or ())
             if has_matrices(c)]
+    fixed = held_fixed(held)            # dW = 0: the prose holds W fixed for this formula
+    held = [c for c in held if not held_fixed((c,))]
     count = [0]
     parts, ctx = _written_jacobians(parts, ctx)
     parts = [normalize_ops(p, count) for p in parts]
-    notes, subs = [], []   # dY as differentials (what is held fixed), names put in a chain
+    ctx = _as_read(parts, ctx)
     try:
-        parts = chain_substitutions(resolve_differentials(parts, ctx, notes), ctx, subs)
+        readings = differential_readings(parts, ctx, fixed)
+    except DifferentialError as err:
+        return Verdict("unknown", "differentials", claim=kw.get("claim", ""), reason=str(err))
+    results = []
+    for doubt, rparts, rctx, notes in readings:
+        if isinstance(rparts, DifferentialError):
+            v = Verdict("unknown", "differentials", claim=kw.get("claim", ""),
+                        reason=str(rparts))
+        else:
+            v = _check_resolved(rparts, rctx, decide, held, count, notes, kw)
+        results.append((v, (doubt,) if doubt else ()))
+    if len(results) == 1:
+        return results[0][0]
+    return combine_readings(results, claim=kw.get("claim", ""))
+
+
+def _check_resolved(parts, ctx: Context, decide, held, count, notes, kw):
+    """check_matrix for one reading of the differentials (*notes*: what it holds fixed)."""
+    subs = []   # names put in a chain
+    try:
+        parts = chain_substitutions(parts, ctx, subs)
     except DifferentialError as err:
         return Verdict("unknown", "differentials", claim=kw.get("claim", ""), reason=str(err))
     ctx = ctx.with_(definitions=tuple(Definition(d.target, normalize_ops(d.rhs, count))

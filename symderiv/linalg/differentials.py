@@ -15,6 +15,12 @@ each one is, from the definitions:
   collapse removes the sums.  A name Y depends on whose differential the text never writes
   is held fixed, and the reading says so.
 
+Which names vary is a reading (:func:`differential_readings`): a condition ``dW = 0`` (the
+prose's "holding W fixed") fixes W for the formula; a formula that writes the differentials
+of only some of the varying names it rests on may hold the others fixed; ``dW = dZ X^T``
+with Z resting on W is also NumPy's gradient notation (``dW = ∂L/∂W``).  Each plausible
+reading is decided and the verdicts combined (unknown, naming each, where they disagree).
+
 A name that first appears in the middle of a chain (``= (\mathrm{Diag}(p) - pp^T) dz = (P -
 pp^T) dz``, P defined nowhere) stands for what it replaces in the side before it when the two
 sides differ by that substitution only (:func:`chain_substitutions`); otherwise the chain is
@@ -26,12 +32,13 @@ import sympy
 from sympy import Symbol, Tuple
 from sympy.core.symbol import Str
 
-from ..notation import NotationError, Partial
-from .objects import MatrixOp, mat
+from ..notation import Definition, NotationError, Partial
+from .objects import Grad, MatrixOp, mat
 from .shapes import ONE, ShapeMismatch, _tex
 
 __all__ = ["Frobenius", "DiffOf", "Direction", "Varied", "differential",
-           "resolve_differentials", "chain_substitutions", "DifferentialError"]
+           "resolve_differentials", "differential_readings", "held_fixed",
+           "chain_substitutions", "DifferentialError"]
 
 
 class DifferentialError(NotationError):
@@ -148,13 +155,8 @@ def _has_differentials(parts) -> bool:
     return any(isinstance(p, sympy.Basic) and p.atoms(DiffOf) for p in parts)
 
 
-def resolve_differentials(parts, ctx, doubts: list):
-    """*parts* with every :class:`DiffOf` resolved (see the module docstring), the
-    reading's doubts appended to *doubts*; a :class:`DifferentialError` when the names that
-    vary are not clear."""
-    found = [d for p in parts if isinstance(p, sympy.Basic) for d in p.atoms(DiffOf)]
-    if not found:
-        return list(parts)
+def _leaves(ctx):
+    """name → the names it rests on that the definitions do not define (itself if undefined)."""
     defined = {d.name for d in ctx.definitions}
     graph = ctx.graph()
 
@@ -170,9 +172,23 @@ def resolve_differentials(parts, ctx, doubts: list):
                     seen.add(m)
                     todo.append(m)
         return out
+    return leaves
+
+
+def resolve_differentials(parts, ctx, doubts: list, only=None):
+    """*parts* with every :class:`DiffOf` resolved (see the module docstring), the
+    reading's doubts appended to *doubts*; a :class:`DifferentialError` when the names that
+    vary are not clear.  *only*: the names that vary for this formula (what the prose or
+    the formula itself says), instead of every undefined name whose differential the text
+    writes."""
+    found = [d for p in parts if isinstance(p, sympy.Basic) for d in p.atoms(DiffOf)]
+    if not found:
+        return list(parts)
+    defined = {d.name for d in ctx.definitions}
+    leaves = _leaves(ctx)
     rep = {}
     for d in found:
-        written = set(d.written)
+        written = set(d.written) if only is None else set(d.written) & set(only)
         varying = sorted(w for w in written if w not in defined)
         if not d.name:        # d(X) of an expression: along the varying names X rests on
             names = {s.name for s in _whole_names(d.args[0])}
@@ -183,6 +199,10 @@ def resolve_differentials(parts, ctx, doubts: list):
             rep[d] = Varied(d.args[0], Tuple(*(mat(w) for w in varying if w in below)))
             continue
         if d.name not in defined:
+            if d.name in d.written and d.name not in written:
+                raise DifferentialError(f"d{d.name}: the formula writes the differential of "
+                                        f"{d.name}, which the text holds fixed for it: which "
+                                        "names vary is not clear")
             if d.name not in written:      # pragma: no cover - the reader writes it so
                 raise DifferentialError(f"d{d.name}: {d.name} is not a name of the text")
             rep[d] = Direction(mat(d.name))
@@ -194,13 +214,123 @@ def resolve_differentials(parts, ctx, doubts: list):
         below = leaves(d.name) - {d.name}
         moving = [w for w in varying if w in below]
         fixed = sorted(n for n in below - set(moving) if _is_whole(n, parts, ctx))
+        unwritten = [n for n in fixed if n not in d.written]
+        held = [n for n in fixed if n in d.written]
+        why = ([f"the text writes no d{', d'.join(unwritten)}"] * bool(unwritten) +
+               [f"held for this formula: {', '.join(held)}"] * bool(held))
         note = (f"differentials along d{', d'.join(moving)}, with {', '.join(fixed)} held "
-                f"fixed (the text writes no d{', d'.join(fixed)})") if fixed and moving else \
-            None
+                f"fixed ({'; '.join(why)})") if fixed and moving else None
         if note and note not in doubts:
             doubts.append(note)
         rep[d] = Varied(mat(d.name), Tuple(*(mat(w) for w in moving)))
     return [p.xreplace(rep) if isinstance(p, sympy.Basic) else p for p in parts]
+
+
+def held_fixed(conditions) -> set[str]:
+    """The names a condition ``dW = 0`` holds fixed (the prose's "holding W fixed", put so)."""
+    out = set()
+    for c in conditions:
+        if isinstance(c, sympy.Eq):
+            for a, b in ((c.lhs, c.rhs), (c.rhs, c.lhs)):
+                if isinstance(a, DiffOf) and a.name and b == 0:
+                    out.add(a.name)
+    return out
+
+
+def _below(ctx, name: str) -> set[str]:
+    """Every name *name* rests on through the definitions (defined or not), not itself."""
+    graph = ctx.graph()
+    seen, todo = set(), [name]
+    while todo:
+        for m in graph.get(todo.pop(), ()):
+            if m not in seen:
+                seen.add(m)
+                todo.append(m)
+    return seen - {name}
+
+
+def _loss_name(ctx, names) -> str:
+    """The loss of the gradient reading: the text's L when it defines one, else a name the
+    formula and its definitions do not use."""
+    defined = {d.name for d in ctx.definitions}
+    used = set(names) | defined | {m for v in ctx.graph().values() for m in v}
+    for n in ("L", "J", "E", "C"):
+        if n in defined and n not in names or n not in used:
+            return n
+    return "\\mathcal{L}"
+
+
+def differential_readings(parts, ctx, fixed=()):
+    """The plausible readings of a formula that writes differentials, each
+    ``(doubt or None, parts, ctx, notes)`` (*notes*: what the reading holds fixed, said with
+    the verdict); a :class:`DifferentialError` when no reading is sound.
+
+    - *fixed* (names the prose holds fixed for this formula, :func:`held_fixed`): the names
+      that vary are the text's others; a formula that writes the differential of a fixed
+      name is not read;
+    - the names that vary are those whose differential the text writes (``dW`` anywhere);
+      when the formula itself writes the differentials of only some of those its
+      differentials rest on (``dz = W\\,dx`` after ``z = Wx`` in a text that also writes
+      ``dW``), it may hold the others fixed: both readings;
+    - ``dW = dZ X^T`` after ``Z = WX + b`` (the differential of W from that of Z, which rests
+      on W) is NumPy's gradient notation too, ``dW = ∂L/∂W``: that reading as well."""
+    found = [d for p in parts if isinstance(p, sympy.Basic) for d in p.atoms(DiffOf)]
+    if not found:
+        return [(None, list(parts), ctx, [])]
+    defined = {d.name for d in ctx.definitions}
+    written = set().union(*(set(d.written) for d in found))
+    varying = {w for w in written if w not in defined}
+    own = {d.name for d in found if d.name and d.name not in defined}
+    fixed = set(fixed) & varying
+    if own & fixed:
+        raise DifferentialError(
+            f"d{', d'.join(sorted(own & fixed))}: the formula writes the differential of "
+            f"{', '.join(sorted(own & fixed))}, which the prose holds fixed for it: which names "
+            "vary is not clear")
+    leaves = _leaves(ctx)
+    rests = set()
+    for d in found:
+        names = [d.name] if d.name else [s.name for s in _whole_names(d.args[0])]
+        for n in names:
+            rests |= leaves(n)
+    sets = [varying - fixed]
+    if own and own & rests != sets[0] & rests:
+        sets.append(own)
+    out = []
+    for k, only in enumerate(sets):
+        notes: list = []
+        try:
+            resolved = resolve_differentials(parts, ctx, notes,
+                                             only=only if fixed or k else None)
+        except DifferentialError as err:
+            resolved = err
+        doubt = None
+        if len(sets) > 1:
+            moving = sorted(only & rests)
+            doubt = (f"every name whose differential the text writes varies "
+                     f"(d{', d'.join(moving)})" if k == 0 else
+                     f"only the names whose differential this formula writes vary "
+                     f"(d{', d'.join(moving)}), the others held fixed")
+        out.append((doubt, resolved, ctx, notes))
+    head = parts[0] if parts else None
+    downstream = isinstance(head, DiffOf) and head.name and any(
+        d.name and d.name != head.name and head.name in _below(ctx, d.name)
+        for p in parts[1:] if isinstance(p, sympy.Basic) for d in p.atoms(DiffOf))
+    if downstream and all(d.name for d in found):
+        names = sorted({d.name for d in found})
+        loss = _loss_name(ctx, names)
+        rep = {d: mat("d" + d.name) for d in found}
+        grads = tuple(Definition(mat("d" + n), Grad(mat(loss), mat(n))) for n in names
+                      if "d" + n not in defined)
+        gctx = ctx.with_(definitions=ctx.definitions + grads)
+        said = ", ".join(f"d{n} = ∂{loss}/∂{n}" for n in names)
+        out = [(f"{', '.join('d' + n for n in names)} read as differentials" +
+                (f"; {doubt}" if doubt else ""), r, c, notes) for doubt, r, c, notes in out]
+        out.append((f"read as gradients of a loss {loss} ({said}, the NumPy convention), "
+                    "not differentials",
+                    [p.xreplace(rep) if isinstance(p, sympy.Basic) else p for p in parts],
+                    gctx, []))
+    return out
 
 
 def _is_whole(name, parts, ctx) -> bool:
