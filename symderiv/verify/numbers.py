@@ -129,10 +129,11 @@ def guard_substitution(v: Verdict, a, b, ctx: Context) -> Verdict:
             return False
     for side, other in ((a, b), (b, a)):
         # "log L = Σ t_k log y_k" with L defined nowhere: the formula defines L implicitly
-        if isinstance(side, sympy.Function) and len(side.args) == 1 and \
-                isinstance(side.args[0], (Symbol, Indexed)) and \
-                _unstated_data(side.args[0], ctx) and isinstance(other, sympy.Basic) and \
-                not other.has(side.args[0]):
+        x = side.args[0] if isinstance(side, sympy.Function) and len(side.args) == 1 else None
+        if isinstance(x, (Symbol, Indexed)) and ctx.definition(base_name(x)) is None and \
+                _unstated_data(x, ctx) == [base_name(x)] and isinstance(other, sympy.Basic) \
+                and not any(base_name(y) == base_name(x) for y in other.free_symbols |
+                            other.atoms(Indexed)):
             return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
                            reason=f"defines {side.args[0]} implicitly (nothing in the text "
                                   "defines it): not decided")
