@@ -34,7 +34,7 @@ _DROP = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", 
          "biggl", "biggr", "Biggl", "Biggr", "bigm", "Bigm", "middle", "quad", "qquad",
          "displaystyle", "textstyle", "limits"}
 _SPACES = {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\/"}
-_BAR = {"mid", "vert", "lvert", "rvert", "middle|"}
+_BAR = {"mid", "vert", "lvert", "rvert"}
 _NAMED = {"\\{": "lbrace", "\\}": "rbrace", "\\|": "Vert"}
 _RAW = set("=|;,.+-()[]<>*'!:/?")
 _BIG = re.compile(r"\\(?:sum|prod)(?![A-Za-z])\s*(?:\\limits\s*)?")
