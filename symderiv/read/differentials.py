@@ -28,6 +28,11 @@ _LHS = re.compile(r"^\s*&?\s*(?:\\mathbf\{)?\s*d\s*([A-Za-z])\s*\}?\s*&?\s*=(?!=
 _DEF = re.compile(r"^\s*&?\s*(?:\\mathbf\{)?\s*([A-Za-z])\s*\}?\s*&?\s*=(?!=)")
 _COLON = re.compile(r"[A-Za-z0-9})]\s*:(?!=)\s*[A-Za-z\\(]")
 _WORD = re.compile(r"\bdifferentials?\b", re.I)
+# the prose calls a d-name a gradient ("the upstream gradient $dZ$", "$dA$ is the gradient")
+_GRADIENT_NAME = re.compile(r"\bgradients?\b[^.$]{0,40}\$\s*d\s*[A-Za-z]\b|"
+                            r"\$\s*d\s*[A-Za-z]\s*(=[^$]*)?\$[^.$]{0,40}\bgradients?\b", re.I)
+# the dx that closes an integral is no differential of the text's
+_INTEGRAL = re.compile(r"(\\int(?![A-Za-z])[^$]*?)(?<![A-Za-z\\])d[A-Za-z](?![A-Za-z])")
 _FROB = re.compile(r"\b(Frobenius|inner product|double[- ]dot)\b", re.I)
 
 
@@ -49,7 +54,9 @@ def _terms(rhs: str) -> list[str]:
 def written_differentials(text: str, pieces) -> tuple[str, ...]:
     """The names Y whose differential ``dY`` the text writes, when it writes the differential
     notation (see the module docstring); () otherwise."""
-    pieces = [_LEIBNIZ.sub(" ", p) for p in pieces]
+    if _GRADIENT_NAME.search(text):
+        return ()   # "the upstream gradient $dZ$": d-names of gradients, not differentials
+    pieces = [_INTEGRAL.sub(r"\1", _LEIBNIZ.sub(" ", p)) for p in pieces]
     math = "\n".join(pieces)
     written = {m.group(1) for m in _DRUN.finditer(math)}
     if not written:

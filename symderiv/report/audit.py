@@ -15,6 +15,7 @@ from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied
                            _introduces_definition, _introduces_example, _section_end,
                            _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary)
 from .chain_inference import implied_definitions
+from .guards import _named_in_prose, guard_unread_definitions, held_fixed
 from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
@@ -167,7 +168,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             out.append(replace(spec, kind="condition"))
             continue
         where = _nearest_conditions(conds, offsets, n) + tuple(
-            a for a, end in assumed if offsets[n] < end)
+            a for a, end in assumed if offsets[n] < end) + held_fixed(text, offsets[n], notation)
         case = _case_at(cases, offsets[n])
         if case and not _states_condition(spec.latex, notation) and not any(
                 set(re.findall(r"[A-Za-z]", c.replace("\\neq", ""))) ==
@@ -447,14 +448,6 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     return mentions(text, continued_derivations(text, sorted(out, key=lambda s: s.line)))
 
 
-def _named_in_prose(text: str, name: str) -> bool:
-    """The prose says what *name* is ("where $E$ is the cross-entropy", "$E$ denotes")."""
-    n = re.escape(name)
-    return bool(re.search(r"\$\s*" + n + r"\s*(\([^$]*\))?\s*\$\s*(is|denotes|stands|will be|"
-                          r"be|means|refers)\b|\b(where|let|with|denote)\s+\$\s*" + n +
-                          r"\s*(\([^$]*\))?\s*\$", text, re.I))
-
-
 _DECLARES = re.compile(r"\\in\b|∈")
 _GRAD_DEF = re.compile(r"\s*d\s*([A-Za-z]\w*)\s*=\s*\\frac\s*\{\s*\\partial\s*\{?\s*"
                        r"(\\?[A-Za-z]+)\s*\}?\s*\}\s*\{\s*\\partial\s*\{?\s*([A-Za-z]\w*)\s*\}?\s*\}\s*$")
@@ -535,6 +528,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         out = list(pool.map(one, _specs(text, cf)))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
+    out = guard_unread_definitions(out)   # nothing refuted through an unread definition
     return sorted(out + code_results(text, timeout) + skipped_results(text),
                   key=lambda r: r.spec.line)
 
