@@ -121,9 +121,10 @@ def _bare(latex: str) -> str:
 def _listed(found_line: int, latex: str, records: list[dict]) -> bool:
     """Is the formula (or a piece of it: a row of a display) among the records of its line?"""
     whole = _bare(latex)
-    return any(r["location"]["line"] == found_line and _bare(r["latex"])
-               and (_bare(r["latex"]) in whole or whole in _bare(r["latex"]))
-               for r in records)
+    return any(r["location"]["line"] == found_line and (
+        " ".join(r["latex"].split()) == " ".join(latex.split()) or   # a row break alone: as is
+        _bare(r["latex"]) and (_bare(r["latex"]) in whole or whole in _bare(r["latex"])))
+        for r in records)
 
 
 def _unlisted(data: bytes, records: list[dict]) -> list[str]:
@@ -468,7 +469,7 @@ def _check_any_document(data: bytes):
     assert not walls or max(walls) <= BUDGET + SLACK, max(walls)
 
 
-@settings(max_examples=12, deadline=None, database=None,
+@settings(max_examples=12, deadline=None, database=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(hostile_gen.documents_bytes())
 def test_any_document_is_audited_within_the_budget(data):
@@ -476,7 +477,7 @@ def test_any_document_is_audited_within_the_budget(data):
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, deadline=None, database=None,
+@settings(max_examples=1000, deadline=None, database=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(hostile_gen.documents_bytes())
 def test_any_document_is_audited_within_the_budget_1000(data):

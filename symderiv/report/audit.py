@@ -50,6 +50,8 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
         several = found.kind == "display" or "\\\\" in found.latex or \
             len(_split_joined(found.latex)) > 1
         pieces = split_display(found.latex, keep_tabs=True) if several else [found.latex]
+        if found.latex.strip() and not any(p.strip() for p in pieces):
+            pieces = [found.latex]   # only a comment (%...) or spacing: listed, not dropped
         previous = None
         for m, piece in enumerate(pieces, 1):
             if not piece.strip():
