@@ -74,7 +74,8 @@ def audit_task(task: dict) -> dict:
             path = Path(tmp) / (Path(name).name or "document")
             path.write_bytes(task["data"])
             results = audit_document(path, tuple(opts["given"]), tuple(opts["where"]),
-                                     Notation(), timeout=opts["timeout"])
+                                     Notation(), timeout=opts["timeout"],
+                                     threads=opts.get("threads", 1))   # --jobs: the cores
         out["records"] = [r.to_json(name) for r in results]
         out["md"] = audit_markdown(Path(name).name, results, ORIGIN)
         if not results:   # say what the document holds instead

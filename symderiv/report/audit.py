@@ -502,7 +502,10 @@ def _claim_file_for(path: Path, given, where, notation) -> ClaimFile:
 
 def audit_document(path: Path, given=(), where=(), notation: Notation = Notation(),
                    timeout: float = 10.0, claim_file: ClaimFile | None = None,
-                   known: dict | None = None) -> list[FormulaResult]:
+                   known: dict | None = None, threads: int = 2) -> list[FormulaResult]:
+    """Every formula of the document at *path*, read and checked (*threads* at a time, each
+    with its own warm worker; a corpus audit runs one per document: its --jobs share out the
+    cores)."""
     from .build import _bounded
     text = read_document(path)
     if claim_file is None:   # names the document defines as functions (f(x) = ...) anywhere
@@ -526,7 +529,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
                                                reason=spec.reading))
         return _bounded(spec, cf, timeout)
     # two formulas at a time, each thread with its own warm worker; the order is kept
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         out = list(pool.map(one, _specs(text, cf)))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
