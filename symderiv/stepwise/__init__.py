@@ -21,7 +21,7 @@ import sympy
 from sympy import Indexed, Symbol
 
 from ..calculus import apply_conditions, index_conditions
-from ..notation import Partial, base_name
+from ..notation import Partial, as_expr, base_name
 from .engine import DeriveError, derive_partial
 from .model import Case, Derivation, DerivationError, Step
 from .text import show
@@ -66,13 +66,13 @@ def _bounds_are_sizes(ctx, q):
             for _, lo, hi in sm.limits:
                 bounds |= lo.free_symbols | hi.free_symbols
     for _, (lo, hi) in ctx.ranges:
-        bounds |= sympy.sympify(lo).free_symbols | sympy.sympify(hi).free_symbols  # safe: SymPy
+        bounds |= as_expr(lo).free_symbols | as_expr(hi).free_symbols
     rep = {b: size_symbol(b.name) for b in bounds
            if isinstance(b, Symbol) and b.is_integer and not b.is_positive}
     if not rep:
         return ctx, q
     defs = tuple(type(d)(d.target, d.rhs.xreplace(rep)) for d in ctx.definitions)
-    ranges = tuple((n, (sympy.sympify(lo).xreplace(rep), sympy.sympify(hi).xreplace(rep)))  # safe
+    ranges = tuple((n, (as_expr(lo).xreplace(rep), as_expr(hi).xreplace(rep)))
                    for n, (lo, hi) in ctx.ranges)
     return ctx.with_(definitions=defs, ranges=ranges,
                      conditions=tuple(c.xreplace(rep) for c in ctx.conditions)), q.xreplace(rep)

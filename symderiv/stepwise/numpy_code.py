@@ -21,7 +21,7 @@ from sympy import Add, Indexed, KroneckerDelta, Mul, Pow, Sum, Symbol
 
 from dataclasses import dataclass
 
-from ..notation import Partial, base_name
+from ..notation import Partial, as_expr, base_name
 from .text import show
 
 __all__ = ["numpy_source", "numpy_function", "NumpyFunction", "CodegenError"]
@@ -104,7 +104,7 @@ class _Printer:
         self.extent: dict = {}      # index symbol -> SymPy extent (hi - lo + 1)
 
     def size_code(self, extent) -> str:
-        return self.value(sympy.sympify(extent), [])  # safe: a SymPy extent of our own
+        return self.value(as_expr(extent), [])
 
     def value(self, e, axes: list) -> str:
         nd = len(axes)
@@ -300,11 +300,11 @@ def numpy_function(d) -> NumpyFunction:
     bounds = [rng for _, rng in ctx.ranges] + [(lo, hi) for e in exprs for sm in e.atoms(Sum)
                                                for _, lo, hi in sm.limits]
     for lo, hi in bounds:
-        sizes_syms |= {s for s in (sympy.sympify(lo).free_symbols |  # safe: SymPy objects
-                                   sympy.sympify(hi).free_symbols) if isinstance(s, Symbol)}
+        sizes_syms |= {s for s in (as_expr(lo).free_symbols |
+                                   as_expr(hi).free_symbols) if isinstance(s, Symbol)}
     for i in out_axes:
         lo, hi = ctx.range_of(i)
-        sizes_syms |= sympy.sympify(hi - lo).free_symbols  # safe: SymPy objects
+        sizes_syms |= as_expr(hi - lo).free_symbols
     arrays = sorted({base_name(a) for e in exprs for a in e.atoms(Indexed)
                      if ctx.definition(base_name(a)) is None})
     scalars = sorted({str(s) for e in exprs for s in e.free_symbols
