@@ -142,17 +142,26 @@ def vector_values(expr, ctx: Context):
             for a in expr.atoms(sympy.core.function.AppliedUndef)):
         return expr
     table = {name for name, _, _ in ctx.functions}
+    done = {}
 
     def hit(e):
-        if not isinstance(e, sympy.core.function.AppliedUndef):
-            return False
-        base = str(e.func).rstrip("'")
-        primes = len(str(e.func)) - len(base)
-        return base in VECTOR_FUNCTIONS and base not in table and primes <= 1 and \
+        done[e] = _of_written_vector(e, ctx, table)
+        return done[e] is not None
+    return expr.replace(hit, lambda e: done[e])
+
+
+def _of_written_vector(e, ctx: Context, table) -> sympy.MatrixBase | None:
+    """A catalogue vector function (or its derivative) of a written vector, as numbers; None
+    for any other application (or one the text defines itself)."""
+    if not isinstance(e, sympy.core.function.AppliedUndef):
+        return None
+    base = str(e.func).rstrip("'")
+    primes = len(str(e.func)) - len(base)
+    if base in VECTOR_FUNCTIONS and base not in table and primes <= 1 and \
             ctx.definition(base) is None and len(e.args) == 1 and \
-            isinstance(e.args[0], sympy.MatrixBase) and 1 in e.args[0].shape
-    return expr.replace(hit, lambda e: _of_values(str(e.func).rstrip("'"), e.args[0],
-                                                  len(str(e.func)) - len(str(e.func).rstrip("'"))))
+            isinstance(e.args[0], sympy.MatrixBase) and 1 in e.args[0].shape:
+        return _of_values(base, e.args[0], primes)
+    return None
 
 
 def expand_functions(expr, ctx: Context):
@@ -169,10 +178,9 @@ def expand_functions(expr, ctx: Context):
         name = str(e.func)
         primes = len(name) - len(name.rstrip("'"))
         base = name.rstrip("'")
-        if base not in table and base in VECTOR_FUNCTIONS and primes <= 1 and \
-                len(e.args) == 1 and isinstance(e.args[0], sympy.MatrixBase) and \
-                1 in e.args[0].shape and ctx.definition(base) is None:
-            return _of_values(base, e.args[0], primes)   # Softmax((1.75, 1.75)), Softmax'(…)
+        written = _of_written_vector(e, ctx, table)
+        if written is not None:
+            return written   # Softmax((1.75, 1.75)), Softmax'(…): numbers
         if base not in table and not primes and name in VECTOR_FUNCTIONS and \
                 ctx.definition(name) is None:
             if len(e.args) == 1 and isinstance(e.args[0], Indexed) and \

@@ -177,6 +177,11 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             if used:   # refuted through a definition read from a chain's steps: a doubt
                 v = undecided(v, "refuted if " + "; ".join(used) + "; confirm that reading "
                                  "to have it decided")
+        elif spec.inferred and v.status in ("proved", "verified"):
+            used = _inferred_used(replace(v, links=()), parts, ctx, spec.inferred)
+            if used:   # holds as read: the reading is said beside the verdict
+                v = replace(v, reason=(v.reason + "; " if v.reason else "") + "holds with " +
+                            "; ".join(used))
         if spec.convention and v.status == "refuted":
             v = undecided(v, f"refuted if {spec.convention}; confirm that reading to have it "
                              "decided")

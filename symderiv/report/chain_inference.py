@@ -89,7 +89,6 @@ def _substituted(a: str, b: str):
     if p == 0 and s == 0:
         return None   # a whole side for another: the chain's own equation, not a substitution
     mx, my = x[p:len(x) - s], y[p:len(y) - s]
-    # a closing brace or parenthesis taken into the suffix belongs to the name's group
     if not mx or not my or not re.fullmatch(_NAME.replace(r"\s*", ""), mx):
         return None
     if not _APPLICATION.fullmatch(my) or my.count("(") != my.count(")"):

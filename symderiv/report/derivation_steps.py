@@ -80,9 +80,6 @@ def _conclusion(out: list, n: int):
         head = latex[:eqs[0]].strip(" &")
         if _DERIVATIVE.match(head) and not re.search(r"[:]", head):
             return head, spec.line
-        if re.match(r"\s*[ij]\s*(==|\\neq|!=|=)", latex):
-            # "i == j: ∂y_j/∂x_i = ...": the case written before the quantity
-            continue
     return None
 
 
