@@ -201,6 +201,11 @@ def expand_functions(expr, ctx: Context):
             return Symbol(base) * e.args[0]   # σ(1 − σ): σ is a value here, so a product
         if len(params) != len(e.args) or (primes and len(params) != 1):
             return None
+        labels = {ix.base.label for ix in body.atoms(Indexed)}
+        if any(p in labels and not isinstance(a, Symbol) for p, a in zip(params, e.args)):
+            # g(x) = log Σ_i exp x_i applied to x + b: the entries of x + b depend on
+            # whether b is a vector or a number (not read), never a new vector "x + b"
+            return None
         for _ in range(primes):
             body = sympy.diff(body, params[0])
         return body.xreplace(dict(zip(params, e.args)))

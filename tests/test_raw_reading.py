@@ -199,3 +199,37 @@ def test_adversarial_round6_reading_rules(tmp_path, name, line, wrong):
     res = [r for r in audit_document(ROUND6 / name) if r.spec.line == line]
     assert res and all(r.verdict.status != wrong for r in res), \
         [(r.spec.latex, r.verdict.status, r.verdict.reason) for r in res]
+
+
+def _defining_chain(tmp_path, between):
+    from symderiv.report.audit import audit_document
+    doc = tmp_path / "d.md"
+    doc.write_text(
+        "# Loss\n\nSince $\\mathbf{y}$ is a one-hot vector of length $q$, one term is left.\n\n"
+        + between + "\n\n$$\\begin{aligned} l(\\mathbf{y}, \\hat{\\mathbf{y}}) &= - "
+        "\\sum_{j=1}^q y_j \\log \\frac{\\exp(o_j)}{\\sum_{k=1}^q \\exp(o_k)} \\\\ &= "
+        "\\sum_{j=1}^q y_j \\log \\sum_{k=1}^q \\exp(o_k) - \\sum_{j=1}^q y_j o_j \\\\ "
+        "&= \\log \\sum_{k=1}^q \\exp(o_k) - \\sum_{j=1}^q y_j o_j \\end{aligned}$$\n")
+    return [r for r in audit_document(doc) if r.spec.latex.startswith("l(")][0].verdict
+
+
+def test_condition_stated_before_reaches_a_defining_chain(tmp_path):
+    """A chain that starts with a definition (l = ... = ...) gets the conditions the text
+    states before it ("y is one-hot"), like a claim does; from another section, the link
+    that needs it stays undecided (never an adopted chain that hides it)."""
+    v = _defining_chain(tmp_path, "Plugging in:")
+    assert v.status == "adopted"
+    assert [l.status for l in v.links] == ["proved", "proved", "proved"]
+    assert v.links[2].conditions
+    v = _defining_chain(tmp_path, "## Plugging in")
+    assert v.status == "unknown"
+    assert [l.status for l in v.links] == ["proved", "proved", "unknown"]
+    assert "another section" in v.links[2].reason
+
+
+def test_vector_function_of_a_sum_is_not_a_new_vector():
+    """g(x) = log Σ exp x_i applied to x + b: never the entries of a vector named "x + b"
+    (that gave a counterexample setting x + b apart from x and b)."""
+    v = symderiv.check(r"g(\mathbf{x} + b) = g(\mathbf{x})", given=[r"g(\mathbf{x}) = \log \sum_i \exp x_i"])
+    assert v.status == "unknown"
+    assert "b + x =" not in str(v.counterexample or "")

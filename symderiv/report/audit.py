@@ -439,7 +439,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             "other section"
     if elsewhere:
         out = [replace(s, elsewhere=tuple(e + (scope(e, s.line),) for e in elsewhere))
-               if s.kind == "claim" else s for s in out]
+               if s.kind in ("claim", "definition") else s for s in out]
     if inferred:   # what rests on a definition read from a chain's steps: never refuted
         out = [replace(s, inferred=tuple(inferred[g] for g in s.given if g in inferred))
                if s.kind == "claim" and any(g in inferred for g in s.given) else s for s in out]

@@ -229,7 +229,8 @@ def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, siz
         if again.ok and scope != "here":
             return undecided(v, f"holds under {cond}, which the text states at line {line} "
                                 f"({said}) in another section: whether it applies here is not "
-                                "decided")
+                                "decided", [link.status in ("refuted", "unknown")
+                                            for link in v.links] if v.links else None)
         if again.ok:
             note = f"{cond}, which the text states at line {line} ({said})"
             return replace(again, conditions=tuple(dict.fromkeys(again.conditions + (note,))),
