@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", type=_address, default=None, metavar="ADDRESS",
                    help="run the documents on a Dask cluster (tcp://host:8786)")
     p.add_argument("--doc-timeout", type=_seconds, default=1800.0, metavar="S",
-                   help="time budget per document in a corpus audit (1800)")
+                   help="time budget per document (1800): the formulas left are listed unchecked")
     _check_code_parser(sub)
     return parser
 
@@ -237,7 +237,7 @@ def _cmd_audit(args) -> int:
         prestart(AUDIT_PRELOAD)   # the formulas' worker starts while this reads the document
         from .report.build import audit_file
         return audit_file(Path(args.file[0]), given=args.given, where=args.where,
-                          fmt=args.format, timeout=args.timeout)
+                          fmt=args.format, timeout=args.timeout, doc_timeout=args.doc_timeout)
     if args.resume and args.out is None:
         raise ValueError("--resume needs --out DIR (where the reports and their keys are)")
     if args.format == "html":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -502,10 +503,11 @@ def _claim_file_for(path: Path, given, where, notation) -> ClaimFile:
 
 def audit_document(path: Path, given=(), where=(), notation: Notation = Notation(),
                    timeout: float = 10.0, claim_file: ClaimFile | None = None,
-                   known: dict | None = None, threads: int = 2) -> list[FormulaResult]:
+                   known: dict | None = None, threads: int = 2,
+                   doc_timeout: float | None = None) -> list[FormulaResult]:
     """Every formula of the document at *path*, read and checked (*threads* at a time, each
     with its own warm worker; a corpus audit runs one per document: its --jobs share out the
-    cores)."""
+    cores); past *doc_timeout* seconds the formulas left are listed unchecked."""
     from .build import _bounded
     text = read_document(path)
     if claim_file is None:   # names the document defines as functions (f(x) = ...) anywhere
@@ -518,19 +520,24 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         notation = differential_notation(text, pieces, notation)   # dz = dW^T x, A:B
     cf = claim_file or _claim_file_for(Path(path), given, where, notation)
     known = known or {}
+    deadline = None if doc_timeout is None else time.monotonic() + doc_timeout
 
     def one(spec):
         key = " ".join(spec.latex.split())
         if key in known:
             return replace(known[key], spec=replace(known[key].spec, line=spec.line))
+        from ..verify import Verdict
         if spec.kind == "mention":   # nothing to check: no worker
-            from ..verify import Verdict
             return FormulaResult(spec, Verdict("unknown", "mention", claim=spec.latex,
                                                reason=spec.reading))
-        return _bounded(spec, cf, timeout)
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex, reason=(
+                f"not checked: the document's time budget of {doc_timeout:g} s ran out")))
+        return _bounded(spec, cf, timeout if left is None else min(timeout, max(left, 0.5)))
     # two formulas at a time, each thread with its own warm worker; the order is kept
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        out = list(pool.map(one, _specs(text, cf)))
+        out = list(pool.map(one, gradient_specs(text, _specs(text, cf), cf.notation)))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
     out = guard_unread_definitions(out)   # nothing refuted through an unread definition

@@ -557,11 +557,12 @@ def run_reports(claims: Path | None = None, out: Path | None = None, posts: Path
 
 
 def audit_file(path: Path, given=(), where=(), fmt: str = "text", timeout: float = 10.0,
-               notation: Notation | None = None) -> int:
-    """Extract every formula of one document and check it with the notation given."""
+               notation: Notation | None = None, doc_timeout: float | None = None) -> int:
+    """Extract every formula of one document and check it with the notation given (the
+    formulas left when *doc_timeout* runs out are listed unchecked)."""
     from .audit import audit_document
     results = audit_document(Path(path), tuple(given), tuple(where), notation or Notation(),
-                             timeout=timeout)
+                             timeout=timeout, doc_timeout=doc_timeout)
     empty = ""
     if not results:   # empty, prose only: a report that says so, and one line on stderr
         from ..extract import describe_empty, read_document
