@@ -537,7 +537,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         return _bounded(spec, cf, timeout if left is None else min(timeout, max(left, 0.5)))
     # two formulas at a time, each thread with its own warm worker; the order is kept
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        out = list(pool.map(one, gradient_specs(text, _specs(text, cf), cf.notation)))
+        out = list(pool.map(one, _specs(text, cf)))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
     out = guard_unread_definitions(out)   # nothing refuted through an unread definition
