@@ -17,7 +17,7 @@ from sympy import Eq, Indexed, IndexedBase, Ne, Symbol
 from .calculus import CalculusError, _ancestors
 from .printer import to_latex
 from .read import IndexRange, LatexError, Notation, read_expr, read_formula
-from .read.display import chain_sides
+from .read.display import chain_sides, written_numbers
 from .linalg.check import check_matrix, uses_matrices
 from .read.names import infer_notation, with_defined_names, with_matrix_names
 from .notation import Context, NotationError, Partial, SymderivError, base_name
@@ -29,7 +29,7 @@ from .vectors import (ShapeError, entrywise_reading, TensorShape, evaluate_entri
 from .functions import (_with_catalogue, catalogue_doubts, expand_functions, vector_values, is_entry_parameter,
                         with_function_names, without_extremum)
 from .verify import (DEFAULT_SIZES, Verdict, combine_readings, decide,
-                     decide_approx, guard_rounding, guard_substitution,
+                     adopt_substitution, decide_approx, guard_rounding, guard_substitution,
                      shape_refuted, summarize_chain, undecided)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
@@ -321,6 +321,8 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
             return early
     links = []
     rels = list(relations) + ["="] * (len(parts) - 1 - len(relations))
+    verbatim = chain_sides(claim)
+    written = [written_numbers(s) for s in verbatim] if len(verbatim) == len(parts) else None
     for (a, b), (sa, sb), rel in zip(zip(parts, parts[1:]), zip(shown, shown[1:]), rels):
         unread = next((x for x in (a, b) if isinstance(x, _Unread)), None)
         if unread is not None:
@@ -333,6 +335,7 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
             links.append(replace(v, read_as=f"{to_latex(sa)} \\approx {to_latex(sb)}"))
             continue
         v = guard_rounding(guard_substitution(_decide(a, b, ctx, sizes), a, b, ctx), a, b, ctx)
+        v = adopt_substitution(v, a, b, ctx, written and tuple(written[len(links):len(links) + 2]))
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=links[0].read_as)

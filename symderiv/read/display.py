@@ -197,3 +197,42 @@ def _split_joined(line: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # LaTeX out
 # ---------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?|(?<![\w.])\.\d+")
+
+
+def written_numbers(text: str) -> list:
+    r"""The numbers a side writes, as exact rationals, leaving out those of subscripts and
+    superscripts (``x_1``, ``e^{2}``); ``\frac{1}{2}`` writes 1 and 2.
+
+    >>> written_numbers(r"\text{ReLU}(0.2 + 6 \cdot 0.3 - 0.2 \cdot 2) + x_1 + w_{12}")
+    [1/5, 6, 3/10, 1/5, 2]
+    """
+    import sympy
+    out, depth_sub = [], []
+    n, depth = 0, 0
+    while n < len(text):
+        c = text[n]
+        if c in "_^":
+            m = re.match(r"[_^]\s*(\{)?", text[n:])
+            if m.group(1):
+                depth_sub.append(depth)
+                depth += 1
+                n += m.end()
+            else:   # x_1: one character
+                n += m.end() + 1
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth_sub and depth_sub[-1] == depth:
+                depth_sub.pop()
+        elif not depth_sub:
+            m = _NUMBER.match(text, n)
+            if m and (n == 0 or not (text[n - 1].isalpha() or text[n - 1] in "\\.")):
+                out.append(sympy.Rational(m.group(0)))
+                n = m.end()
+                continue
+        n += 1
+    return out

@@ -8,6 +8,7 @@ from sympy import Indexed, Symbol
 from .. import calculus
 from ..calculus import CalculusError
 from ..notation import Context, Partial, SymderivError, base_name
+from ..printer import to_latex
 from .verdict import Counterexample, Verdict
 
 
@@ -264,4 +265,35 @@ def guard_rounding(v: Verdict, a, b, ctx: Context) -> Verdict:
                        reason=f"the sides ({sympy.N(x, 6)} and {sympy.N(y, 6)}) agree to the "
                               f"precision of the rounded value(s) the text uses "
                               f"({min(digits)} significant digits): read as rounded, not decided")
+    return v
+
+
+def adopt_substitution(v: Verdict, a, b, ctx: Context, written: tuple | None) -> Verdict:
+    """``ReLU(b_1 + Σ x_i w_i) = ReLU(0.2 + 6·0.3 − 0.2·2)`` with ``x_1 = 6, x_2 = 2`` stated
+    and b, w given nowhere (a figure): the link substitutes values, so it holds by what it
+    gives them, like a definition.  Only when one side is a number, the other rests on data
+    the text never gives values for, no derivative is involved, and every value the text
+    states for the names it uses (6 and 2) is written in the numeric side (*written*: the
+    numbers each side writes) — a value substituted wrongly is never adopted."""
+    if v.status in ("proved", "verified") or written is None:
+        return v
+    for side, num, lits in ((a, b, written[1]), (b, a, written[0])):
+        if not (isinstance(num, sympy.Basic) and num.is_number and lits) or \
+                not isinstance(side, sympy.Basic) or side.is_number or any(_derivatives(side)):
+            continue
+        data = _unstated_data(side, ctx)
+        if not data:
+            continue
+        used = _reachable(side, ctx)
+        pins = [p for p in map(_pin, ctx.conditions) if p is not None
+                and base_name(p[0]) in used]
+        shown = {abs(x) for x in lits}
+        if not pins or any(abs(n) not in shown for _, n in pins):
+            continue
+        return Verdict("proved", "definition: the values it substitutes", claim=v.claim,
+                       read_as=v.read_as,
+                       reason=f"substitutes values of {', '.join(data)}, which the text does "
+                              "not state (e.g. a figure or a table), beside the values it "
+                              "states (" + ", ".join(f"{to_latex(s)} = {n}" for s, n in pins) +
+                              "): read as those values, not checked")
     return v
