@@ -109,7 +109,8 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             "unknown", "none", claim=spec.latex, read_as=spec.latex,
             reason="a case condition, not a claim: applied to the formulas of its sentence"))
     try:
-        nota = notation_for(spec.read or spec.latex, cf.given_for(spec), cf.notation)
+        nota = notation_for(spec.read or spec.latex, cf.given_for(spec),
+                            spec.notation or cf.notation)
         f = read_formula(spec.read or spec.latex, nota)
         lhs = read_expr(spec.lhs, nota) if spec.lhs else None
         parts = ((lhs,) if lhs is not None else ()) + tuple(f.parts)
@@ -185,6 +186,9 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         if spec.convention and v.status == "refuted":
             v = undecided(v, f"refuted if {spec.convention}; confirm that reading to have it "
                              "decided")
+        elif spec.convention and v.status in HOLDS and spec.kind == "claim":
+            v = replace(v, reason=(v.reason + "; " if v.reason else "") +
+                        f"holds with {spec.convention}")
     except (LatexError, NotationError) as err:
         return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex,
                                            reason=f"unparsed: {err}"))

@@ -75,6 +75,11 @@ class FormulaSpec:
     # a reading only the text's layout suggests (a bare display read as a step of the
     # derivation that follows): what it gives is shown, never taken as the verdict
     tentative: str | None = None
+    # the notation of the formula's part, where the text's own words change it (K declared a
+    # matrix is not the size; the names its prose declares matrices): None = the document's
+    notation: Notation | None = None
+    # the display as written (rows, alignment, environment), when it holds this formula alone
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,8 @@ class FormulaResult:
     def to_json(self, post: str) -> dict:
         out = self.verdict.to_json()
         out.update({
-            "id": self.spec.id, "kind": self.spec.kind, "latex": self.spec.latex,
+            "id": self.spec.id, "kind": self.spec.kind,
+            "latex": self.spec.source or self.spec.latex,
             "location": {"file": post, "line": self.spec.line},
             "reading": self.spec.reading, "correct_form": self.correct_form,
             "broken_step": self.broken_step,
