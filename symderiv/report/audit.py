@@ -11,13 +11,12 @@ from pathlib import Path
 from ..extract import DocumentError, extract_formulas, read_document
 from ..read import Notation, split_display, top_level_equals
 from ..read.differentials import differential_notation
-from ..read.display import _split_joined, approx_tail
+from ..read.display import _split_joined
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
                            _introduces_definition, _introduces_example, _section_end,
                            _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary)
 from .chain_inference import implied_definitions
-from .guards import (_named_in_prose, guard_rounded_values, guard_unread_definitions,
-                     guard_wrong_values, held_fixed)
+from .guards import _named_in_prose, guard_unread_definitions, held_fixed
 from .gradient_names import gradient_specs   # dZ, dQ_{proj}: the prose's gradient names
 from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
@@ -84,39 +83,7 @@ def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]
                                                            f"as one: {general}")
             specs.append(spec)
             offsets.append(found.offset)
-        if found.kind == "display" and specs and offsets.count(found.offset) == 1 and \
-                offsets[-1] == found.offset:   # one formula: the display as written
-            specs[-1] = replace(specs[-1], source=_verbatim(found.latex))
-    return _rounded_tails(specs, offsets)
-
-
-def _verbatim(display: str) -> str:
-    text = display.strip()
-    for left, right in (("$$", "$$"), ("\\[", "\\]")):
-        if text.startswith(left) and text.endswith(right):
-            return text[len(left):len(text) - len(right)].strip()
-    return text
-
-
-_ROUNDED = ".r"   # the id suffix of a chain's rounded value
-
-
-def _rounded_tails(specs, offsets):
-    """``O_2 = Sig(−2) ≈ 0.8808``: the exact chain, and the rounded value it states
-    (``Sig(−2) ≈ 0.8808``) as a claim of its own; it holds for the first side only when the
-    exact chain does (guards.guard_rounded_values)."""
-    out, where = [], []
-    for spec, at in zip(specs, offsets):
-        cut = approx_tail(spec.latex) if spec.read is None and spec.lhs is None else None
-        if cut is None:
-            out.append(spec), where.append(at)
-            continue
-        head, tail, lead = cut
-        out += [replace(spec, latex=head, source=None), replace(
-            spec, id=spec.id + _ROUNDED, latex=tail, source=None,
-            reading=f"the rounded value the chain states for {lead}, from its last exact side")]
-        where += [at, at]
-    return out, where
+    return specs, offsets
 
 
 def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
@@ -224,8 +191,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 doc_given += (text0,)
                 inferred[text0] = (name0, f"{doubt0} (line {spec.line})")
         active = [v for v in values if v[0] <= here < v[1]]
-        value = _value_of(spec.latex, notation) if here >= 0 and \
-            not spec.id.endswith(_ROUNDED) else None   # a chain's rounded value is a claim
+        value = _value_of(spec.latex, notation) if here >= 0 else None
         # data vectors are values even for a defined name ("if the layer outputs y = (0, ln 3)");
         # a number for a defined name is a claim ("the loss is L = 0.29")
         if value is not None and (value[1] is not None or value[0].split("[")[0] not in defined):
@@ -575,7 +541,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         out = list(pool.map(one, gradient_specs(text, _specs(text, cf), cf.notation)))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
-    out = guard_wrong_values(guard_rounded_values(guard_unread_definitions(out)))   # see report/guards.py
+    out = guard_unread_definitions(out)   # nothing refuted through an unread definition
     return sorted(out + code_results(text, timeout) + skipped_results(text),
                   key=lambda r: r.spec.line)
 
