@@ -6,9 +6,10 @@ folder with ``--jobs 1`` and ``--jobs 2`` (``--format jsonl``), prints documents
 formulas/s for each and their ratio, checks that the two JSON Lines streams are identical and
 that every note with a slip has a refuted formula, then runs ``--resume`` over the reports
 of the last run and shows that it audits nothing and prints the same stream.  On a shared
-machine, ``--repeat`` alternates the runs (the fastest counts) and ``--quiet LOAD`` waits for
-the load average to fall under LOAD before each (this kernel shares the CPU between sessions,
-so a busy session elsewhere caps what a second worker can add).
+machine, ``--repeat`` alternates the runs and prints their spread (the ratio of the fastest
+runs, and the ratio of each pair of runs made one after the other), and ``--quiet LOAD`` waits
+for the load average to fall under LOAD before each (this kernel shares the CPU between
+sessions, so a busy session elsewhere caps what a second worker can add).
 
     python benchmarks/bench_corpus.py [--docs 1000] [--repeat R] [--quiet LOAD]
 """
@@ -69,6 +70,7 @@ def main(argv=None) -> int:
     slips = {str(p): slip for p, _, slip in notes}
     print(f"corpus: {len(notes)} notes under {folder} ({sum(slips.values())} with a slip)")
     runs, streams, n = {}, set(), 0
+    walls: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(args.repeat):
         for jobs in (1, 2):
             _wait_for_quiet(args.quiet)
@@ -80,6 +82,7 @@ def main(argv=None) -> int:
                   f"{os.getloadavg()[0]:.1f} after: other processes share the 2 cores)",
                   flush=True)
             streams.add(out)
+            walls[jobs].append(wall)
             if jobs not in runs or wall < runs[jobs][0]:
                 runs[jobs] = (wall, out, [json.loads(ln) for ln in out.splitlines()])
             last = out_dir
@@ -90,6 +93,11 @@ def main(argv=None) -> int:
         print(f"| {jobs} | {wall:.1f} | {len(lines) / wall:.2f} | {formulas / wall:.2f} |")
     ratio = runs[1][0] / runs[2][0]
     print(f"\nthroughput 2 workers / 1 worker: {ratio:.2f}x (target >= 1.7x), on this machine")
+    if args.repeat > 1:
+        pairs = sorted(a / b for a, b in zip(walls[1], walls[2]))
+        print("  spread: --jobs 1 " + ", ".join(f"{w:.1f}" for w in walls[1]) + " s; --jobs 2 "
+              + ", ".join(f"{w:.1f}" for w in walls[2]) + " s; ratio of each pair "
+              + ", ".join(f"{r:.2f}" for r in pairs) + f" (median {pairs[len(pairs) // 2]:.2f})")
     same = len(streams) == 1
     print(f"JSON Lines streams of every --jobs 1 and --jobs 2 run identical: {same}")
     lines = runs[2][2]

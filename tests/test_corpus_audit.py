@@ -153,11 +153,20 @@ def test_a_change_is_audited_again(tmp_path):
         assert _counts(err) == (2, 2, 0, 0)       # other options: other reports
 
 
-def _interrupt_after_a_report(cmd, out: Path, sig) -> subprocess.CompletedProcess:
+def _frozen_engine(into: Path) -> Path:
+    """A copy of symderiv to run from: the reports' key holds a hash of the engine's source,
+    and an edit of the working tree between two runs would rightly make them stale."""
+    import shutil
+    shutil.copytree(ROOT / "symderiv", into / "symderiv",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return into
+
+
+def _interrupt_after_a_report(cmd, out: Path, sig, cwd: Path) -> subprocess.CompletedProcess:
     """Run *cmd* in its own process group; once a new report is in place, send *sig* to
     the group (Ctrl-C on a terminal) or to the command only (kill -9)."""
     before = set(out.rglob("*.audit.key"))
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     while set(out.rglob("*.audit.key")) <= before and time.monotonic() < deadline:
@@ -176,17 +185,18 @@ def test_interrupts_leave_whole_reports_and_resume_continues(tmp_path):
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "symderiv", "audit", str(docs), "--out", str(out), "--jobs",
            "1", "--format", "jsonl"]
-    ctrl_c = _interrupt_after_a_report(cmd, out, signal.SIGINT)
+    engine = _frozen_engine(tmp_path / "engine")
+    ctrl_c = _interrupt_after_a_report(cmd, out, signal.SIGINT, engine)
     assert ctrl_c.returncode == 130 and "--resume to continue" in ctrl_c.stderr
     assert "Traceback" not in ctrl_c.stderr
-    killed = _interrupt_after_a_report(cmd + ["--resume"], out, signal.SIGKILL)
+    killed = _interrupt_after_a_report(cmd + ["--resume"], out, signal.SIGKILL, engine)
     assert killed.returncode == -signal.SIGKILL
     keys = list(out.rglob("*.audit.key"))
     assert 2 <= len(keys) <= 4
     assert not list(out.rglob("*.tmp"))
     for p in out.rglob("*.audit.json"):
         json.loads(p.read_text())           # whole files only
-    again = subprocess.run(cmd + ["--resume"], cwd=ROOT, capture_output=True, text=True,
+    again = subprocess.run(cmd + ["--resume"], cwd=engine, capture_output=True, text=True,
                            timeout=300)
     total, audited, current, failed = _counts(again.stderr)
     assert total == 4 and failed == 0 and current == len(keys) and audited == 4 - current

@@ -4,7 +4,11 @@ The parent finds the documents, reads their bytes (an unreadable file is listed 
 those whose reports are current (``--resume``), sends the others to a pool of local workers
 (``--jobs``) or to a Dask cluster (``--scheduler``), writes each report as it arrives
 (``--out``), and prints the results in the order of the documents' names, so that the output
-does not depend on how many workers ran nor in which order they finished.
+does not depend on how many workers ran nor in which order they finished.  Without
+``--resume`` the local workers start (and load the engine) while the parent reads; with it,
+only once some document needs them (a second run over current reports starts none).  The
+parent does little per document (a read, a hash, three small files, one line): the workers
+get their next document before the parent handles the last result (see :mod:`.pool`).
 """
 from __future__ import annotations
 
@@ -139,27 +143,37 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
     outcomes: dict[str, dict] = {}
     for f in failures:
         outcomes[f.name] = {"records": [], "error": f.reason, "md": _md_failure(f.name, f.reason)}
+    pool = None
+    if docs and not opts.resume and not opts.scheduler:
+        pool = _local_pool(opts)     # every document goes: its workers start meanwhile
+        pool.start(len(docs))
     progress = _Progress(len(names), opts.progress)
     printer = _Printer(names, opts.fmt, progress.write)
     audited = skipped = 0
     todo: list[Document] = []
-    for d in docs:
-        try:
-            data = Path(d.name).read_bytes()
-        except OSError as err:
-            reason = f"not read: {err.strerror or type(err).__name__}"
-            outcomes[d.name] = {"records": [], "error": reason, "md": _md_failure(d.name, reason)}
-            continue
-        key = document_key(d.name, data, opts.key_options())
-        stored = store.current(d.rel, key) if (store is not None and opts.resume) else None
-        if stored is not None:
-            outcomes[d.name] = {**stored, "skipped": True}
-            skipped += 1
-            continue
-        todo.append(d)
+    try:
+        for d in docs:
+            try:
+                data = Path(d.name).read_bytes()
+            except OSError as err:
+                reason = f"not read: {err.strerror or type(err).__name__}"
+                outcomes[d.name] = {"records": [], "error": reason,
+                                    "md": _md_failure(d.name, reason)}
+                continue
+            stored = (store.current(d.rel, document_key(d.name, data, opts.key_options()))
+                      if (store is not None and opts.resume) else None)
+            if stored is not None:
+                outcomes[d.name] = {**stored, "skipped": True}
+                skipped += 1
+                continue
+            todo.append(d)
+    except BaseException:   # Ctrl-C while the documents are read: the workers stop too
+        if pool is not None:
+            pool.close()
+        raise
     keys: dict[str, str] = {}
 
-    def tasks():   # read again when a worker is free: the key is that of the bytes sent
+    def tasks():   # read again when a worker takes it: the key is that of the bytes sent
         for d in todo:
             try:
                 data = Path(d.name).read_bytes()
@@ -176,7 +190,7 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
         printer.add(name, o)
     interrupted = False
     try:
-        for index, ok, value in _execute(tasks(), len(todo), opts):
+        for index, ok, value in _execute(tasks(), len(todo), opts, pool):
             d = todo[index]
             key = keys.pop(d.name, "")
             if ok:
@@ -197,6 +211,8 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        if pool is not None:
+            pool.close()     # a no-op once run() has ended
         progress.close()
     if not interrupted:
         printer.close()
@@ -222,12 +238,15 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
     return exit_status(outcomes.values())
 
 
-def _execute(tasks, count: int, opts: CorpusOptions):
+def _local_pool(opts: CorpusOptions):
+    from .pool import LocalPool
+    return LocalPool(audit_task, opts.jobs, opts.doc_timeout, setup=worker_setup)
+
+
+def _execute(tasks, count: int, opts: CorpusOptions, pool=None):
     if not count:
         return iter(())
     if opts.scheduler:
         from .dask_backend import run_on_dask
         return run_on_dask(opts.scheduler, tasks, opts.doc_timeout)
-    from .pool import LocalPool
-    return LocalPool(audit_task, opts.jobs, opts.doc_timeout, setup=worker_setup).run(
-        tasks, count)
+    return (pool or _local_pool(opts)).run(tasks, count)

@@ -3,15 +3,21 @@
 A task carries the document's bytes, not its path, so that a worker needs no access to the
 files (a cluster without a shared disk) and audits exactly the bytes whose hash keys its
 report.  The bytes are written under the document's own file name in a private temporary
-folder and audited there with :func:`symderiv.report.audit.audit_document`; the records are
-those ``symderiv audit FILE --format json`` prints, with the document's name as ``file``.
+folder (one per worker thread, made once: making and removing a folder per document cost more
+than auditing a short note) and audited there with
+:func:`symderiv.report.audit.audit_document`; the records are those
+``symderiv audit FILE --format json`` prints, with the document's name as ``file``.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib
 import json
+import os
+import shutil
 import tempfile
+import threading
+from multiprocessing import util as _mp_util
 from pathlib import Path
 
 __all__ = ["make_task", "audit_task", "engine_fingerprint", "document_key", "ORIGIN"]
@@ -20,6 +26,7 @@ __all__ = ["make_task", "audit_task", "engine_fingerprint", "document_key", "ORI
 ORIGIN = ("definitions from --given and from the document itself; case conditions from its "
           "sentences.")
 _ENGINE: str | None = None
+_SCRATCH = threading.local()
 
 
 def engine_fingerprint() -> str:
@@ -56,6 +63,17 @@ def _md_error(name: str, error: str) -> str:
     return f"# Audit of {_code(Path(name).name)}\n\nnot read: {' '.join(error.split())}\n"
 
 
+def _scratch() -> Path:
+    """This thread's private folder (mode 0700) for the document it audits; removed when the
+    process exits (a worker stopped at its time bound too)."""
+    folder = getattr(_SCRATCH, "folder", None)
+    if folder is None or not os.path.isdir(folder):
+        folder = tempfile.mkdtemp(prefix="symderiv-doc-")
+        _SCRATCH.folder = folder
+        _mp_util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=0)
+    return Path(folder)
+
+
 def audit_task(task: dict) -> dict:
     """Audit one document: ``{"document", "records", "error", "md", "cacheable"}``.
 
@@ -70,12 +88,14 @@ def audit_task(task: dict) -> dict:
         out.update(error=task["error"], md=_md_error(name, task["error"]), cacheable=False)
         return out
     try:
-        with tempfile.TemporaryDirectory(prefix="symderiv-doc-") as tmp:
-            path = Path(tmp) / (Path(name).name or "document")
-            path.write_bytes(task["data"])
+        path = _scratch() / (Path(name).name or "document")
+        path.write_bytes(task["data"])
+        try:
             results = audit_document(path, tuple(opts["given"]), tuple(opts["where"]),
                                      Notation(), timeout=opts["timeout"],
                                      threads=opts.get("threads", 1))   # --jobs: the cores
+        finally:
+            path.unlink(missing_ok=True)
         out["records"] = [r.to_json(name) for r in results]
         out["md"] = audit_markdown(Path(name).name, results, ORIGIN)
         if not results:   # say what the document holds instead
