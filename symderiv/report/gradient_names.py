@@ -52,7 +52,7 @@ _IS_THE = re.compile(r"\$\s*([A-Za-z])\s*\$\s+is\s+(?:the|an?)\s+([^.\n;,$]*)")
 _LET = re.compile(r"\b(?:[Ll]et|[Ww]here)\s+\$\s*([A-Za-z])\s*\$\s+(?:represents?|denotes?|be|"
                   r"stands? for|is)\s+(?:`([^`]+)`|\$([^$]+)\$)")
 _LET_DEF = re.compile(r"\b[Ll]et\s+\$([^$]*)\$\s*\.?\s*$")
-_MATRICES = re.compile(r"((?:\$\s*[A-Za-z]\s*\$[\s,]*(?:and\s+)?)+)\s+(?:are|is)\s+[^.\n]*?"
+_MATRICES = re.compile(r"((?:\$\s*[A-Za-z]\s*\$[\s,]*(?:and\s+)?)+)\s+(?:are|is)\s+[^.\n]{0,200}?"
                        r"\bmatri(?:x|ces)\b")
 _BATCH = re.compile(r"\\sum\s*_\s*\{\s*\\text\s*\{\s*(?:the\s+)?(batch|samples?|examples?|"
                     r"rows?|minibatch|mini-batch)\s*\}\s*\}")
@@ -83,6 +83,7 @@ class _Part:
     notes: dict = field(default_factory=dict)       # name key → why it is renamed
     grads: dict = field(default_factory=dict)       # d-name key → Gradient
     whole: set = field(default_factory=set)
+    lines: list = field(default_factory=list)       # the part's lines
     cue_line: int = 0                               # where the text names a gradient dY
     rows_samples: bool | None = None                # X W: the samples are rows
     bias: dict = field(default_factory=dict)        # definition key → (new rhs, doubt)
@@ -196,7 +197,7 @@ def _letters(math: str) -> set[str]:
 def _build(text: str, first: int, end: int, specs: list, notation: Notation) -> _Part | None:
     lines = text.split("\n")
     body = "\n".join(lines[first - 1:end - 1])
-    part = _Part(text=body, first=first)
+    part = _Part(text=body, first=first, lines=body.split("\n"))
     explicit = [(s, _EXPLICIT.match(s.latex)) for s in specs]
     explicit = [(s, m) for s, m in explicit if m]
     if not explicit and not _CUE.search(body):
@@ -226,16 +227,21 @@ def _build(text: str, first: int, end: int, specs: list, notation: Notation) -> 
             line = part.first + body.count("\n", 0, m.start())
             alias[target] = (m.group(1), f"{m.group(1)} read as {target} (line {line}: the text "
                                          "says so)")
-    for k in defined:
-        words = [w for w in k.split("_") if w]
-        if not words or not all(w.isalpha() for w in words) or k in alias:
-            continue
-        m = re.search(r"\b" + r"[ _]".join(map(re.escape, words)) + r"\s+\$\s*([A-Za-z])\s*\$",
-                      body)
-        if m and m.group(1) not in defined and len(k) > 1:
+    # one pass over the prose for all the defined names ("the attention output $A$")
+    named = {k: [w for w in k.split("_") if w] for k in defined if k not in alias and len(k) > 1}
+    named = {k: w for k, w in named.items() if w and all(x.isalpha() for x in w)}
+    if named:
+        pattern = "|".join(f"(?P<n{n}>{'[ _]'.join(map(re.escape, w))})"
+                           for n, w in enumerate(named.values()))
+        keys = list(named)
+        for m in re.finditer(r"\b(?:" + pattern + r")\s+\$\s*(?P<letter>[A-Za-z])\s*\$", body):
+            k = keys[next(n for n in range(len(keys)) if m.group(f"n{n}"))]
+            letter = m.group("letter")
+            if k in alias or letter in defined:
+                continue
             line = part.first + body.count("\n", 0, m.start())
-            alias[k] = (m.group(1), f"{m.group(1)} read as {k} (line {line}: the prose calls "
-                                    f"{m.group(1)} the {' '.join(words)})")
+            alias[k] = (letter, f"{letter} read as {k} (line {line}: the prose calls {letter} "
+                                f"the {' '.join(named[k])})")
     for k, (letter, why) in alias.items():
         part.rename[k], part.notes[k] = letter, why
     for k, _, _ in part.defs:
@@ -352,7 +358,7 @@ def _gradients(part: _Part, specs, explicit, defined, math) -> None:
 
 def _let_definition(spec: FormulaSpec, part: _Part) -> bool:
     """"Let $dS' = d\\text{softmax}(S)$": the prose names a new quantity."""
-    lines = part.text.split("\n")
+    lines = part.lines
     n = spec.line - part.first
     if not 0 <= n < len(lines):
         return False
