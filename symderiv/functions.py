@@ -91,6 +91,9 @@ def _with_catalogue(ctx: Context, claim_exprs: Sequence) -> Context:
     defined = {name for name, _, _ in ctx.functions}
     extra = tuple((n, CATALOGUE[n].params, CATALOGUE[n].body) for n in sorted(used)
                   if n in CATALOGUE and n not in defined and ctx.definition(n) is None)
+    own = tuple(sorted(n for n in defined if n in CATALOGUE and n not in ctx.confirmed))
+    if own:   # Sig(x) = 1/(1 + e^{-x}) stated by the text: its own, not a catalogue guess
+        ctx = ctx.with_(confirmed=tuple(ctx.confirmed) + own)
     return ctx.with_(functions=ctx.functions + extra) if extra else ctx
 
 

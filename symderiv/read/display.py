@@ -236,3 +236,30 @@ def written_numbers(text: str) -> list:
                 continue
         n += 1
     return out
+
+
+def approx_tail(text: str) -> tuple[str, str, str] | None:
+    r"""A chain of equalities that ends in rounded values, ``a = b = c \approx 0.5``: (its
+    exact part ``a = b = c``, the verbatim tail from its last exact side ``c \approx 0.5``,
+    its first side ``a``); None for anything else (no ``=`` before the ``\approx``, or an
+    ``=`` after it).
+
+    >>> approx_tail(r"O_2 &= \text{Sig}(-2) &\approx 0.8808")
+    ('O_2 &= \\text{Sig}(-2)', '\\text{Sig}(-2) &\\approx 0.8808', 'O_2')
+    """
+    eqs = top_level_equals(text)
+    depth, first = 0, None
+    for n, c in enumerate(text):
+        depth += (c == "{") - (c == "}")
+        if depth == 0 and text.startswith("\\approx", n) and not text[n + 7:n + 8].isalpha():
+            first = n
+            break
+    if first is None or not eqs or eqs[0] > first or any(e > first for e in eqs):
+        return None
+    last = max(eqs)
+    head = text[:first].rstrip(" &")
+    tail = text[last + 1:].strip(" &")
+    lead = text[:eqs[0]].strip(" &")
+    if not head.strip() or not lead or not tail.split("\\approx")[0].strip(" &"):
+        return None
+    return head, tail, lead

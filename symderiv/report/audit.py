@@ -11,95 +11,25 @@ from pathlib import Path
 from ..extract import DocumentError, extract_formulas, read_document
 from ..read import Notation, split_display, top_level_equals
 from ..read.differentials import differential_notation
-from ..read.display import _split_joined
+from .pieces import ROUNDED, _parts, _pieces, _prose_conditions
 from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied,
-                           _introduces_definition, _introduces_example, _section_end,
-                           _sentence, _sum_to_one_cues, _THROUGHOUT, confirmed_vocabulary)
+                          _introduces_definition, _section_end, _sum_to_one_cues, _THROUGHOUT,
+                          confirmed_vocabulary)
 from .chain_inference import implied_definitions
-from .guards import _named_in_prose, guard_unread_definitions, held_fixed
+from .guards import (_named_in_prose, guard_rounded_values, guard_unread_definitions,
+                     guard_wrong_values, held_fixed)
 from .gradient_names import gradient_specs   # dZ, dQ_{proj}: the prose's gradient names
 from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
-from .formula_kinds import (_nearest_conditions, _condition_of, _defined_name, _defines_entries, _definition_text, _is_assumption, _unread_definition, _value_of, _states_condition, _enumerated, probability_alias)
+from .formula_kinds import (_nearest_conditions, _defined_name, _defines_entries,
+                            _definition_text, _is_assumption, _unread_definition, _value_of,
+                            _states_condition, probability_alias)
 from .markdown import ICON, _code, _code_span, _md_text
 from .summary import shorten
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
 
 __all__ = ["audit_document", "audit_posts", "audited_posts", "origin"]
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-def _parts(text: str) -> list[int]:
-    """The lines of the "# " titles of a text that collects several (notebooks, chapters),
-    outside code blocks; [] for a text with one title or none."""
-    lines, fenced, out = text.split("\n"), False, []
-    for n, line in enumerate(lines, 1):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and re.match(r"# \S", line):
-            out.append(n)
-    return out if len(out) > 1 else []
-
-
-def _pieces(text: str, notation: Notation) -> tuple[list[FormulaSpec], list[int]]:
-    """Every equation of the document (displays split), with its offset; ``&= ...`` lines
-    continue the chain of the line before; enumerated definitions are read as one."""
-    specs, offsets = [], []
-    for n, found in enumerate(extract_formulas(text), 1):
-        # inline math with line breaks ($A = B \\ C = D$) holds several equations too
-        several = found.kind == "display" or "\\\\" in found.latex or \
-            len(_split_joined(found.latex)) > 1
-        pieces = split_display(found.latex, keep_tabs=True) if several else [found.latex]
-        if found.latex.strip() and not any(p.strip() for p in pieces):
-            pieces = [found.latex]   # only a comment (%...) or spacing: listed, not dropped
-        previous = None
-        for m, piece in enumerate(pieces, 1):
-            if not piece.strip():
-                continue
-            spec = FormulaSpec(id=f"f{n}" + (f".{m}" if len(pieces) > 1 else ""),
-                               line=found.line, latex=piece)
-            eqs = top_level_equals(piece)
-            if piece.lstrip(" &").startswith(("=", "\\approx")) and m > 1 and specs \
-                    and specs[-1].read is None \
-                    and specs[-1].lhs is None and top_level_equals(specs[-1].latex):
-                # "&= ..." continues the chain of the row before: one chain, each link
-                # judged, and each side's claim is "first side = this side"
-                specs[-1] = replace(specs[-1], latex=specs[-1].latex.rstrip() + " " + piece.strip())
-                if eqs:
-                    previous = piece[eqs[-1] + 1:].strip() or previous
-                continue
-            if piece.lstrip(" &").startswith("=") and previous is not None:
-                # "&= ..." continues the chain: its left side is the line before's last side
-                spec = replace(spec, lhs=previous, read=piece.lstrip(" &")[1:].strip(),
-                               reading="continues the chain of the line before, whose last "
-                                       "side is its left side")
-            if eqs:
-                previous = piece[eqs[-1] + 1:].strip() or previous
-            general = _enumerated(piece, notation) if len(eqs) > 1 else None
-            if general is not None:
-                spec = replace(spec, read=general, reading=f"the enumerated definitions read "
-                                                           f"as one: {general}")
-            specs.append(spec)
-            offsets.append(found.offset)
-    return specs, offsets
-
-
-def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
-    """Formula index → (case condition, its sentence span): "for $i \\neq j$", "when $T = 1$"."""
-    conds = {}
-    for n, spec in enumerate(specs):
-        if offsets[n] < 0:
-            continue
-        c = _condition_of(spec.latex)
-        if c is None and re.fullmatch(r"\s*[A-Za-z]\s*=\s*\d+\s*", spec.latex) and \
-                not _introduces_example(text, offsets[n]):
-            c = " ".join(spec.latex.split())   # "only right when $T = 1$": a case, not data
-        if c is not None:
-            conds[n] = (c, _sentence(text, offsets[n]))
-    return conds
-
 
 def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     """Every formula of the document, read in its context: the case conditions of its
@@ -191,7 +121,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 doc_given += (text0,)
                 inferred[text0] = (name0, f"{doubt0} (line {spec.line})")
         active = [v for v in values if v[0] <= here < v[1]]
-        value = _value_of(spec.latex, notation) if here >= 0 else None
+        value = _value_of(spec.latex, notation) if here >= 0 and \
+            not spec.id.endswith(ROUNDED) else None   # a chain's rounded value is a claim
         # data vectors are values even for a defined name ("if the layer outputs y = (0, ln 3)");
         # a number for a defined name is a claim ("the loss is L = 0.29")
         if value is not None and (value[1] is not None or value[0].split("[")[0] not in defined):
@@ -541,7 +472,8 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
         out = list(pool.map(one, gradient_specs(text, _specs(text, cf), cf.notation)))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
-    out = guard_unread_definitions(out)   # nothing refuted through an unread definition
+    # nothing refuted through an unread definition, nothing held through a wrong value
+    out = guard_wrong_values(guard_rounded_values(guard_unread_definitions(out)))
     return sorted(out + code_results(text, timeout) + skipped_results(text),
                   key=lambda r: r.spec.line)
 

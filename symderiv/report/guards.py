@@ -61,3 +61,82 @@ def _named_in_prose(text: str, name: str) -> bool:
     return bool(re.search(r"\$\s*" + n + r"\s*(\([^$]*\))?\s*\$\s*(is|denotes|stands|will be|"
                           r"be|means|refers)\b|\b(where|let|with|denote)\s+\$\s*" + n +
                           r"\s*(\([^$]*\))?\s*\$", text, re.I))
+
+
+_DECIMAL = re.compile(r"(?<![\w.])-?\d*\.\d{3,}(?![\d.])")   # 0.8808: not a coincidence
+_HOLDS = ("proved", "verified", "adopted")
+
+
+def _stated_wrong_values(r) -> list[tuple[str, object]]:
+    """The decimals a refuted value states (``O_2 ≈ 0.8808``, ``Sig(−2) ≈ 0.8808``): (as
+    written, exact); [] for anything else."""
+    if r.verdict.status != "refuted":
+        return []
+    text = r.spec.latex
+    cut = max(text.rfind("\\approx"), text.rfind("="))
+    tail = text[cut + 1:].strip(" &.,")
+    tail = tail[6:].strip() if text[cut:cut + 7] == "\\approx" else tail
+    if not _DECIMAL.fullmatch(tail):
+        return []
+    from sympy import Rational
+    return [(tail, abs(Rational(tail)))]
+
+
+def _name_pattern(name: str):
+    """``O_3`` as a formula writes it (``O_3``, ``O_{3}``), not inside ``O_{31}``."""
+    base, _, sub = name.partition("_")
+    sub = sub.strip("{} ")
+    core = re.escape(base) + (r"_\{?\s*" + re.escape(sub) + r"\s*\}?" if sub else "")
+    return re.compile(r"(?<![A-Za-z\\])" + core + r"(?![A-Za-z0-9])")
+
+
+def guard_wrong_values(results: list) -> list:
+    """A worked example that goes on with a value it got wrong: a formula that writes that
+    value (``Sig(0.6 − 0.3·0.8808 + …)`` after ``O_2 ≈ 0.8808`` was refuted), and what is
+    defined with it and used after, is never proved, verified or adopted (its number may stand
+    for the wrong one): unknown, naming the value."""
+    from ..read.display import written_numbers
+    wrong = [(r.spec.line, r.spec.id, shown, exact) for r in results
+             for shown, exact in _stated_wrong_values(r)]
+    if not wrong:
+        return results
+    out, tainted = [], []   # tainted: (name pattern, name, line, why)
+    for r in results:
+        why = None
+        if r.verdict.status in _HOLDS:
+            nums = {abs(x) for x in written_numbers(r.spec.read or r.spec.latex)}
+            hit = next((w for w in wrong if w[3] in nums and w[1] != r.spec.id and
+                        r.spec.line >= w[0]), None)
+            if hit is not None:
+                why = (f"uses {hit[2]}, the value stated at line {hit[0]}, which is wrong "
+                       "there: not decided")
+            else:
+                dep = next((t for t in tainted if (t[0].search(r.spec.latex) or
+                                                   t[0].search(r.spec.read or ""))
+                            and r.spec.line >= t[2] and r.spec.defines != t[1]), None)
+                if dep is not None:
+                    why = f"depends on {dep[1]} (line {dep[2]}), {dep[3]}"
+        if why is not None:
+            if r.spec.defines:
+                tainted.append((_name_pattern(r.spec.defines), r.spec.defines, r.spec.line,
+                                "defined with a value the text got wrong: not decided"))
+            r = replace(r, verdict=undecided(r.verdict, why), correct_form=None, broken_step=None)
+        out.append(r)
+    return out
+
+
+def guard_rounded_values(results: list, suffix: str = ".r") -> list:
+    """The rounded value a chain states (``… = Sig(0.4) ≈ 0.5987``, a record of its own, id
+    ``<chain>.r``) holds for the chain's first side only when the exact chain holds: where
+    the chain is refuted or undecided, a rounding that holds decides nothing about it."""
+    chains = {r.spec.id: r for r in results}
+    out = []
+    for r in results:
+        main = chains.get(r.spec.id[:-len(suffix)]) if r.spec.id.endswith(suffix) else None
+        if main is not None and r.verdict.status in ("proved", "verified") and \
+                main.verdict.status not in _HOLDS and main.spec.kind != "value":
+            r = replace(r, verdict=undecided(r.verdict, (
+                f"the rounding holds, but the chain before it at line {main.spec.line} is "
+                f"{main.verdict.status}: whether its first side has this value is not decided")))
+        out.append(r)
+    return out

@@ -78,6 +78,8 @@ class FormulaSpec:
     # the notation of the formula's part, where the text's own words change it (K declared a
     # matrix is not the size; the names its prose declares matrices): None = the document's
     notation: Notation | None = None
+    # the display as written (rows, alignment, environment), when it holds this formula alone
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ class FormulaResult:
     def to_json(self, post: str) -> dict:
         out = self.verdict.to_json()
         out.update({
-            "id": self.spec.id, "kind": self.spec.kind, "latex": self.spec.latex,
+            "id": self.spec.id, "kind": self.spec.kind,
+            "latex": self.spec.source or self.spec.latex,
             "location": {"file": post, "line": self.spec.line},
             "reading": self.spec.reading, "correct_form": self.correct_form,
             "broken_step": self.broken_step,
