@@ -83,12 +83,25 @@ def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
         if offsets[n] < 0:
             continue
         c = _condition_of(spec.latex)
+        span = _sentence(text, offsets[n])
         if c is None and re.fullmatch(r"\s*[A-Za-z]\s*=\s*\d+\s*", spec.latex) and \
-                not _introduces_example(text, offsets[n]):
-            c = " ".join(spec.latex.split())   # "only right when $T = 1$": a case, not data
+                not _introduces_example(text, offsets[n]) and \
+                sum(span[0] <= at < span[1] for at in offsets) > 1:
+            # "only right when $T = 1$": a case of its sentence's formulas, not data; alone in
+            # its sentence ("the batch has two examples, $N = 2$.") it is a stated value
+            c = " ".join(spec.latex.split())
+        if c is not None and _CONTRAST.search(text, span[0], offsets[n]):
+            # "unlike the case $i = j$, ...", "except when $i = j$ ...": the other case
+            c = c.replace("\\neq", "=") if "\\neq" in c else c.replace("=", "\\neq", 1)
         if c is not None:
-            conds[n] = (c, _sentence(text, offsets[n]))
+            conds[n] = (c, span)
     return conds
+
+
+_CONTRAST = re.compile(
+    r"\b(?:unlike|except|other than|compared (?:with|to)|whereas|in contrast to|as opposed "
+    r"to|apart from|instead of|rather than)\b(?:[\s,]+(?:the|a|an|in|of|when|where|for|if|"
+    r"that|case|cases|(?:off-)?diagonal|entry|entries|one|situation))*[\s,]*\$?\s*\Z", re.I)
 
 
 

@@ -1,0 +1,44 @@
+"""Case conditions of the prose: a case named as the contrast ("unlike the case $i = j$",
+"except when $i = j$") is the other case; a size stated alone in its sentence ("the batch has
+two examples, $N = 2$.") holds for what follows in its section, not only for its sentence."""
+import pytest
+
+from symderiv.report.audit import audit_document
+
+SOFTMAX = r"$p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$"
+
+
+def _claims(tmp_path, text):
+    p = tmp_path / "d.md"
+    p.write_text(text)
+    return {r.spec.latex: r for r in audit_document(p) if r.spec.kind == "claim"}
+
+
+@pytest.mark.parametrize("lead, rhs, status", [
+    ("Unlike the case $i = j$ treated above, the derivative is", "-p_i p_j", "proved"),
+    ("Unlike the case $i = j$ treated above, the derivative is", "p_i(1 - p_j)", "refuted"),
+    ("Except when $i = j$, the Jacobian entry is", "-p_i p_j", "proved"),
+    ("In contrast to the case $i \\neq j$, the entry is", "p_i(1 - p_i)", "proved"),
+    ("For the case $i = j$, the entry is", "-p_i p_j", "refuted"),
+])
+def test_contrasted_case_is_the_other_case(tmp_path, lead, rhs, status):
+    claims = _claims(tmp_path, f"With {SOFTMAX}:\n{lead} "
+                               f"$\\frac{{\\partial p_i}}{{\\partial z_j}} = {rhs}$.\n")
+    [r] = [r for k, r in claims.items() if k.startswith("\\frac")]
+    assert r.verdict.status == status, r.verdict.reason
+
+
+def test_size_stated_alone_holds_for_the_next_sentence(tmp_path):
+    claims = _claims(tmp_path, "## Batch\n\nHere the batch has two examples, $N = 2$. With "
+                               "$L = \\frac{1}{N}\\sum_{n=1}^{N} (y_n - t_n)^2$ the gradient is "
+                               "$\\frac{\\partial L}{\\partial y_n} = y_n - t_n$, not "
+                               "$\\frac{\\partial L}{\\partial y_n} = 2(y_n - t_n)$.\n")
+    assert claims["\\frac{\\partial L}{\\partial y_n} = y_n - t_n"].verdict.status == "proved"
+    assert claims["\\frac{\\partial L}{\\partial y_n} = 2(y_n - t_n)"].verdict.status == "refuted"
+
+
+def test_a_case_in_its_own_sentence_still_applies_to_it(tmp_path):
+    claims = _claims(tmp_path, "For $L = \\frac{1}{T}(y - t)^2$ the derivative "
+                               "$\\frac{\\partial L}{\\partial y} = 2(y - t)$ is only right when $T = 1$.\n")
+    [r] = claims.values()
+    assert r.verdict.status == "proved" and "T = 1" in " ".join(r.spec.where)
