@@ -81,6 +81,32 @@ def test_a_task_held_behind_a_long_one_moves_to_an_idle_worker():
     assert order[-1] == "long", order           # nothing waited for the long task
 
 
+def test_a_task_taken_back_goes_to_the_idle_worker():
+    """The worker holding the fewest tasks gets the next one: a task taken back from a busy
+    worker never goes back to it (it would be taken back again, and again)."""
+    from collections import deque
+    from symderiv.corpus.pool import LocalPool, _Queue
+
+    class Conn:
+        def __init__(self):
+            self.sent = []
+
+        def send(self, msg):
+            self.sent.append(msg)
+
+    class Slot:
+        def __init__(self, held):
+            self.ready, self.conn, self.sent = True, Conn(), deque(held)
+
+    pool = LocalPool(nap, jobs=2, timeout=30)
+    busy, idle = Slot([(0, "long")]), Slot([])
+    pool.slots = [busy, idle]
+    pool._fill(_Queue([(1, "x")]))
+    assert idle.conn.sent == [("task", 1, "x")] and busy.conn.sent == []
+    pool._fill(_Queue([(2, "y"), (3, "z"), (4, "w")]))      # then in turns, up to DEPTH
+    assert [m[1] for m in idle.conn.sent] == [1, 3] and [m[1] for m in busy.conn.sent] == [2]
+
+
 def test_held_tasks_of_a_worker_that_dies_run_elsewhere():
     from corpus_gen import flaky_task
     from symderiv.corpus.pool import LocalPool

@@ -232,17 +232,22 @@ class LocalPool:
             self.close()
 
     def _fill(self, todo: _Queue) -> None:
-        for s in self.slots:
-            while s.ready and len(s.sent) < self.depth and todo:
-                index, task = todo.pop()
-                try:
-                    s.conn.send(("task", index, task))
-                except OSError:      # it died: seen by its sentinel, the task goes elsewhere
-                    todo.push((index, task))
-                    s.ready = False
-                    s.proc.kill()
-                    break
-                s.sent.append((index, task))
+        """Hand out tasks, one at a time to the worker holding the fewest (a task taken
+        back goes to the idle worker, not to the one it came from)."""
+        while todo:
+            free = [s for s in self.slots if s.ready and len(s.sent) < self.depth]
+            if not free:
+                return
+            s = min(free, key=lambda s: len(s.sent))
+            index, task = todo.pop()
+            try:
+                s.conn.send(("task", index, task))
+            except OSError:      # it died: seen by its sentinel, the task goes elsewhere
+                todo.push((index, task))
+                s.ready = False
+                s.proc.kill()
+                continue
+            s.sent.append((index, task))
 
     def _rebalance(self, todo: _Queue) -> None:
         """Nothing left to hand out and a worker idle: take back a task another one holds
