@@ -19,7 +19,7 @@ from .printer import to_latex
 from .read import IndexRange, LatexError, Notation, read_expr, read_formula
 from .read.display import chain_sides, written_numbers
 from .linalg.check import check_matrix, uses_matrices
-from .read.names import infer_notation, with_defined_names, with_matrix_names
+from .read.names import infer_notation, with_defined_names, with_matrix_names, with_size_free
 from .notation import Context, NotationError, Partial, SymderivError, base_name
 from .notation import as_expr
 from .notation import size as size_symbol
@@ -30,6 +30,7 @@ from .functions import (_with_catalogue, catalogue_doubts, expand_functions, vec
                         with_function_names, without_extremum)
 from .verify import (DEFAULT_SIZES, Verdict, combine_readings, decide,
                      adopt_substitution, decide_approx, guard_rounding, guard_substitution,
+                     guard_unread_dependence,
                      shape_refuted, summarize_chain, undecided)
 
 __all__ = ["check", "check_parsed", "build_context", "read_condition", "Claim"]
@@ -331,11 +332,12 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
                                  reason=unread.reason))
             continue
         if rel == "\\approx":
-            v = decide_approx(a, b, ctx)
+            v = guard_unread_dependence(decide_approx(a, b, ctx), a, b, ctx)
             links.append(replace(v, read_as=f"{to_latex(sa)} \\approx {to_latex(sb)}"))
             continue
         v = guard_rounding(guard_substitution(_decide(a, b, ctx, sizes), a, b, ctx), a, b, ctx)
         v = adopt_substitution(v, a, b, ctx, written and tuple(written[len(links):len(links) + 2]))
+        v = guard_unread_dependence(v, a, b, ctx)
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=links[0].read_as)
@@ -510,7 +512,8 @@ def notation_for(claim: str, given: Sequence[str], notation: Notation) -> Notati
 
 @functools.lru_cache(maxsize=1024)
 def _notation_for(claim: str, given: tuple[str, ...], notation: Notation) -> Notation:
-    notation = with_function_names(given, infer_notation(given, notation, (claim,)))
+    notation = with_function_names(given, infer_notation(
+        given, with_size_free((claim, *given), notation), (claim,)))
     return with_matrix_names((claim, *given), with_defined_names(given, notation))
 
 

@@ -47,6 +47,23 @@ def with_matrix_names(texts: Iterable[str], notation: Notation, rounds: int = 2)
     return replace(notation, matrices=tuple(sorted(names))) if names else notation
 
 
+def with_size_free(texts: Iterable[str], notation: Notation) -> Notation:
+    r"""*notation* with another size letter when its own is a matrix of the texts: written
+    transposed (``K^\top`` of attention's keys) or declared ``K \in \mathbb{R}^{m \times d}``
+    — the letter then names that matrix, and the sums' size is a letter the texts do not use."""
+    texts = tuple(texts)
+    k = re.escape(notation.size)
+    whole = re.compile(r"(?<![A-Za-z\\])" + k + r"\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal)(?![A-Za-z])"
+                       r"|(?<![A-Za-z\\])" + k + r"\s*\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*"
+                       r"\{[^{}]*\\times")
+    if not any(whole.search(t) for t in texts):
+        return notation
+    for new in ("N", "M", "C", "J", "Q", "R", "P"):
+        if not any(re.search(r"(?<![A-Za-z\\])" + new + r"(?![A-Za-z])", t) for t in texts):
+            return replace(notation, size=new)
+    return notation
+
+
 def with_defined_names(given: Iterable[str], notation: Notation) -> Notation:
     """*notation* with the letter runs the definitions *given* define (``dW = …``): one name
     wherever they are written."""

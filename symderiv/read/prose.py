@@ -88,7 +88,21 @@ def _denied(text: str, offset: int) -> bool:
     if not m:
         return False
     here = offset - start
+    if m.start() >= here:   # "$A$ is false": no other formula between this one and the cue
+        seg = sentence[max(here, 0):m.start()]
+        if _MATH_START.match(seg):
+            between = _MATH_START.sub("", seg, count=1)
+        else:                # the offset is inside the formula: skip to its closing sign
+            close = re.search(r"\$+|\\\]", seg)
+            between = seg[close.end():] if close else ""
+    else:                   # "it is not $A$", "a common mistake: $A$" (not its own "$")
+        between = re.sub(r"(\$\$|\$|\\\[)\s*\Z", "", sentence[m.end():max(here, 0)].rstrip())
+    if "$" in between or "\\[" in between:
+        return False        # the denial is another formula's ("..., so $A$, and not $B$")
     return not (m.start() < here and _CONTRAST.search(text[start:end], m.end(), max(here, 0)))
+
+
+_MATH_START = re.compile(r"^\s*(\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\])", re.S)
 
 
 def _corrects(text: str, offset: int) -> bool:

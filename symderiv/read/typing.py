@@ -103,7 +103,7 @@ class SymbolTable:
         (``w^T x_i``, ``\theta^{\top} x_n``): the i-th of several vectors (samples)."""
         out, n = set(), len(toks)
         for p, t in enumerate(toks):
-            if not (t.kind == "char" and t.text == "^"):
+            if not (t.kind == "char" and t.text == "^") or _upper_limit(toks, p, match):
                 continue
             q = p + 1
             while q < n and toks[q].kind == "ws":
@@ -171,7 +171,7 @@ class SymbolTable:
             if t.kind == "cmd" and t.text == "partial" and self._bold_alone(toks,
                                                                             self._next(toks, p)):
                 return True                # ∂/∂\mathbf{z}: by a whole (bold) vector
-            if t.kind == "char" and t.text == "^":
+            if t.kind == "char" and t.text == "^" and not _upper_limit(toks, p, match):
                 q = p + 1
                 while q < n and toks[q].kind == "ws":
                     q += 1
@@ -370,3 +370,28 @@ def _case_label(toks, p: int) -> bool:
                              t.kind == "cmd" and t.text in _RELATION_CMDS):
             relation = True
     return depth == 0 and relation
+
+
+def _upper_limit(toks, p: int, match: dict) -> bool:
+    r"""Is the ``^`` at *p* the upper limit of a sum or product (``\sum_{t=1}^{T}``,
+    ``\sum^{T}``), not a transpose or a power?"""
+    def back(q):
+        q -= 1
+        while q >= 0 and toks[q].kind == "ws":
+            q -= 1
+        return q
+
+    def big(q):
+        return q >= 0 and (toks[q].kind == "cmd" and toks[q].text in ("sum", "prod") or
+                           toks[q].kind == "greek" and toks[q].text == "Sigma")
+    q = back(p)
+    if big(q):
+        return True
+    if q >= 0 and toks[q].kind == "char" and toks[q].text == "}":
+        opener = next((o for o, c in match.items() if c == q), None)
+        if opener is None:
+            return False
+        q = back(opener)
+    else:
+        q = back(q)   # a one-token subscript: \sum_t^T
+    return q >= 0 and toks[q].kind == "char" and toks[q].text == "_" and big(back(q))

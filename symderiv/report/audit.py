@@ -189,6 +189,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             # (the cue may also belong to another clause of the sentence)
             out.append(replace(spec, given=doc_given, where=where, opaque=((name, spec.line),),
                                reading="the text says this does not hold: read as a claim"))
+            opaque.setdefault(name, (spec.line, len(out)))   # nor in the formulas after it
             continue
         indexed = name is not None and _defines_entries(text_read, notation)
         redefinition = False

@@ -13,10 +13,10 @@ from .verdict import (EXIT_CODES, HOLDS, STATUSES, Counterexample, ReadingResult
 from .exact_check import DEFAULT_SIZES, exact_check, prepare
 from .search import explicit_search, find_counterexample
 from .decide import decide
-from .numbers import adopt_substitution, decide_approx, guard_rounding, guard_substitution
+from .numbers import adopt_substitution, decide_approx, guard_unread_dependence, guard_rounding, guard_substitution
 
 __all__ = ["Verdict", "Counterexample", "ReadingResult", "decide", "combine_readings",
            "shape_refuted", "combine_layouts",
-           "summarize_chain", "undecided", "adopt", "decide_approx", "guard_substitution", "guard_rounding", "adopt_substitution",
+           "summarize_chain", "undecided", "adopt", "decide_approx", "guard_substitution", "guard_rounding", "adopt_substitution", "guard_unread_dependence",
            "exact_check", "prepare", "find_counterexample", "explicit_search",
            "STATUSES", "DEFAULT_SIZES", "EXIT_CODES", "HOLDS"]

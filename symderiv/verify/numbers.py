@@ -197,7 +197,9 @@ def decide_approx(lhs, rhs, ctx: Context, digits: int = 40) -> Verdict:
         return Verdict("unknown", method,
                        reason="\\approx between expressions that are not closed numbers: "
                               "only numerical values are compared")
-    places = [d for d in (_decimals(e) for e in sides) if d is not None]
+    # the places of the decimal written (0.0900), not of an integer beside it (0 ≈ -0.0900)
+    places = [d for d in (_decimals(e) for e in sides if not e.is_Integer) if d is not None] \
+        or [d for d in (_decimals(e) for e in sides) if d is not None]
     if not places:
         return Verdict("unknown", method, reason="neither side is a decimal written out")
     d = min(places)
@@ -296,4 +298,26 @@ def adopt_substitution(v: Verdict, a, b, ctx: Context, written: tuple | None) ->
                               "not state (e.g. a figure or a table), beside the values it "
                               "states (" + ", ".join(f"{to_latex(s)} = {n}" for s, n in pins) +
                               "): read as those values, not checked")
+    return v
+
+
+def guard_unread_dependence(v: Verdict, a, b, ctx: Context) -> Verdict:
+    """``∂L/∂z_3`` with ``L = -log p_3`` and p defined nowhere (only its values are shown): L
+    reaches z through no definition the text states, yet rests on p, which it never defines —
+    the text differentiates by z because p depends on it.  Such a derivative is not 0: the
+    dependence was not read, so nothing that uses it is decided."""
+    if v.status not in ("proved", "verified", "refuted"):
+        return v
+    for e in (a, b):
+        for f, x in _derivatives(e):
+            name = base_name(x) if isinstance(x, (Symbol, Indexed)) else None
+            if name is None or name in _reachable(f, ctx):
+                continue
+            free = [n for n in _unstated_data(f, ctx) if n != name]
+            if free:
+                return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
+                               reason=f"{to_latex(f)} reaches {to_latex(x)} through no "
+                                      f"definition the text states, yet rests on "
+                                      f"{', '.join(free)}, which it does not define: a "
+                                      "dependence not read, not decided")
     return v

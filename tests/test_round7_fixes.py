@@ -1,0 +1,56 @@
+"""Round 7's wrong verdicts (tests/adversarial/round7/FINDINGS.md), each as its own case:
+a derivative through a name the text never defines, decimals counted from the decimal
+written, an upper limit that is no transpose, a denial that belongs to another formula, and
+the size letter K used as a matrix."""
+import symderiv
+from symderiv.report.audit import audit_document
+
+
+def _records(tmp_path, text):
+    p = tmp_path / "d.md"
+    p.write_text(text)
+    return {r.spec.latex.rstrip(",. "): r.verdict for r in audit_document(p)}
+
+
+def test_derivative_through_an_undefined_name_is_not_zero(tmp_path):
+    rec = _records(tmp_path, "Take logits $z = (1, 2, 3)$. With the true class 3 the loss is "
+                             "$L = -\\log p_3$. Then $\\frac{\\partial L}{\\partial z_3} = p_3 - 1$ "
+                             "and $\\frac{\\partial L}{\\partial z_1} \\approx -0.0900$.\n")
+    for key in ("\\frac{\\partial L}{\\partial z_3} = p_3 - 1",
+                "\\frac{\\partial L}{\\partial z_1} \\approx -0.0900"):
+        assert rec[key].status == "unknown" and "dependence not read" in rec[key].reason
+    # with p defined, the same claims are decided
+    v = symderiv.check("\\frac{\\partial L}{\\partial z_3} = p_3 - 1",
+                       given=["p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}", "L = -\\log p_3"])
+    assert v.status in ("proved", "verified")
+
+
+def test_decimals_are_those_of_the_decimal_written():
+    assert symderiv.check("0 \\approx -0.0900").status == "refuted"
+    assert symderiv.check("1 \\approx 1.0").status == "verified"
+
+
+def test_an_upper_limit_T_is_no_transpose(tmp_path):
+    rec = _records(tmp_path, "For a sequence of length $T$ the loss is "
+                             "$L = \\frac{1}{T}\\sum_{t=1}^{T} a_t x_t^2$, so\n"
+                             "$$\\frac{\\partial L}{\\partial x_t} = \\frac{2 a_t x_t}{T},$$\n"
+                             "and the total is not $\\frac{\\partial L}{\\partial x_t} = 2 a_t x_t$.\n")
+    assert rec["L = \\frac{1}{T}\\sum_{t=1}^{T} a_t x_t^2"].status == "adopted"
+    assert rec["\\frac{\\partial L}{\\partial x_t} = \\frac{2 a_t x_t}{T}"].status == "proved"
+    assert rec["\\frac{\\partial L}{\\partial x_t} = 2 a_t x_t"].status == "refuted"
+
+
+ATTENTION = ["S = \\frac{Q K^\\top}{\\sqrt{d}}", "G = \\frac{\\partial L}{\\partial S}",
+             "Q \\in \\mathbb{R}^{n \\times d}", "K \\in \\mathbb{R}^{m \\times d}"]
+
+
+def test_the_keys_matrix_K_is_not_the_size():
+    right = symderiv.check("\\frac{\\partial L}{\\partial K} = \\frac{1}{\\sqrt{d}} G^\\top Q",
+                           given=ATTENTION)
+    slip = symderiv.check("\\frac{\\partial L}{\\partial K} = \\frac{1}{\\sqrt{d}} G Q",
+                          given=ATTENTION)
+    assert right.status == "proved"
+    assert slip.status in ("refuted", "unknown")
+    slip = symderiv.check("\\frac{\\partial L}{\\partial K} = \\frac{1}{\\sqrt{d}} G Q",
+                          given=ATTENTION[:2])
+    assert slip.status != "proved"
