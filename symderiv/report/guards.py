@@ -82,6 +82,14 @@ def _stated_wrong_values(r) -> list[tuple[str, object]]:
     return [(tail, abs(Rational(tail)))]
 
 
+def _inputs(text: str) -> str:
+    """A formula without the value it ends in (``… ≈ 0.8808``: its result, not an input)."""
+    cut = max(text.rfind("\\approx"), text.rfind("="))
+    tail = text[cut + 1:].strip(" &.,")
+    tail = tail[6:].strip() if text[cut:cut + 7] == "\\approx" else tail
+    return text[:cut] if cut >= 0 and _DECIMAL.fullmatch(tail) else text
+
+
 def _name_pattern(name: str):
     """``O_3`` as a formula writes it (``O_3``, ``O_{3}``), not inside ``O_{31}``."""
     base, _, sub = name.partition("_")
@@ -104,7 +112,7 @@ def guard_wrong_values(results: list) -> list:
     for r in results:
         why = None
         if r.verdict.status in _HOLDS:
-            nums = {abs(x) for x in written_numbers(r.spec.read or r.spec.latex)}
+            nums = {abs(x) for x in written_numbers(_inputs(r.spec.read or r.spec.latex))}
             hit = next((w for w in wrong if w[3] in nums and w[1] != r.spec.id and
                         r.spec.line >= w[0]), None)
             if hit is not None:
