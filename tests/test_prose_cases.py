@@ -42,3 +42,16 @@ def test_a_case_in_its_own_sentence_still_applies_to_it(tmp_path):
                                "$\\frac{\\partial L}{\\partial y} = 2(y - t)$ is only right when $T = 1$.\n")
     [r] = claims.values()
     assert r.verdict.status == "proved" and "T = 1" in " ".join(r.spec.where)
+
+
+def test_a_case_on_letters_the_formula_does_not_write_is_not_its_case(tmp_path):
+    """"In particular $∂ℓ_i/∂z_i = 1 − p_i$, and for $j \\neq i$ ... $∂ℓ_i/∂z_j = −p_i$ is
+    wrong": the case j ≠ i is the next clause's, not a case of ∂ℓ_i/∂z_i."""
+    claims = _claims(tmp_path, "Define $\\ell_i = z_i - \\log \\sum_{j=1}^{K} e^{z_j}$ and "
+                               f"{SOFTMAX.replace('p_i', 'p_i', 1)}.\nIn particular "
+                               "$\\frac{\\partial \\ell_i}{\\partial z_i} = 1 - p_i$, and for "
+                               "$j \\neq i$ the answer $\\frac{\\partial \\ell_i}{\\partial z_j} = "
+                               "-p_i$ is wrong.\n")
+    first = claims["\\frac{\\partial \\ell_i}{\\partial z_i} = 1 - p_i"]
+    assert first.verdict.status == "proved" and not first.spec.where
+    assert claims["\\frac{\\partial \\ell_i}{\\partial z_j} = -p_i"].verdict.status == "refuted"

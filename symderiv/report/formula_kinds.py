@@ -20,13 +20,19 @@ def _read(latex: str, notation: Notation):
     return read_formula(latex, notation)
 
 
-def _nearest_conditions(conds: dict, offsets: list, n: int) -> tuple[str, ...]:
+def _nearest_conditions(conds: dict, offsets: list, n: int, latex: str = "") -> tuple[str, ...]:
     """The case conditions of formula n's sentence: per pair of letters, the nearest one
-    before it (else the nearest after it), so "for $i = j$ ... for $i \\neq j$ ..." splits."""
+    before it (else the nearest after it), so "for $i = j$ ... for $i \\neq j$ ..." splits;
+    a case between two index letters only where the formula writes both (``∂ℓ_i/∂z_i`` is
+    not in the case ``j \\neq i`` of the next clause)."""
     here = offsets[n]
     best: dict = {}
     for m, (c, (a, b)) in sorted(conds.items()):
         if not a <= here < b:
+            continue
+        pair = re.fullmatch(r"([A-Za-z])\s*(?:=|\\neq)\s*([A-Za-z])", c)
+        if pair and latex and not all(re.search(r"(?<![A-Za-z\\])" + x + r"(?![A-Za-z])", latex)
+                                      for x in pair.groups()):
             continue
         key = frozenset(re.findall(r"\b[A-Za-z0-9]+\b", c.replace("\\neq", "")))
         rank = (0, here - offsets[m], m) if m < n else (1, offsets[m] - here, m)
