@@ -54,3 +54,21 @@ def test_the_keys_matrix_K_is_not_the_size():
     slip = symderiv.check("\\frac{\\partial L}{\\partial K} = \\frac{1}{\\sqrt{d}} G Q",
                           given=ATTENTION[:2])
     assert slip.status != "proved"
+
+
+def test_counterexample_with_an_index_a_definition_shares():
+    """L = -log p_c for the class c: the point's c is c in the definition too."""
+    v = symderiv.check("\\frac{\\partial L}{\\partial z_c} = 1 - p_c",
+                       given=["p_j = \\frac{e^{z_j}}{\\sum_{k=1}^{K} e^{z_k}}", "L = -\\log p_c"])
+    assert v.status == "refuted" and v.counterexample is not None
+
+
+def test_counterexample_when_the_difference_drops_an_index():
+    """δ_ij − μ against δ_ij − 1/N: i cancels from the difference, the point still names it."""
+    v = symderiv.check("\\frac{\\partial \\bar x_i}{\\partial x_j} = \\delta_{ij} - \\mu",
+                       given=["\\mu = \\frac{1}{N}\\sum_{n=1}^{N} x_n", "\\bar x_i = x_i - \\mu"])
+    assert v.status == "refuted"
+    assert {k for k, _ in v.counterexample.indices} == {"i", "j"}
+    ok = symderiv.check("\\frac{\\partial \\bar x_i}{\\partial x_j} = \\delta_{ij} - \\frac{1}{N}",
+                        given=["\\mu = \\frac{1}{N}\\sum_{n=1}^{N} x_n", "\\bar x_i = x_i - \\mu"])
+    assert ok.status == "proved"

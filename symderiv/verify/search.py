@@ -71,7 +71,10 @@ def _explicit_now(expr: Expr, ctx: Context, n_sizes: dict, env: dict) -> Expr:
     e = calculus.apply_conditions(expr, index_conditions(ctx.conditions))
     e = substitute(e.xreplace(sub), {k: sympy.Integer(v) for k, v in env.items()})
     e = calculus.evaluate_partials(e.doit() if not e.has(Partial) else e, cctx)
-    return calculus.to_leaves(e.xreplace(sub), cctx).doit()
+    e = calculus.to_leaves(e.xreplace(sub), cctx).doit()
+    # a free index a definition shares with the claim (L = -log p_c for the class c) takes
+    # the point's value there too
+    return substitute(e, {k: sympy.Integer(v) for k, v in env.items()}).doit() if env else e
 
 
 def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
@@ -82,6 +85,12 @@ def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
         values = _point(ev)
         a = sympy.simplify(_partial_values(a, ev).xreplace(values))
         b = sympy.simplify(_partial_values(b, ev).xreplace(values))
+        left = {x for x in a.free_symbols | b.free_symbols if x.is_integer and x not in env}
+        if left and env:   # an index the difference dropped (δ_ij − μ against δ_ij − 1/N):
+            at = {x: sympy.Integer(min(env.values())) for x in left}   # one in the range
+            a, b = sympy.simplify(a.xreplace(at)), sympy.simplify(b.xreplace(at))
+        else:
+            at = {}
     except (SymderivError, TypeError, ValueError):
         return None   # no independent confirmation: no refutation
     if a.free_symbols or b.free_symbols or a.has(Partial) or b.has(Partial):
@@ -91,9 +100,8 @@ def _recheck(lhs, rhs, ctx, n_sizes, env, ev) -> tuple | None:
     if ctx.positive and not _keeps_domain(_written_domain(ctx, n_sizes, env), values):
         return None   # the point is outside what the formula's logarithms allow
     d = sympy.simplify(a - b)
-    if d.is_Rational and d != 0:
-        return a, b
-    if d.is_zero is False and d.is_number:
+    if d.is_Rational and d != 0 or d.is_zero is False and d.is_number:
+        env.update({x: int(v) for x, v in at.items()})   # shown with the point
         return a, b
     return None
 
