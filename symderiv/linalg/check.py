@@ -17,6 +17,7 @@ from .objects import ONES, Diag, Grad, has_matrices, mat
 from .differentials import (DifferentialError, chain_substitutions, differential_readings,
                             held_fixed)
 from .reading import matrix_readings
+from .shapes import ROW_CONVENTION, ROW_FLIPPED
 
 
 def _distinct_ones(e, count: list):
@@ -39,6 +40,80 @@ def normalize_ops(e, count=None):
     return e.replace(lambda x: isinstance(x, AppliedUndef) and len(x.args) == 1 and
                      str(x.func) in ("diag", "Diag") and not x.args[0].is_commutative,
                      lambda x: Diag(x.args[0]))
+
+
+def _index_symbols(e) -> set:
+    return {x for x in e.free_symbols if isinstance(x, Symbol) and x.is_integer and
+            not x.is_positive}
+
+
+def sum_scope(parts):
+    """``Σ_i a_i − b x_i`` where the claim's other sides know no i: the sum runs over the
+    terms after it that use its index too, ``Σ_i (a_i − b x_i)`` — with i free outside the
+    sum the side would depend on an index the other sides do not have (no well-typed
+    reading).  A sum is extended only over the terms of its own sum that use its index."""
+    out = list(parts)
+    for n, p in enumerate(parts):
+        if not isinstance(p, sympy.Basic):
+            continue
+        others = set()
+        for m, q in enumerate(parts):
+            if m != n and isinstance(q, sympy.Basic):
+                others |= _index_symbols(q)
+
+        def widen(add):
+            sums = [t for t in add.args if isinstance(t, sympy.Sum) and len(t.limits) == 1]
+            if len(sums) != 1:
+                return add
+            var = sums[0].limits[0][0]
+            if var in others:
+                return add
+            rest = [t for t in add.args if t is not sums[0]]
+            inside = [t for t in rest if var in t.free_symbols]
+            if not inside:
+                return add
+            outside = [t for t in rest if var not in t.free_symbols]
+            body = sympy.Add(sums[0].function, *inside)
+            return sympy.Add(sympy.Sum(body, *sums[0].limits), *outside)
+        out[n] = p.replace(lambda a: isinstance(a, sympy.Add) and any(
+            isinstance(t, sympy.Sum) for t in a.args), widen)
+    return out
+
+
+def sum_bounds(parts, ctx: Context):
+    """A sum's bound is a size (``\\sum_{i=1}^{n}``: n a positive integer, not a whole vector),
+    and a bound the definitions write in the other case (``\\sum_{i=1}^{N}`` in the loss) is
+    read as theirs, with a doubt: (parts, doubts)."""
+    theirs = {}
+    for d in ctx.definitions:
+        if isinstance(d.rhs, sympy.Basic):
+            for s_ in d.rhs.atoms(sympy.Sum):
+                for _, _, hi in s_.limits:
+                    if isinstance(hi, Symbol) and hi.is_integer and hi.is_positive:
+                        theirs.setdefault(hi.name.lower(), hi)
+    doubts, rep = [], {}
+    for p in parts:
+        if not isinstance(p, sympy.Basic):
+            continue
+        for s_ in p.atoms(sympy.Sum):
+            for _, _, hi in s_.limits:
+                if not isinstance(hi, Symbol) or hi.is_integer and hi.is_positive or hi in rep:
+                    continue
+                other = theirs.get(hi.name.lower())
+                if other is not None and other.name != hi.name:
+                    rep[hi] = other
+                    doubts.append(f"{hi.name} read as {other.name} (the bound of the sum in "
+                                  "the definitions)")
+                else:
+                    rep[hi] = Symbol(hi.name, integer=True, positive=True)
+
+    def bounds(e):
+        return e.replace(lambda a: isinstance(a, sympy.Sum) and any(
+            hi in rep for _, _, hi in a.limits), lambda a: sympy.Sum(a.function, *[
+                (x, lo, rep.get(hi, hi)) for x, lo, hi in a.limits]))
+    if not rep:
+        return list(parts), doubts
+    return [bounds(p) if isinstance(p, sympy.Basic) else p for p in parts], doubts
 
 
 def uses_matrices(parts, ctx: Context) -> bool:
@@ -104,8 +179,18 @@ def check_matrix(parts, ctx: Context, decide, **kw):
     held = [c for c in held if not held_fixed((c,))]
     count = [0]
     parts, ctx = _written_jacobians(parts, ctx)
+    parts, bound_doubts = sum_bounds(sum_scope(parts), ctx)
     parts = [normalize_ops(p, count) for p in parts]
     ctx = _as_read(parts, ctx)
+    v = _check_readings(parts, ctx, decide, held, fixed, count, kw)
+    if not bound_doubts:
+        return v
+    if v.status == "refuted":       # it may be the bound that differs: no refutation
+        return undecided(v, f"refuted only with {'; '.join(bound_doubts)}: {v.reason}")
+    return replace(v, reason="; ".join([v.reason] * bool(v.reason) + bound_doubts))
+
+
+def _check_readings(parts, ctx, decide, held, fixed, count, kw):
     try:
         readings = differential_readings(parts, ctx, fixed)
     except DifferentialError as err:
@@ -152,7 +237,11 @@ def _check_resolved(parts, ctx: Context, decide, held, count, notes, kw):
             # refuted with x a vector (the lowercase default): a refutation only if x as a
             # general matrix is refuted too (or its shapes do not fit at all)
             g = r.general
-            if g is not None and (g.failure is not None or decide(
+            # a declared vector read as a row: the general reading, with it a column, may
+            # fail for that alone — only its refutation then counts
+            flipped = any(ROW_FLIPPED in d for d in r.doubts)
+            if g is not None and (g.failure is not None and not flipped or g.failure is None
+                                  and decide(
                     list(g.parts), g.ctx, **dict(kw, conditions=tuple(kw["conditions"]) +
                                                  g.conditions)).status == "refuted"):
                 doubts = tuple(d for d in doubts if d not in r.by_default)
@@ -165,6 +254,11 @@ def _check_resolved(parts, ctx: Context, decide, held, count, notes, kw):
             # only with a guessed row, so it is not shown to hold as written
             v = undecided(v, f"holds only with {', '.join(rows)} read as a row vector; as "
                              "columns (the usual convention) the shapes do not fit")
+        rowed = [d for d in doubts if d.endswith(ROW_CONVENTION)]
+        if v.status in HOLDS and rowed:    # said beside the verdict: how it was read
+            v = replace(v, reason="; ".join([v.reason] * bool(v.reason) + [
+                "with the row convention: " + ", ".join(d.replace(" " + ROW_CONVENTION, "")
+                                                         for d in rowed)]))
         results.append((r.layout, v, doubts))
         sizes.setdefault(r.layout, r.sizes)
     if not results and any(r.declared for r in readings):

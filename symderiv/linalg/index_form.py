@@ -100,7 +100,7 @@ class IndexForm:
         raise ShapeMismatch(f"{e} in vector notation is not read")
 
     def _product(self, e, i, j):
-        lead = leading_inner(e, self.sh.scalars)
+        lead = leading_inner(e, self.sh.scalars) if self.sh.inner else None
         if lead is not None and self.sh.of_expr(lead[0]) is None:   # (y^T g) 1
             return self.entry(lead[0], ONE, ONE) * self.entry(lead[1], i, j)
         scalars, chain = [], []

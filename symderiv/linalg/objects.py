@@ -25,8 +25,9 @@ IDENTITY = "I"                                      # the identity, unless the t
 class MatrixOp(Function):
     is_commutative = False
 
-    def _latex(self, printer):
-        return self._tex(printer)
+    def _latex(self, printer, exp=None):
+        out = self._tex(printer)     # (a power of it, x^T x squared: SymPy passes exp)
+        return out if exp is None else f"\\left({out}\\right)^{{{exp}}}"
 
 
 class Tr(MatrixOp):

@@ -17,9 +17,12 @@ from sympy import Symbol
 from ..notation import Context, Definition, NotationError, base_name
 from .index_form import IndexForm
 from .objects import Grad, has_matrices
-from .shapes import ONE, ShapeMismatch, infer
+from .shapes import ONE, ROW_CONVENTION, ShapeMismatch, infer
 
 LAYOUTS = ("denominator", "numerator", "mixed")
+# the doubts of a shape guessed from a weak default (a lowercase name is a vector, a column or,
+# where the text writes x W, a row): a refutation through them needs the general reading too
+GUESSED = ("(a lowercase name)", ROW_CONVENTION)
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class MatrixReading:
     @property
     def by_default(self) -> tuple[str, ...]:
         """The doubts of the weak default (a lowercase name is a vector)."""
-        return tuple(d for d in self.doubts if d.endswith("(a lowercase name)"))
+        return tuple(d for d in self.doubts if d.endswith(GUESSED))
 
 
 def _matrix_definitions(ctx: Context):
@@ -106,14 +109,16 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
         raise NotationError("a condition in vector notation that is not an equation")
     identity = identity and ctx.definition("I") is None
     declared = dict(ctx.shapes)
-    declared.update(_entry_lengths(list(parts) + [d.rhs for d in ctx.definitions], ctx))
+    lengths = _entry_lengths(list(parts) + [d.rhs for d in ctx.definitions], ctx)
+    declared.update(lengths)
     sh = infer(def_eqs + cond_eqs + [tuple(parts)], layout, declared=declared,
                defaults=defaults, identity=identity)
+    sh.grids = {n for n, dims in lengths.items() if dims[1] is not None}
     if def_eqs:
         _forced(infer(def_eqs, layout, declared=declared, defaults=defaults,
                       identity=identity), sh)
     general = None
-    if defaults and any(d.endswith("(a lowercase name)") for d in sh.doubts):
+    if defaults and any(d.endswith(GUESSED) for d in sh.doubts):
         try:
             general = _reading(parts, ctx, defs, layout, shown, conditions, defaults=False,
                                identity=identity)
@@ -122,7 +127,7 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
     names = set()
     for e in [p for p in parts] + [d.rhs for d in ctx.definitions]:
         if isinstance(e, sympy.Basic):
-            names |= {str(s) for s in e.free_symbols}
+            names |= {str(s) for s in e.atoms(Symbol)}   # bound ones too (Σ_i)
     form = IndexForm(sh, avoid=names)
     r, c = form.shape(parts[0])
     i, j = form.fresh(r, "i"), form.fresh(c, "j")
@@ -148,16 +153,33 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
     # a number named as a declared size (1/n beside x ∈ ℝ^n) is that size
     named = {str(v): v for v in sh.named.values() if isinstance(v, Symbol)}
 
+    pinned = {str(v): n for v, n in sh.pinned.items()}   # N = 1: one sample, a row
+    # a size the text names (C classes) that the shapes make a number (b ∈ ℝ^2): that number
+    pinned.update({str(v): sh.value[sh.find(d)] for d, v in sh.named.items()
+                   if isinstance(v, Symbol) and sh.find(d) in sh.value and str(v) not in pinned})
+    # ŷ_{n,i} of a ŷ read as one row (n = 1, its only value): the entry ŷ_i of the row
+    flat = {n: (0 if sh.is_one(sh.of[n][1]) else 1) for n in sh.grids
+            if n in sh.of and (sh.is_one(sh.of[n][0]) or sh.is_one(sh.of[n][1]))}
+
     def sized(e):
         if not isinstance(e, sympy.Basic):
             return e
-        rep = {a: named[a.name] for a in e.free_symbols
-               if isinstance(a, Symbol) and a.name in named and a != named[a.name]}
-        return e.xreplace(rep) if rep else e
+        if flat:
+            e = e.replace(lambda a: isinstance(a, sympy.Indexed) and len(a.indices) == 2 and
+                          str(a.base.label) in flat,
+                          lambda a: a.base[a.indices[flat[str(a.base.label)]]])
+        rep = {a: pinned[a.name] for a in e.free_symbols
+               if isinstance(a, Symbol) and a.name in pinned}
+        rep.update({a: named[a.name] for a in e.free_symbols
+                    if isinstance(a, Symbol) and a.name in named and a != named[a.name]
+                    and a.name not in pinned})
+        e = e.xreplace(rep) if rep else e
+        return _one_term_sums(e) if pinned else e
     entries = tuple(sized(e) for e in entries)
     new_defs = [Definition(d.target, sized(d.rhs)) for d in new_defs]
     conds = [sized(c) for c in conds]
-    ranges = tuple(ctx.ranges) + tuple(form.ranges.items())
+    ranges = tuple((k, tuple(sized(sympy.sympify(x)) for x in lims))  # safe: SymPy objects
+                   for k, lims in ctx.ranges) + tuple(form.ranges.items())
     # the declarations are in the index ranges now: the entries are decided as scalars
     # (positive quantities written whole, log softmax(z), are positive entry by entry: their
     # entries are the index form's, so the whole names are no assumption of it)
@@ -171,6 +193,21 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
     doubts = list(sh.doubts)
     return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general,
                          conditions=tuple(conds), sizes=_size_names(sh))
+
+
+def _one_term_sums(e):
+    """Σ_{n=1}^{1} f(n) = f(1): the sum over the samples of one sample."""
+    def one(s):
+        keep, rep = [], {}
+        for x, lo, hi in s.limits:
+            if lo == hi:
+                rep[x] = lo
+            else:
+                keep.append((x, lo, hi))
+        body = s.function.xreplace(rep)
+        return sympy.Sum(body, *keep) if keep else body
+    return e.replace(lambda a: isinstance(a, sympy.Sum) and any(lo == hi for _, lo, hi in
+                                                                a.limits), one)
 
 
 def _size_names(sh) -> tuple:
@@ -191,22 +228,36 @@ def _size_names(sh) -> tuple:
 def _entry_lengths(exprs, ctx: Context) -> dict:
     """A vector written whole and by its entries (``1^T x = Σ_i x_i``): its length is the
     range its entries run over (the sum's, else the text's size), not a size of its own."""
-    whole, lengths = set(), {}
+    whole, lengths, grids = set(), {}, {}
     for e in exprs:
         if not isinstance(e, sympy.Basic):
             continue
         whole |= {s.name for s in e.atoms(Symbol) if not s.is_commutative}
+        every: dict = {}       # the bound of each summation index (nested sums too)
         for s in e.atoms(sympy.Sum):
+            for v, lo, hi in s.limits:
+                every.setdefault(v, set()).add(hi if lo == 1 else None)
             for a in s.function.atoms(sympy.Indexed):
                 for v, lo, hi in s.limits:
                     if len(a.indices) == 1 and a.indices[0] == v and lo == 1:
                         lengths.setdefault(str(a.base.label), hi)
+        bounds = {v: next(iter(his)) for v, his in every.items()
+                  if len(his) == 1 and None not in his}
+        for s in e.atoms(sympy.Sum):
+            for a in s.function.atoms(sympy.Indexed):
+                if len(a.indices) == 2 and all(x in bounds for x in a.indices) and \
+                        a.indices[0] != a.indices[1]:
+                    # Σ_n Σ_i y_{n,i} log ŷ_{n,i}: ŷ has N rows (the samples) and C columns
+                    grids.setdefault(str(a.base.label), tuple(bounds[x] for x in a.indices))
         for a in e.atoms(sympy.Indexed):
             if len(a.indices) == 1 and a.indices[0].is_Symbol:
                 lo, hi = ctx.range_of(a.indices[0])
                 if lo == 1:
                     lengths.setdefault(str(a.base.label), hi)
-    return {name: (n, None) for name, n in lengths.items() if name in whole}
+    out = {name: (n, None) for name, n in lengths.items() if name in whole}
+    out.update({name: dims for name, dims in grids.items() if name in whole and name not in out
+                and all(isinstance(d, Symbol) for d in dims) and dims[0] != dims[1]})
+    return out
 
 
 def _forced(alone, both):

@@ -57,6 +57,9 @@ class Shapes:
     _memo: dict = field(default_factory=dict)
     targets: set = field(default_factory=set)      # names the equations define
     numerators: set = field(default_factory=set)   # names differentiated (∂L/∂…)
+    inner: bool = True       # u^T v of two lowercase names is their inner product (columns)
+    pinned: dict = field(default_factory=dict)     # a size of the text → 1 (one sample)
+    grids: set = field(default_factory=set)        # names the text writes with two indices
 
     # -- dimension variables --------------------------------------------------------------
     def new(self, value=None) -> int:
@@ -163,7 +166,7 @@ class Shapes:
             return self.of_expr(e.function)
         if isinstance(e, sympy.Mul):
             pair = [f for f in e.args if not f.is_commutative]
-            if len(pair) == 2 and isinstance(pair[0], Tr) and all(
+            if self.inner and len(pair) == 2 and isinstance(pair[0], Tr) and all(
                     _vectorish(v, self.scalars) for v in (pair[0].args[0], pair[1])):
                 # w^T x, w^T x_i: the inner product of two vectors, a number
                 a, b = self.of_expr(pair[0].args[0]), self.of_expr(pair[1])
@@ -172,7 +175,7 @@ class Shapes:
                     self.unify(a[1], self.new(1), lambda: f"the inner product {_tex(e)}")
                     self.unify(b[1], a[1], lambda: f"the inner product {_tex(e)}")
                     return None
-            lead = leading_inner(e, self.scalars)
+            lead = leading_inner(e, self.scalars) if self.inner else None
             if lead is not None and self.of_expr(lead[0]) is None:
                 return self.of_expr(lead[1])    # (y^T g) 1: a number times a vector
             acc = None
@@ -476,6 +479,11 @@ def infer(equations, layout: str = "denominator", declared=None, defaults=True,
     the text uses it as one) is known from the start of the second pass, so that what rests
     on it (``L = (y - t)^T (y - t)`` is 1×1) is known before a gradient by it is read."""
     names = set()
+    rows = _row_convention(equations) if defaults else None
+    if rows is not None:
+        got = _rows_read(equations, layout, declared, identity, rows)
+        if got is not None:
+            return got
     if defaults:
         # first try every lowercase name as a column (the usual convention), so a gradient
         # of f = x^T W^T W x sees f as 1×1; a text that uses x as a row falls to the next try
@@ -501,6 +509,81 @@ def infer(equations, layout: str = "denominator", declared=None, defaults=True,
     return _rows_guessed(second, names if defaults else ())
 
 
+ROW_CONVENTION = "(the row convention)"
+ROW_FLIPPED = "(its declaration says only how many entries)"
+
+
+def _lowercase_names(equations) -> set[str]:
+    return {a.name for eq in equations for side in eq if isinstance(side, sympy.Basic)
+            for a in side.atoms(Symbol) if not a.is_commutative and _lowercase(a.name)
+            and not a.name.startswith(ONES.name)}
+
+
+def _capital(f) -> bool:
+    f = f.args[0] if isinstance(f, Tr) else f
+    return isinstance(f, Symbol) and not f.is_commutative and not _lowercase(f.name) and \
+        f.name != IDENTITY
+
+
+def _row_convention(equations) -> str | None:
+    """The row convention of batched and NumPy-style texts: a lowercase name written on the
+    left of a matrix it multiplies (``x W_1``, ``a_1 W_2``, ``\\delta_3 W_2^T``) is a row, one
+    sample (or, batched, a matrix whose rows are the samples).  The product that shows it,
+    or None when no product does or one shows the column convention (``W x``, ``W^T\\delta``)."""
+    shown = None
+    for eq in equations:
+        for side in eq:
+            if not isinstance(side, sympy.Basic):
+                continue
+            for m in side.atoms(sympy.Mul):
+                nc = [f for f in m.args if not f.is_commutative]
+                for a, b in zip(nc, nc[1:]):
+                    lower = [isinstance(f, Symbol) and not f.is_commutative and
+                             _lowercase(f.name) and not f.name.startswith(ONES.name)
+                             for f in (a, b)]
+                    if lower[0] and _capital(b):
+                        shown = shown or _tex(sympy.Mul(a, b))
+                    elif _capital(a) and lower[1]:
+                        return None
+    return shown
+
+
+def _rows_read(equations, layout, declared, identity, shown) -> Shapes | None:
+    """Every lowercase name a row (the row convention that *shown* writes): a vector the text
+    declares (``b ∈ ℝ^n``) is a row of n entries, ``u^T v`` a matrix (a column times a row),
+    and a size of the text that counts the rows (the samples N of ``ŷ_{n,i}``) is 1: one
+    sample.  None when the shapes do not fit so."""
+    names = _lowercase_names(equations) - scalar_names([s for eq in equations for s in eq])
+    if not names:
+        return None
+    rowed, flipped = {}, []
+    for n, dims in (declared or {}).items():
+        dims = tuple(dims)
+        if isinstance(n, str) and _lowercase(n) and not n.startswith(ONES.name) and \
+                len(dims) == 2 and (dims[1] == ONE or dims[1] is None) and \
+                dims[0] != ONE:
+            dims = (ONE, dims[0])          # b ∈ ℝ^n, z_j over 1..m: n entries, a row here
+            flipped.append(n)
+        rowed[n] = dims
+    try:
+        sh = _infer(equations, layout, rowed, {n: 0 for n in names}, True, identity,
+                    inner=False)
+    except ShapeMismatch:
+        return None
+    for n in sorted(names):
+        if n in sh.of and sh.is_one(sh.of[n][0]) and not sh.is_one(sh.of[n][1]):
+            sh._doubt(f"{n} read as a row vector, one sample (the text writes {shown}) "
+                      f"{ROW_CONVENTION}")
+    for n in flipped:
+        sh._doubt(f"{n}, of a declared length, read as a row {ROW_FLIPPED} {ROW_CONVENTION}")
+    row_dims = {sh.find(sh.of[n][0]) for n in names if n in sh.of}
+    for d, v in list(sh.named.items()):
+        if sh.find(d) == d and d in row_dims and sh.is_one(d) and isinstance(v, Symbol):
+            sh.pinned[v] = ONE
+            sh._doubt(f"{v} = 1: the rows of a row vector, one sample {ROW_CONVENTION}")
+    return sh
+
+
 def _rows_guessed(sh: Shapes, names) -> Shapes:
     """As columns these lowercase names did not fit: one the shapes made a row is a guess."""
     for n in sorted(names or ()):
@@ -510,8 +593,8 @@ def _rows_guessed(sh: Shapes, names) -> Shapes:
     return sh
 
 
-def _infer(equations, layout, declared, hints, defaults, identity) -> Shapes:
-    sh = Shapes(layout=layout, hints=hints, defaults=defaults, identity=identity)
+def _infer(equations, layout, declared, hints, defaults, identity, inner=True) -> Shapes:
+    sh = Shapes(layout=layout, hints=hints, defaults=defaults, identity=identity, inner=inner)
     sides = [s for eq in equations for s in eq]
     sh.scalars = scalar_names(sides)
     sh.elsewhere = set().union(*(_outside_numerators(s) for s in sides)) if sides else set()
