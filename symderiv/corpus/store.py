@@ -25,9 +25,11 @@ from pathlib import Path
 __all__ = ["Store"]
 
 
-def _write(path: Path, data: bytes) -> None:
-    """*data* into *path* by way of a new file beside it (made with O_EXCL: never through a
-    link), renamed into place."""
+def _write(path: Path, data: bytes | str) -> None:
+    """*data* (text: as UTF-8) into *path* by way of a new file beside it (made with O_EXCL:
+    never through a link), renamed into place."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
