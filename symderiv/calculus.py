@@ -492,15 +492,34 @@ def normal_form(expr: Expr, ctx: Context) -> Expr:
     e = apply_conditions(e, index_conditions(ctx.conditions))
     e = collapse(e, ctx)
     e = canonical_sums(e)
+    e, back = _numeric_exps_apart(e)
     e = sympy.cancel(sympy.together(e))
     e = delta_normalize(sympy.numer(e), ctx) / sympy.denom(e)
-    return sympy.cancel(e)
+    return sympy.cancel(e).xreplace(back) if back else sympy.cancel(e)
+
+
+def _numeric_exps_apart(e: Expr) -> tuple[Expr, dict]:
+    """``e^{-14197/12500}`` as an opaque positive number while cancelling: SymPy's polynomials
+    would take it as the 14197th power of e^{1/12500} (a worked example's decimals) and the
+    gcd runs for minutes.  Relations between such numbers are then not used (a proof may be
+    missed, never a wrong one: the normal form is only trusted when it is 0)."""
+    big = [a for a in e.atoms(exp, Pow) if (a.func is exp and a.args[0].is_Rational or
+                                           a.is_Pow and a.base is sympy.E and
+                                           a.exp.is_Rational) and
+           sympy.Rational(a.args[0] if a.func is exp else a.exp).q > 12]
+    if not big:
+        return e, {}
+    there = {a: sympy.Dummy("c", positive=True) for a in big}
+    return e.xreplace(there), {d: a for a, d in there.items()}
 
 
 def reduce_by(expr: Expr, polys: tuple, ctx: Context) -> Expr:
     """The numerator of *expr* reduced modulo the value conditions (each = 0)."""
     if not polys:
         return expr
+    expr, back = _numeric_exps_apart(expr)
+    if back:
+        return reduce_by(expr, polys, ctx).xreplace(back)
     num, _ = sympy.fraction(sympy.cancel(expr))
     conds = [sympy.numer(normal_form(p, ctx)) for p in polys]
     gens = sorted((num.free_symbols | set().union(*[c.free_symbols for c in conds]))

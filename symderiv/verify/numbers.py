@@ -31,9 +31,11 @@ def _pin(c):
     return None
 
 
-def _unstated_data(e, ctx: Context) -> list[str]:
+def _unstated_data(e, ctx: Context, values: bool = True) -> list[str]:
     """The names *e* rests on, through the definitions, that have no definition, no generic
-    dependence and no stated value (a condition): data whose values the text does not give."""
+    dependence and no stated value (a condition): data whose values the text does not give.
+    With *values* False a stated value does not count (p_1 ≈ 0.09 says what p is at one
+    point, not what it depends on)."""
     seen, todo, leaves = set(), list(_names(e)), set()
     while todo:
         n = todo.pop()
@@ -45,7 +47,7 @@ def _unstated_data(e, ctx: Context) -> list[str]:
             todo.extend(_names(d.rhs))
         elif not ctx.depends_on(n):
             leaves.add(n)
-    for c in ctx.conditions:   # a stated value (x_1 = 6) gives that name's value
+    for c in ctx.conditions if values else ():   # a stated value (x_1 = 6) gives its value
         if _pin(c) is not None:
             leaves -= _names(c)
     funcs = {name for name, _, _ in ctx.functions}
@@ -313,7 +315,16 @@ def guard_unread_dependence(v: Verdict, a, b, ctx: Context) -> Verdict:
             name = base_name(x) if isinstance(x, (Symbol, Indexed)) else None
             if name is None or name in _reachable(f, ctx):
                 continue
-            free = [n for n in _unstated_data(f, ctx) if n != name]
+            from ..read.probability import is_probability_name   # (as guard_probability)
+            # an opaque probability depends on what is written inside it, and only on that
+            # ... and a parameter (μ, σ of a density) is no vector of data: only the entries
+            # of a vector the text never defines (p_3 of a softmax shown by its values)
+            reach = _reachable(f, ctx)
+            entries = {base_name(q) for q in f.atoms(Indexed)} | {
+                base_name(q) for d in ctx.definitions if base_name(d.target) in reach
+                and isinstance(d.rhs, sympy.Basic) for q in d.rhs.atoms(Indexed)}
+            free = [n for n in _unstated_data(f, ctx, values=False)
+                    if n != name and n in entries and not is_probability_name(n)]
             if free:
                 return Verdict("unknown", v.method, claim=v.claim, read_as=v.read_as,
                                reason=f"{to_latex(f)} reaches {to_latex(x)} through no "
