@@ -374,14 +374,16 @@ def split_exp(expr: Expr) -> Expr:
 def canonical_sums(expr: Expr) -> Expr:
     """Rename bound variables canonically (by nesting depth) so equal sums compare equal."""
     def walk(e, depth):
-        if isinstance(e, Sum):        # outermost limit first (SymPy merges nested sums)
+        # outermost limit first (SymPy merges nested sums); a product binds its index the
+        # same way (Π_k Σ_j W_kj x_j: renaming the inner j to the product's name captured it)
+        if isinstance(e, (Sum, sympy.Product)):
             body, limits = e.function, []
             for n, (v, lo, hi) in enumerate(reversed(e.limits)):
                 new = index(f"_s{depth + n}")
                 body = body.xreplace({v: new})
                 limits.append((new, lo, hi))
             body = walk(body, depth + len(limits))
-            return Sum(body, *reversed(limits))
+            return type(e)(body, *reversed(limits))
         if not e.args or isinstance(e, (Indexed, Symbol)):
             return e
         args = [walk(a, depth) for a in e.args]

@@ -82,3 +82,14 @@ def test_decimals_in_exponentials_do_not_stall_the_normal_form():
     v = symderiv.check(r"\frac{\partial}{\partial x} \frac{1}{1 + e^{-1.13576 x}} = "
                        r"\frac{1.13576 e^{-1.13576 x}}{(1 + e^{-1.13576 x})^2}")
     assert v.status in ("proved", "verified") and time.monotonic() - t < 20
+
+
+def test_canonical_names_never_capture_a_product_index():
+    import sympy
+    from symderiv.calculus import canonical_sums
+    from symderiv.notation import index
+    k, j, K = index("_s0"), index("j"), sympy.Symbol("K", integer=True, positive=True)
+    W, x = sympy.IndexedBase("W"), sympy.IndexedBase("x")
+    out = canonical_sums(sympy.Product(sympy.exp(sympy.Sum(W[k, j] * x[j], (j, 1, K))), (k, 1, K)))
+    (w,) = out.atoms(sympy.Indexed) & {a for a in out.atoms(sympy.Indexed) if a.base == W}
+    assert w.indices[0] != w.indices[1]   # W_{kj}, never W_{kk}
