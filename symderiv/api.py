@@ -26,6 +26,7 @@ from .notation import size as size_symbol
 from .runner import DEFAULT_TIMEOUT, TimeBudgetExceeded, WorkerError, run_bounded
 from .vectors import (ShapeError, entrywise_reading, TensorShape, evaluate_entries, has_vectors, instantiate_defs, materialize,
                       shape_of)
+from .index_ranges import ranges_of_positions
 from .functions import (_with_catalogue, catalogue_doubts, expand_functions, vector_values, is_entry_parameter,
                         with_function_names, without_extremum)
 from .verify import (DEFAULT_SIZES, Verdict, combine_readings, decide,
@@ -125,7 +126,8 @@ def _build_context(given, where, notation, claim_exprs, size) -> Context:
         if len(f.parts) != 2:
             raise NotationError(f"a definition is 'name = expression', got {text!r}")
         target, rhs = f.parts
-        rhs = without_extremum(expand_functions(rhs, ctx), ctx, f"the definition {text!r}")
+        rhs = without_extremum(expand_functions(rhs, ctx), ctx, f"the definition {text!r}",
+                               alias=True)   # m = \max_j z_j: a name for the largest entry
         if is_entry(target):   # O_1 = ...: one entry defined, a name of its own
             target = entry_symbol(target)
         if isinstance(target, sympy.core.function.AppliedUndef):
@@ -224,9 +226,12 @@ def normalize_sizes(ctx: Context, parts: Sequence):
     for _, shape in ctx.shapes:
         for d in shape:
             bounds.update(sympy.sympify(d).free_symbols)  # safe: SymPy objects
+    # an index letter bounding a sum (\sum_{j=1}^{m}) that no entry uses as an index: a size
+    as_index = {ix for e in [d.rhs for d in ctx.definitions] + list(parts)
+                if isinstance(e, sympy.Basic) for a in e.atoms(Indexed) for ix in a.indices}
     rep = {b: size_symbol(b.name) for b in bounds
            if isinstance(b, Symbol) and not (b.is_integer and b.is_positive)
-           and not b.is_integer}
+           and (not b.is_integer or b not in as_index)}
     if not rep:
         return ctx, list(parts)
 
@@ -307,6 +312,7 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
     if conditions:
         ctx = ctx.assume(*conditions)
     ctx = _conditions_on_indices(ctx, parts)
+    ctx = ranges_of_positions(ctx, parts)
     read_as = to_latex(parts[0]) if parts else ""
     for rel, p in zip(list(relations) + ["="] * len(parts), parts[1:]):
         read_as += f" {rel} {to_latex(p)}"

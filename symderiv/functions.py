@@ -10,27 +10,45 @@ from typing import Iterable, Sequence
 import sympy
 from sympy import Indexed, Symbol, Sum
 
-from .notation import Context, fresh_index
+from .notation import Context, Partial, fresh_index
 from .read import Notation
+from .read.atoms import EntrywiseShift
 from .vocabulary import CATALOGUE, VECTOR_FUNCTIONS, function_names, vector_function
 
 __all__ = ["without_extremum", "expand_functions", "vector_values", "with_function_names", "catalogue_doubts", "entry_function",
            "is_entry_parameter"]
 
 
-def without_extremum(expr, ctx: Context, what: str):
+def _is_extremum(s) -> bool:
+    return isinstance(s, Symbol) and s.name.startswith(("\\max(", "\\min("))
+
+
+def without_extremum(expr, ctx: Context, what: str, alias: bool = False):
     """``e^{x_i - \\max(x)} / \\sum_j e^{x_j - \\max(x)}``: the largest entry of a vector is
     read as a name of its own, which is sound only where it cancels — then it is dropped;
-    anywhere else the expression is not read (its derivatives would miss ∂max/∂x_j)."""
+    anywhere else the expression is not read (its derivatives would miss ∂max/∂x_j).
+
+    A name defined as the largest entry alone (``m = \\max_j z_j``, *alias* for such a
+    definition) stands for it: where the expression uses that name, the same rule holds."""
     from .calculus import CalculusError, normal_form
     from .notation import NotationError
-    ext = [s for s in getattr(expr, "free_symbols", ()) if isinstance(s, Symbol)
-           and s.name.startswith(("\\max(", "\\min("))]
+    if alias and _is_extremum(expr):
+        return expr
+    names = {d.target: d.rhs for d in ctx.definitions if _is_extremum(d.rhs)}
+    if names and isinstance(expr, sympy.Basic) and expr.has(*names):
+        expr = expr.xreplace(names)
+    ext = [s for s in getattr(expr, "free_symbols", ()) if _is_extremum(s)]
     if not ext:
         return expr
-    plain = expr.xreplace({s: 0 for s in ext})
+    zero = {s: 0 for s in ext}
+    plain = expr.xreplace(zero)
     try:
-        if normal_form(expr - plain, ctx) == 0:
+        # what is differentiated must be free of it on its own: ∂(z_i − max z)/∂z_i is not
+        # ∂z_i/∂z_i, since the largest entry moves with z (its derivative is not 0)
+        inner = [d.args[0] for d in expr.atoms(Partial, sympy.Derivative)
+                 if d.args[0].has(*ext)]
+        if all(normal_form(f - f.xreplace(zero), ctx) == 0 for f in inner) and \
+                normal_form(expr - plain, ctx) == 0:
             return plain
     except CalculusError:
         pass
@@ -119,6 +137,10 @@ def with_function_names(given: Iterable[str], notation: Notation) -> Notation:
 
 _BUILTIN = {"tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
             "sinh": sympy.sinh, "cosh": sympy.cosh, "sin": sympy.sin, "cos": sympy.cos}
+# \operatorname{sech}(z) and its kin: no LaTeX command, the standard reciprocals of cosh, sinh
+_RECIPROCAL = {"sech": lambda x: 1 / sympy.cosh(x), "csch": lambda x: 1 / sympy.sinh(x),
+               "coth": lambda x: sympy.cosh(x) / sympy.sinh(x)}
+_BUILTIN.update(_RECIPROCAL)
 
 
 def _of_values(name: str, v, primes: int):
@@ -167,6 +189,18 @@ def _of_written_vector(e, ctx: Context, table) -> sympy.MatrixBase | None:
     return None
 
 
+def _shift_entries(e, apply):
+    """f(z + c, i) with c added to every entry of z: f(z, i) expanded, then z_k → z_k + c;
+    None when f(z, i) is not expanded (or still holds z as a whole)."""
+    v, c = e.args[0].args
+    body = apply(e.func(v, *e.args[1:]))
+    if body is None or not isinstance(body, sympy.Basic) or v in body.xreplace(
+            {x: sympy.Dummy() for x in body.atoms(Indexed)}).free_symbols:
+        return None   # z as a whole (\max(z)) beside its entries: the shift not read
+    return body.replace(lambda x: isinstance(x, Indexed) and str(x.base.label) == str(v),
+                        lambda x: x + c)
+
+
 def expand_functions(expr, ctx: Context):
     """Apply the function definitions: σ(z) → body with x := z; σ'(z) → body' at z."""
     if not isinstance(expr, sympy.Basic) or not (ctx.functions or any(
@@ -184,6 +218,8 @@ def expand_functions(expr, ctx: Context):
         written = _of_written_vector(e, ctx, table)
         if written is not None:
             return written   # Softmax((1.75, 1.75)), Softmax'(…): numbers
+        if e.args and isinstance(e.args[0], EntrywiseShift):
+            return _shift_entries(e, apply)   # softmax(z + c)_i: c added to every z_k
         if base not in table and not primes and name in VECTOR_FUNCTIONS and \
                 ctx.definition(name) is None:
             if len(e.args) == 1 and isinstance(e.args[0], Indexed) and \
@@ -191,6 +227,9 @@ def expand_functions(expr, ctx: Context):
                 return vector_function(name, (Symbol(str(e.args[0].base)),
                                               e.args[0].indices[0]), ctx)
             return vector_function(name, e.args, ctx)
+        if base not in table and not primes and base in _RECIPROCAL and len(e.args) == 1 \
+                and ctx.definition(base) is None:
+            return _RECIPROCAL[base](e.args[0])   # sech(z) = 1/cosh(z)
         if base not in table and primes and base in _BUILTIN and len(e.args) == 1:
             x = Symbol("x")   # tanh'(z) = 1 − tanh²(z): the derivative of the known function
             return sympy.diff(_BUILTIN[base](x), x, primes).xreplace({x: e.args[0]})

@@ -27,6 +27,20 @@ TRANSPOSE = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsf
              "\\mathrmT", "\\textsf{T}"}
 
 
+class EntrywiseShift(sympy.Function):
+    """``z + c`` for a vector z and a number c, inside a vector function's argument: c added
+    to every entry of z (expanded with the function, see symderiv.functions)."""
+    nargs = 2
+
+    def _latex(self, printer):
+        return printer._print(sympy.Add(*self.args))
+
+
+def to_tex(e) -> str:
+    from symderiv.printer import to_latex
+    return to_latex(e)
+
+
 class NameRules:
     """Mixin of :class:`~symderiv.read.transform.Reader`: the ``atom_call`` rule and names."""
 
@@ -177,6 +191,7 @@ class NameRules:
         if obj is None and call is not None:
             args = self.args(call.children[1])
             if entry is not None:
+                args = self._shifted(lx, call, base, args)   # softmax(z + c)_i
                 obj = Function(base)(*args, *entry)       # softmax(z)_i: softmax(z, i)
                 self.choices.note(f"{base}(...)_{{...}} read as the entry of {base}'s value, "
                                   f"written {base}(arguments, index)")
@@ -187,6 +202,12 @@ class NameRules:
                 obj = differential(args[0], self.nt.differentials)
                 call = None
             elif self.applied(lx, name, base, call, args, prime):
+                if pw is not None and (self.table.is_function(name, base, lx.kind, prime)
+                                       or base in self.functions) and \
+                        self.expr(pw[0], pw[1], "exponent") == -1:
+                    # \sigma^{-1}(p): the inverse function (the logit) or 1/\sigma(p)?
+                    raise self.err(f"{base}^{{-1}} applied to an argument is ambiguous", pw[2],
+                                   f"write 1/{base}(x) for the reciprocal")
                 obj = Function(base)(*args)
                 call = None
             else:
@@ -284,6 +305,29 @@ class NameRules:
                 n == 0 or self.toks[a + n].pos == self.toks[a + n - 1].end):
             n += 1
         return n
+
+    def _shifted(self, lx, call, base, args) -> list:
+        r"""``\mathrm{softmax}(\mathbf z + c)_i``: a vector function of a vector plus a number,
+        the number added to every entry (``EntrywiseShift(z, c)``), with the doubt said.  Only
+        for a function of the catalogue or of the text, one vector (written bold or with an
+        index) and the rest no vector."""
+        from symderiv.vocabulary import VECTOR_FUNCTIONS
+        if len(args) != 1 or not isinstance(args[0], sympy.Add) or \
+                not (base in VECTOR_FUNCTIONS or base in self.functions):
+            return args
+        end = call.children[-1].value.end
+        bold = {t.text for t in self.toks[lx.start:end] if t.src.startswith(_BOLD)}
+        known = set(self.vectors) | set(self.table.indexed) | bold
+        terms = sympy.Add.make_args(args[0])
+        vecs = [t for t in terms if isinstance(t, Symbol) and str(t) in known]
+        if len(vecs) != 1:
+            return args
+        rest = sympy.Add(*[t for t in terms if t is not vecs[0]])
+        if any(str(s) in known for s in rest.free_symbols) or rest.atoms(sympy.Indexed):
+            return args
+        self.choices.note(f"{to_tex(rest)} read as a number added to every entry of "
+                          f"{vecs[0]}")
+        return [EntrywiseShift(vecs[0], rest)]
 
     def applied(self, lx, name, base, call, args, prime, indexed=False) -> bool:
         """Is ``name(args)`` an application? Declared functions, primes, argument lists and

@@ -271,6 +271,25 @@ class DerivRules:
                                   f"({top} the number of items)")
                 return (sympy.Sum if op == "sum" else sympy.Product)(
                     body, (self.index_sym(var), 1, size(top)))
+            word = self.toks[s1].text if s2 - s1 == 1 else ""
+            if v2 - v1 == 1 and self.toks[v1].kind == "letter" and \
+                    self.toks[s1].kind in ("word", "text") and word.isalpha() and len(word) > 1:
+                # \sum_{n \in \text{batch}}: over the items of a named set, their number unknown
+                var, top = self.toks[v1].text, f"N_{{{word}}}"
+                said = (f"{var} \\in {word} read as {var} = 1, …, {top} "
+                        f"({top} the number of items in {word})")
+                at = self.index_sym(var)
+                bare = body.xreplace({a: sympy.Dummy() for a in body.atoms(Indexed)}) \
+                    if isinstance(body, sympy.Basic) else body
+                if isinstance(bare, sympy.Basic) and at in bare.free_symbols:
+                    self.choices.note(said)   # the index as a number: its labels matter
+                else:
+                    self.warn(said)    # only entries x_n: any numbering of the items will do
+                return (sympy.Sum if op == "sum" else sympy.Product)(body, (at, 1, size(top)))
+        listed = self.split_at(sub[0], sub[1], lambda r: self.is_char(r, ",")) \
+            if sub is not None and sub[0] < sub[1] else []
+        if len(listed) > 1:
+            return self._multiple_sum(op, p, listed, sup, body, lo, hi)
         if sub is not None and sub[0] < sub[1]:
             pieces = self.split_at(sub[0], sub[1], lambda r: self.is_char(r, "=")
                                    or self.is_cmd(r, {"neq", "ne"}))
@@ -305,4 +324,29 @@ class DerivRules:
         if cls is sympy.Product and exclude is not None:
             raise self.err("a product with an excluded index", p, "write the product out")
         return cls(body, (marker, lo, hi))
+
+    def _multiple_sum(self, op, p, listed, sup, body, lo, hi):
+        r"""``\sum_{i,j}``, ``\sum_{i, j=1}^{n}``: one sum per index listed, every index over
+        the same range (the lower limit written after the last one holds for all)."""
+        names = []
+        for n, piece in enumerate(listed):
+            parts = self.split_at(*piece, lambda r: self.is_char(r, "="))
+            v1, v2 = self.strip(*parts[0])
+            if v2 - v1 != 1 or self.toks[v1].kind not in ("letter", "greek") or \
+                    len(parts) > 2 or (len(parts) == 2 and n != len(listed) - 1):
+                raise self.err(f"cannot read the summation indices {self.src(listed[0][0], listed[-1][1])!r}",
+                               listed[0][0], "write \\sum_{i=1}^{n} \\sum_{j=1}^{n}")
+            names.append(self.toks[v1].text)
+            if len(parts) == 2:
+                lo = self.expr(*self.strip(*parts[1]), "lower limit")
+        if len(set(names)) != len(names):
+            raise self.err("an index listed twice under one sum", listed[0][0],
+                           "write each index once")
+        if sup is not None and sup[0] < sup[1]:
+            hi = self.expr(*sup, "upper limit")
+        cls = sympy.Sum if op == "sum" else sympy.Product
+        out = body
+        for name in reversed(names):
+            out = cls(out, (self.index_sym(name), lo, hi))
+        return out
 

@@ -177,6 +177,8 @@ def _split_joined(line: str) -> list[str]:
     ['z &= W^Tx', 'dz= dW^Tx']
     >>> _split_joined(r"s' = s(1-s)\ \ \ \ g(x) = 2 x")
     ["s' = s(1-s)", 'g(x) = 2 x']
+    >>> _split_joined(r"p_1 \approx 0.09, \quad p_2 \approx 0.24")
+    ['p_1 \\approx 0.09', 'p_2 \\approx 0.24']
     """
     depth, cuts = 0, []
     for m in _JOIN.finditer(line):
@@ -188,10 +190,17 @@ def _split_joined(line: str) -> list[str]:
     for m in cuts:
         left, right = line[:m.start()].strip(), line[m.end():].strip()
         right = _JOINING_WORD.sub("", right).strip()
-        if (top_level_equals(left) and top_level_equals(right)
+        if (_relation(left) and _relation(right)
                 and not _SIMPLE_CONDITION.match(right)):
             return [left] + _split_joined(right)
     return [line]
+
+
+def _relation(text: str) -> bool:
+    r"""*text* has a top-level ``=`` or ``\approx`` (a value stated: ``p_1 \approx 0.09``)."""
+    if top_level_equals(text):
+        return True
+    return len(chain_sides(text)) > 1
 
 
 # ---------------------------------------------------------------------------------------------

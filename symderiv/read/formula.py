@@ -15,7 +15,7 @@ from dataclasses import replace
 import sympy
 from sympy import Symbol
 
-from symderiv.notation import base_name
+from symderiv.notation import base_name, fresh_index, index
 from symderiv.printer import to_latex
 
 from .probability import BARE_DOUBT, rewrite_probabilities
@@ -23,7 +23,8 @@ from .clauses import (_declaration, _index_range, _relation_at, _single_name,
                       _trailing_condition, condition, declared_name)
 from .matrices import ALIGN_ENVS
 from .model import MAX_ALTERNATIVES, MAX_DIGITS, Formula, LatexError, Notation, Reading
-from .normalize import DEFAULT_CONFIG, as_text, match_brackets, screen, tokenize
+from .normalize import (DEFAULT_CONFIG, as_text, extremum_entries, match_brackets, screen,
+                        tokenize)
 from .transform import Reader
 from .typing import Choices
 from .values import num_digits
@@ -109,6 +110,7 @@ def _read_formula(latex, notation: Notation = Notation()) -> Formula:
     text, bare = rewrite_probabilities(text, functions=notation.functions)   # P(y | x): a name
     probability = ("a probability P(…|…) read as one opaque quantity in (0, 1] (named by "
                    "everything inside it; never given a value)",) if text != written else ()
+    text = extremum_entries(text)   # \max_j z_j: \max(z), the largest entry
     text = _PRIME_SUP.sub(lambda m: "'" * m.group(0).count("prime"), text)   # f^{\prime}
     text = _ORDER_SUP.sub(lambda m: "'" * int(m.group(1)), text)   # f^{(2)}(x) = f''(x)
     text = _PRIMED_CMD.sub(lambda m: "\\text{" + m.group(1) + "}", text)   # \tanh'(x)
@@ -158,6 +160,9 @@ _ORDER_SUP = re.compile(r"\^\s*\{\s*\(\s*([1-4])\s*\)\s*\}(?=\s*(\(|\\left\())")
 _PRIME_SUP = re.compile(r"\^\s*(\{\s*(\\prime\s*)+\}|\\prime(?![A-Za-z]))")
 _PRIMED_ANY = re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z])\s*'")
 _POINT_FUNCTIONS = {"sigma", "sigmoid", "tanh", "relu", "ReLU", "softplus"}
+# a positive integer power written before the argument: \tanh^2(z) is (tanh z)^2
+_POWER_SUP = re.compile(r"\^\s*(\{\s*[1-9]\s*\}|[1-9](?![0-9]))")
+_LETTER_ARG = re.compile(r"[A-Za-z](?![A-Za-z])(_(\{[A-Za-z0-9]\}|[A-Za-z0-9]))?")
 
 
 def _point_free(text: str, notation: Notation) -> tuple[str, str | None]:
@@ -181,7 +186,16 @@ def _point_free(text: str, notation: Notation) -> tuple[str, str | None]:
         q = occ.end()
         while q < len(text) and text[q] == " ":
             q += 1
+        power = None if occ.group(1) else _POWER_SUP.match(text, q)
+        if power:                          # \tanh^2(z), \sigma^{2}(x): the square of tanh(z)
+            q = power.end()
+            while q < len(text) and text[q] == " ":
+                q += 1
         content = _group(text, q) if q < len(text) and text[q] == "(" else None
+        if content is None and name == "\\tanh":
+            arg = _LETTER_ARG.match(text, q)   # \tanh z, \tanh^2 z: tanh applied to z
+            if arg and (power or q > occ.end()):
+                content = arg.group(0)
         if content is not None and not re.search(re.escape(name) + r"(?![A-Za-z])", content):
             args.add(" ".join(content.split()))   # applied: σ'(x), s(x)
         else:
@@ -366,7 +380,19 @@ def finish(self, parts: list, conditions: list) -> list:
                 outside |= e.xreplace({node: dummy}).free_symbols
             mine = {s for s in fs if is_index(s)}
             cands = sorted(mine - outside, key=str)
-            if len(cands) != 1:
+            vectors = sorted((s for s in fs if isinstance(s, sympy.Symbol) and not is_index(s)
+                              and str(s) in self.table.indexed), key=str) if not mine else []
+            if vectors:
+                # \sum e^{z} beside z_i: the sum over the entries of the vector z
+                taken = {str(x) for e in parts for x in e.free_symbols} | {str(x) for x in fs}
+                k = next((index(c) for c in "kjmln" if c not in taken), None) or \
+                    fresh_index(index("k"), outside | fs)
+                f = f.xreplace({v: sympy.IndexedBase(str(v))[k] for v in vectors})
+                names = ", ".join(map(str, vectors))
+                self.choices.note(f"a \\{info['op']} without an index read as the sum over the "
+                                  f"entries of {names} (written {names}_{{{k}}})")
+                cands = [k]
+            elif len(cands) != 1:
                 what = ("no index" if not mine else
                         "several indices" if len(cands) > 1 else "only indices used outside")
                 raise self.err(f"a \\{info['op']} without an index, and its summand has "

@@ -141,6 +141,28 @@ def as_text(latex) -> str:
     return latex
 
 
+_EXTREMUM_SUB = re.compile(
+    r"\\(max|min)(?![A-Za-z])\s*_\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))\s*"
+    r"([A-Za-z](?![A-Za-z])|\\(?!max|min|sum|log|exp)[A-Za-z]+(?![A-Za-z]))"
+    r"\s*_\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z](?![A-Za-z])))(?!\s*[_^'(\[])")
+
+
+def extremum_entries(text: str) -> str:
+    r"""``\max_j z_j``, ``\max_{k} z_k``: the largest entry of the vector z, written
+    ``\max(z)`` (read as that today: a name of its own, kept only where it cancels).  Only
+    when the entry's one index is the index under the operator (``\max_j z_{ij}`` is not).
+
+    >>> extremum_entries(r"z_i - \max_j z_j")
+    'z_i - \\max(z)'
+    >>> extremum_entries(r"\max_{j} z_{ij}")
+    '\\max_{j} z_{ij}'
+    """
+    def sub(m):
+        j, k = m.group(2) or m.group(3), m.group(5) or m.group(6)
+        return f"\\{m.group(1)}({m.group(4)})" if j == k else m.group(0)
+    return _EXTREMUM_SUB.sub(sub, text) if "\\max" in text or "\\min" in text else text
+
+
 def screen(text: str) -> None:
     if len(text) > MAX_CHARS:
         raise LatexError(f"the formula has {len(text)} characters, more than {MAX_CHARS}",

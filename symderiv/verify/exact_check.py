@@ -81,11 +81,31 @@ def _admissible(sizes, expr: Expr, ctx: Context) -> tuple[int, ...]:
     return tuple(sorted(kept, key=lambda m: (m not in sizes, m)))
 
 
+_HYPERBOLIC = (sympy.tanh, sympy.sinh, sympy.cosh, sympy.sech, sympy.csch, sympy.coth)
+# Euler's number e: transcendental, so an identity in e holds iff it holds with e a free value
+_EULER = sympy.Dummy("e", positive=True)
+
+
 def prepare(expr: Expr, ctx: Context) -> Expr:
-    """Partials evaluated, definitions expanded, exponentials split; no Σ/δ rules."""
+    """Partials evaluated, definitions expanded, hyperbolic functions written with
+    exponentials (tanh x = (e^x − e^{−x})/(e^x + e^{−x})), exponentials split, Euler's number
+    a free value; no Σ/δ rules."""
     e = calculus.to_leaves(expr, ctx)
     e = calculus.apply_conditions(e, index_conditions(ctx.conditions))
-    return calculus.split_exp(e)
+    if isinstance(e, sympy.Basic) and e.has(*_HYPERBOLIC):
+        e = e.replace(lambda x: isinstance(x, _HYPERBOLIC), lambda x: x.rewrite(sympy.exp))
+    e = calculus.split_exp(e)
+    if not isinstance(e, sympy.Basic):
+        return e
+    if e.has(sympy.exp):   # e^{-1}, e^{2}: powers of Euler's number
+        e = e.replace(lambda x: isinstance(x, sympy.exp) and x.args[0].is_Integer,
+                      lambda x: sympy.Pow(_EULER, x.args[0]))
+    if not e.has(sympy.E):
+        return e
+    if value_conditions(ctx.conditions) or getattr(ctx.size, "is_Integer", False):
+        # stated values (z_2 = 1): e^{z_2} is a free value here, not e — no comparison
+        raise Unsupported("Euler's number e beside stated values cannot be evaluated exactly")
+    return e.xreplace({sympy.E: _EULER})
 
 
 def _assignments(idx: list, n: int, ctx: Context, sizes: dict, limit: int, rng) -> list:
