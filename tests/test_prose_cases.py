@@ -55,3 +55,16 @@ def test_a_case_on_letters_the_formula_does_not_write_is_not_its_case(tmp_path):
     first = claims["\\frac{\\partial \\ell_i}{\\partial z_i} = 1 - p_i"]
     assert first.verdict.status == "proved" and not first.spec.where
     assert claims["\\frac{\\partial \\ell_i}{\\partial z_j} = -p_i"].verdict.status == "refuted"
+
+
+def test_true_labels_of_a_softmax_cross_entropy_sum_to_one(tmp_path):
+    text = ("We use the softmax $p_j = \\frac{e^{z_j}}{\\sum_{k=1}^{K} e^{z_k}}$ and the "
+            "cross-entropy with respect to the true labels $y$, "
+            "$L = -\\sum_{k=1}^{K} y_k \\log p_k$. Then "
+            "$\\frac{\\partial L}{\\partial z_j} = p_j - y_j$.\n")
+    claims = _claims(tmp_path, text)
+    v = claims["\\frac{\\partial L}{\\partial z_j} = p_j - y_j"].verdict
+    assert v.status == "proved" and "softmax cross-entropy" in v.reason
+    # without the softmax cross-entropy's labels, the same claim needs the condition
+    claims = _claims(tmp_path, text.replace("the true labels", "the vector"))
+    assert claims["\\frac{\\partial L}{\\partial z_j} = p_j - y_j"].verdict.status == "refuted"

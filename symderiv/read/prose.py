@@ -149,8 +149,20 @@ _SUM_TO_ONE = re.compile(r"\bone[- ]hot\b|\bprobability (vector|distribution)s?\
 def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
     """Prose saying a label vector sums to one ("y is a one-hot vector", "t is a probability
     distribution"): the condition Σ_k t_k = 1 the engine finds a claim needs is stated there."""
-    return [(None, text.count("\n", 0, m.start()) + 1, f"'{m.group(0)}'")
-            for m in _SUM_TO_ONE.finditer(text) if not _NEGATED.search(_clause_before(text, m))]
+    found = [m for m in _SUM_TO_ONE.finditer(text) if not _NEGATED.search(_clause_before(text, m))]
+    said = {m.start(): f"'{m.group(0)}'" for m in found}
+    if _SOFTMAX_CE.search(text) and _CROSS_ENTROPY.search(text):
+        # the targets of a softmax cross-entropy, one class or a distribution, sum to one
+        for m in _TRUE_LABELS.finditer(text):
+            if not _NEGATED.search(_clause_before(text, m)):
+                said[m.start()] = f"'{m.group(0)}' of a softmax cross-entropy"
+    return [(None, text.count("\n", 0, at) + 1, what) for at, what in sorted(said.items())]
+
+
+_TRUE_LABELS = re.compile(r"\b(?:true|correct|target|ground[- ]truth)\s+(?:class\s+)?labels?\b",
+                          re.I)
+_SOFTMAX_CE = re.compile(r"\bsoft-?max\b", re.I)
+_CROSS_ENTROPY = re.compile(r"\bcross[- ]entropy\b", re.I)
 
 
 # "unlike the one-hot case", "not a probability distribution", "instead of one-hot labels":
