@@ -11,6 +11,9 @@ from sympy.printing.latex import LatexPrinter
 
 __all__ = ["to_latex"]
 
+# a Latin name or a labelled one (y_{true}), which the reader takes as applied to a bracket
+_NAME_BRACKET = re.compile(r"(?<![\\A-Za-z{])([A-Za-z]+(?:_\{[A-Za-z]{2,}\})?)\s+\\left\(")
+
 _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
     "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma",
@@ -27,6 +30,11 @@ class _Printer(LatexPrinter):
     def __init__(self):
         super().__init__({"mul_symbol": None, "fold_short_frac": False, "mat_str": "pmatrix",
                           "mat_delim": "", "ln_notation": False})
+
+    def _print_Mul(self, expr):
+        # y_{true} (z_i)^2 reads as y_{true} applied to z_i: a name then a bracket is a product
+        # only with a \cdot between them
+        return _NAME_BRACKET.sub(r"\1 \\cdot \\left(", super()._print_Mul(expr))
 
     @staticmethod
     def name(n: str) -> str:
