@@ -93,6 +93,7 @@ def entry_function(params, body, arg):
 
 _FUNCTION_DEF = re.compile(
     r"^\s*(?:\\(?:mathrm|operatorname|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}|\\?([A-Za-z]+))"
+    r"(?:_\s*(?:\{\s*\\[A-Za-z]+\s*\}|\\[A-Za-z]+))?"   # h_\theta(x) = ... (a Greek parameter)
     r"\s*\(([^()]*)\)\s*:?=")
 
 

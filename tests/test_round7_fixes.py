@@ -93,3 +93,15 @@ def test_canonical_names_never_capture_a_product_index():
     out = canonical_sums(sympy.Product(sympy.exp(sympy.Sum(W[k, j] * x[j], (j, 1, K))), (k, 1, K)))
     (w,) = out.atoms(sympy.Indexed) & {a for a in out.atoms(sympy.Indexed) if a.base == W}
     assert w.indices[0] != w.indices[1]   # W_{kj}, never W_{kk}
+
+
+def test_a_function_named_with_a_greek_parameter():
+    """h_\\theta(x) = ... (course notes' notation) defines the function h_θ; a Latin
+    subscript (p_i(z)) stays an index."""
+    g = [r"h_\theta(x) = \frac{1}{1 + e^{-\theta x}}"]
+    v = symderiv.check(r"\frac{\partial}{\partial \theta} h_\theta(x) = x h_\theta(x)(1 - h_\theta(x))",
+                       given=g)
+    assert v.status == "proved"
+    slip = symderiv.check(r"\frac{\partial}{\partial \theta} h_\theta(x) = h_\theta(x)(1 - h_\theta(x))",
+                          given=g)
+    assert slip.status in ("refuted", "unknown")

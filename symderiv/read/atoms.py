@@ -137,6 +137,11 @@ class NameRules:
             inner = self.toks[a1:b1]
             if b1 - a1 == 1 and self.toks[a1].kind in ("word", "text"):
                 suffix = "_{" + self.src(a1, b1) + "}"
+            elif call is not None and name in self.functions and not transpose and \
+                    b1 - a1 == 1 and self.toks[a1].kind == "greek":
+                # h_\theta(x), f_\phi(x): a parameter's letter, part of the function's name
+                # (a Latin subscript, p_i(z), stays an index)
+                suffix = "_{" + self.src(a1, b1) + "}"
             elif self.table.is_label_run(inner):
                 suffix = "_{" + self.src(a1, b1) + "}"            # y_{true}
             elif (len(inner) > 4 and self.is_char(a1 + self._run_len(a1, b1), "_", b1)
