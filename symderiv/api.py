@@ -328,7 +328,7 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
             return early
     links = []
     rels = list(relations) + ["="] * (len(parts) - 1 - len(relations))
-    verbatim = chain_sides(claim)
+    verbatim = chain_sides(claim)   # the sides as written: their numbers, the links' text
     written = [written_numbers(s) for s in verbatim] if len(verbatim) == len(parts) else None
     for (a, b), (sa, sb), rel in zip(zip(parts, parts[1:]), zip(shown, shown[1:]), rels):
         unread = next((x for x in (a, b) if isinstance(x, _Unread)), None)
@@ -347,7 +347,7 @@ def check_parsed(parts: Sequence, ctx: Context, *, conditions=(), sizes=DEFAULT_
         links.append(replace(v, read_as=f"{to_latex(sa)} = {to_latex(sb)}"))
     if len(links) == 1:
         return replace(links[0], claim=claim, read_as=links[0].read_as)
-    sides = chain_sides(claim)   # each link with its own verbatim text (the JSON's links[].claim)
+    sides = verbatim   # each link with its own verbatim text (the JSON's links[].claim)
     if len(sides) == len(links) + 1:
         links = [replace(v, claim=f"{a} {rel} {b}")
                  for v, a, b, rel in zip(links, sides, sides[1:], rels)]

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from ..read.prose import _sentence
 from ..verify.verdict import undecided
+from .pieces import ROUNDED
 
 __all__ = ["held_fixed", "guard_unread_definitions"]
 
@@ -67,27 +68,31 @@ _DECIMAL = re.compile(r"(?<![\w.])-?\d*\.\d{3,}(?![\d.])")   # 0.8808: not a coi
 _HOLDS = ("proved", "verified", "adopted")
 
 
+def _final_decimal(text: str) -> tuple[int, str] | None:
+    """Where the value a formula ends in starts (``… ≈ 0.8808``, ``… = 0.2431``) and that
+    decimal as written; None when it ends in anything else."""
+    cut = max(text.rfind("\\approx"), text.rfind("="))
+    if cut < 0:
+        return None
+    tail = text[cut + 1:].strip(" &.,")
+    tail = tail[6:].strip() if text.startswith("\\approx", cut) else tail
+    return (cut, tail) if _DECIMAL.fullmatch(tail) else None
+
+
 def _stated_wrong_values(r) -> list[tuple[str, object]]:
     """The decimals a refuted value states (``O_2 ≈ 0.8808``, ``Sig(−2) ≈ 0.8808``): (as
     written, exact); [] for anything else."""
-    if r.verdict.status != "refuted":
-        return []
-    text = r.spec.latex
-    cut = max(text.rfind("\\approx"), text.rfind("="))
-    tail = text[cut + 1:].strip(" &.,")
-    tail = tail[6:].strip() if text[cut:cut + 7] == "\\approx" else tail
-    if not _DECIMAL.fullmatch(tail):
+    end = _final_decimal(r.spec.latex) if r.verdict.status == "refuted" else None
+    if end is None:
         return []
     from sympy import Rational
-    return [(tail, abs(Rational(tail)))]
+    return [(end[1], abs(Rational(end[1])))]
 
 
 def _inputs(text: str) -> str:
     """A formula without the value it ends in (``… ≈ 0.8808``: its result, not an input)."""
-    cut = max(text.rfind("\\approx"), text.rfind("="))
-    tail = text[cut + 1:].strip(" &.,")
-    tail = tail[6:].strip() if text[cut:cut + 7] == "\\approx" else tail
-    return text[:cut] if cut >= 0 and _DECIMAL.fullmatch(tail) else text
+    end = _final_decimal(text)
+    return text if end is None else text[:end[0]]
 
 
 def _name_pattern(name: str):
@@ -133,7 +138,7 @@ def guard_wrong_values(results: list) -> list:
     return out
 
 
-def guard_rounded_values(results: list, suffix: str = ".r") -> list:
+def guard_rounded_values(results: list, suffix: str = ROUNDED) -> list:
     """The rounded value a chain states (``… = Sig(0.4) ≈ 0.5987``, a record of its own, id
     ``<chain>.r``) holds for the chain's first side only when the exact chain holds: where
     the chain is refuted or undecided, a rounding that holds decides nothing about it."""
