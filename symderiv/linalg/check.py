@@ -16,6 +16,7 @@ from ..verify.verdict import (HOLDS, Verdict, combine_layouts, combine_readings,
 from .objects import ONES, Diag, Grad, has_matrices, mat
 from .differentials import (DifferentialError, chain_substitutions, differential_readings,
                             held_fixed)
+from .entry_conditions import split_entry_conditions, whole_names
 from .reading import matrix_readings
 from .shapes import ROW_CONVENTION, ROW_FLIPPED
 
@@ -177,6 +178,7 @@ def check_matrix(parts, ctx: Context, decide, **kw):
             if has_matrices(c)]
     fixed = held_fixed(held)            # dW = 0: the prose holds W fixed for this formula
     held = [c for c in held if not held_fixed((c,))]
+    held += _entry_held(parts, ctx, kw, held)   # Σ_k y_k = 1 of the whole y: per reading
     count = [0]
     parts, ctx = _written_jacobians(parts, ctx)
     parts, bound_doubts = sum_bounds(sum_scope(parts), ctx)
@@ -210,6 +212,20 @@ def _check_readings(parts, ctx, decide, held, fixed, count, kw):
 
 def _check_resolved(parts, ctx: Context, decide, held, count, notes, kw):
     """check_matrix for one reading of the differentials (*notes*: what it holds fixed)."""
+def _entry_held(parts, ctx: Context, kw, held) -> list:
+    """The conditions on entries of whole names (``Σ_k y_k = 1`` beside the whole y): each
+    reading puts them in its index form (:mod:`.entry_conditions`)."""
+    whole = whole_names(list(parts) + [d.rhs for d in ctx.definitions])
+    entry, _ = split_entry_conditions(
+        [c for c in tuple(ctx.conditions) + tuple(kw.get("conditions") or ())
+         if not any(c is h for h in held)], whole)
+    return list(dict.fromkeys(entry))
+
+
+def _is_held(c, held) -> bool:
+    return has_matrices(c) or any(c == h for h in held)
+
+
     subs = []   # names put in a chain
     try:
         parts = chain_substitutions(parts, ctx, subs)
@@ -217,9 +233,10 @@ def _check_resolved(parts, ctx: Context, decide, held, count, notes, kw):
         return Verdict("unknown", "differentials", claim=kw.get("claim", ""), reason=str(err))
     ctx = ctx.with_(definitions=tuple(Definition(d.target, normalize_ops(d.rhs, count))
                                       for d in ctx.definitions),
-                    conditions=tuple(c for c in ctx.conditions if not has_matrices(c)))
+                    conditions=tuple(c for c in ctx.conditions if not _is_held(c, held)))
+    kw = dict(kw, conditions=tuple(c for c in kw.get("conditions") or ()
+                                   if not _is_held(c, held)))
     held = [normalize_ops(c, count) for c in held]
-    kw = dict(kw, conditions=tuple(c for c in kw.get("conditions") or () if not has_matrices(c)))
     readings = matrix_readings(parts, ctx, held)
     if held and all(r.failure is not None for r in readings):
         return conditions_unread(kw.get("claim", ""), held)

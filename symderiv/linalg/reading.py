@@ -15,6 +15,7 @@ import sympy
 from sympy import Symbol
 
 from ..notation import Context, Definition, NotationError, base_name
+from .entry_conditions import entry_condition, split_entry_conditions, whole_names
 from .index_form import IndexForm
 from .objects import Grad, has_matrices
 from .shapes import ONE, ROW_CONVENTION, ShapeMismatch, infer
@@ -104,6 +105,9 @@ def matrix_readings(parts, ctx: Context, conditions=(), identity=True) -> list[M
 def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
              identity=True) -> MatrixReading:
     def_eqs = [(Symbol(d.name, commutative=False), d.rhs) for d in defs]
+    # conditions on entries (Σ_k y_k = 1): put in index form once the shapes are known
+    per_entry, conditions = split_entry_conditions(conditions, whole_names(
+        list(parts) + [d.rhs for d in ctx.definitions]))
     cond_eqs = [(c.lhs, c.rhs) for c in conditions if isinstance(c, sympy.Eq)]
     if len(cond_eqs) != len(conditions):
         raise NotationError("a condition in vector notation that is not an equation")
@@ -178,6 +182,11 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
     entries = tuple(sized(e) for e in entries)
     new_defs = [Definition(d.target, sized(d.rhs)) for d in new_defs]
     conds = [sized(c) for c in conds]
+    doubts = list(sh.doubts)
+    for c in per_entry:
+        got, why = entry_condition(c, form, sized)
+        conds.append(got)
+        doubts += why
     ranges = tuple((k, tuple(sized(sympy.sympify(x)) for x in lims))  # safe: SymPy objects
                    for k, lims in ctx.ranges) + tuple(form.ranges.items())
     # the declarations are in the index ranges now: the entries are decided as scalars
@@ -190,7 +199,6 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
             not any(isinstance(hi, Symbol) and hi not in ends for _, (_, hi) in ctx.ranges):
         new = new.with_(size=next(iter(ends)))   # one size: the counterexample's size is it
     # the layout is a convention, not a doubt about the text: combine_layouts names it
-    doubts = list(sh.doubts)
     return MatrixReading(shown, entries, new, tuple(doubts), shape=(r, c), general=general,
                          conditions=tuple(conds), sizes=_size_names(sh))
 
