@@ -189,6 +189,9 @@ def _split_joined(line: str) -> list[str]:
             cuts.append(m)
     for m in cuts:
         left, right = line[:m.start()].strip(), line[m.end():].strip()
+        spacer = re.match(r"\s*(\\q?quad)\b", m.group(0))
+        if spacer:      # "a = b \quad \text{where} ...": the spacing stays with a = b as written
+            left = f"{left} {spacer.group(1)}"
         right = _JOINING_WORD.sub("", right).strip()
         if (_relation(left) and _relation(right)
                 and not _SIMPLE_CONDITION.match(right)):

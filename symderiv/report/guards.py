@@ -105,9 +105,10 @@ def _name_pattern(name: str):
 
 def guard_wrong_values(results: list) -> list:
     """A worked example that goes on with a value it got wrong: a formula that writes that
-    value (``Sig(0.6 − 0.3·0.8808 + …)`` after ``O_2 ≈ 0.8808`` was refuted), and what is
-    defined with it and used after, is never proved, verified or adopted (its number may stand
-    for the wrong one): unknown, naming the value."""
+    value (``Sig(0.6 − 0.3·0.8808 + …)`` after ``O_2 ≈ 0.8808`` was refuted), and what uses a
+    name defined with it, is never proved, verified or adopted (its number may stand for the
+    wrong one): unknown, naming the value.  A definition that only names such a name
+    (``p = O_3``) still holds by fiat; the taint passes on to the name it defines."""
     from ..read.display import written_numbers
     wrong = [(r.spec.line, r.spec.id, shown, exact) for r in results
              for shown, exact in _stated_wrong_values(r)]
@@ -115,7 +116,7 @@ def guard_wrong_values(results: list) -> list:
         return results
     out, tainted = [], []   # tainted: (name pattern, name, line, why)
     for r in results:
-        why = None
+        why = dep = None
         if r.verdict.status in _HOLDS:
             nums = {abs(x) for x in written_numbers(_inputs(r.spec.read or r.spec.latex))}
             hit = next((w for w in wrong if w[3] in nums and w[1] != r.spec.id and
@@ -133,6 +134,15 @@ def guard_wrong_values(results: list) -> list:
             if r.spec.defines:
                 tainted.append((_name_pattern(r.spec.defines), r.spec.defines, r.spec.line,
                                 "defined with a value the text got wrong: not decided"))
+            if dep is not None and r.spec.kind == "definition" and r.spec.defines and \
+                    not r.verdict.links:
+                # p = O_3 names O_3 and writes no wrong value: a definition holds by fiat;
+                # what uses p stays undecided through the taint just passed on to p
+                r = replace(r, verdict=replace(r.verdict, reason=(
+                    f"{r.verdict.reason}; it rests on {dep[1]} (line {dep[2]}), defined with a "
+                    "value the text got wrong, so what uses it is not decided")))
+                out.append(r)
+                continue
             r = replace(r, verdict=undecided(r.verdict, why), correct_form=None, broken_step=None)
         out.append(r)
     return out

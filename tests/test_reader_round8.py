@@ -1,0 +1,79 @@
+"""Reading classes round 8 (issue 11): a definition that only names a value resting on a wrong
+one, the spacing kept with an equation split off a display, ...  Each label is re-checked with
+SymPy here (at fixed sizes, or exact values)."""
+import textwrap
+
+import sympy
+from sympy import Rational, exp
+
+from symderiv.read.display import split_display
+from symderiv.report.audit import audit_document
+
+DECIDED_TRUE = ("proved", "verified")
+
+
+def _sig(t):
+    return 1 / (1 + exp(-t))
+
+
+def _audit(tmp_path, text, name="doc.md"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return [r for r in audit_document(path) if r.spec.kind != "mention"]
+
+
+# -- 1. a definition naming a value the text got wrong: adopted, the taint passed on -----------
+WORKED = r"""
+    # A tiny network, by hand
+
+    The hidden units use the sigmoid activation. Let $u_1 = 3$ and $u_2 = 1$.
+
+    $$ \begin{aligned} H_1 &= \text{Sig} \left( 0.5 \cdot 3 - 0.5 \cdot 1 \right) \\ &= \text{Sig} \left( 1 \right) \\ &\approx 0.3000 \\ \end{aligned} $$
+
+    $$ \begin{aligned} H_2 &= \text{Sig} \left( 0.5 \cdot 0.3000 \right) \\ &\approx 0.53743 \\ \end{aligned} $$
+
+    $$ \begin{aligned} q\left(k=1 | u\right) = H_2 \approx 0.53743 \end{aligned} $$
+
+    $$ \begin{aligned} 1 - H_2 = 0.46257 \end{aligned} $$
+
+    $$ \begin{aligned} 1 - q\left(k=1 | u\right) = 0.46257 \end{aligned} $$
+    """
+
+
+def test_a_definition_that_names_a_tainted_value_is_adopted(tmp_path):
+    # the labels: Sig(1) ≈ 0.7311, so 0.3000 is wrong; with it, Sig(0.15) ≈ 0.53743 is the
+    # text's own (consistent) arithmetic, and 1 − 0.53743 = 0.46257
+    assert abs(_sig(Rational(1)).evalf() - Rational(3, 10)) > Rational(1, 10)
+    assert abs(_sig(Rational(15, 100)).evalf() - Rational(53743, 100000)) < Rational(1, 10 ** 5)
+    recs = _audit(tmp_path, WORKED)
+    by = {(r.spec.line, r.spec.latex.split("=")[0].strip()): r.verdict.status for r in recs}
+    wrong = [r for r in recs if r.spec.latex.rstrip().endswith("0.3000")]
+    assert [r.verdict.status for r in wrong] == ["refuted"]
+    # H_2 writes the wrong value: never decided
+    assert all(r.verdict.status == "unknown" for r in recs if r.spec.defines == "H_2")
+    # q(k=1|u) = H_2 only names H_2: a definition, adopted
+    named = [r for r in recs if r.spec.defines and r.spec.defines.startswith("q")]
+    assert named and all(r.verdict.status == "adopted" for r in named)
+    assert "got wrong" in named[0].verdict.reason
+    # what rests on H_2 or on q is still not decided (the stated values may stand for wrong ones)
+    for r in recs:
+        if r.spec.latex.strip().startswith(("1 - H_2", "1 - q")) or \
+                r.spec.latex.strip() == r"H_2 \approx 0.53743":
+            assert r.verdict.status == "unknown", (r.spec.latex, r.verdict.status)
+    assert by  # the audit read the document
+
+
+# -- 2. two equations joined by "\quad \text{where} \quad": the spacing stays with the first ----
+def test_the_spacing_before_a_joining_word_stays_with_its_equation(tmp_path):
+    line = r"\mathbf{p} = \mathrm{softmax}(\mathbf{s}) \quad \textrm{where}\quad " \
+           r"p_k = \frac{\exp(s_k)}{\sum_m \exp(s_m)}"
+    first, second = split_display(line)
+    assert first == r"\mathbf{p} = \mathrm{softmax}(\mathbf{s}) \quad"
+    assert second.startswith("p_k =")
+    # a comma before the spacing: the comma is no part of either equation
+    assert split_display(r"y = 2 x, \qquad z = 3 y") == ["y = 2 x", "z = 3 y"]
+    # a case condition after \quad is not a second equation
+    assert split_display(r"a_{ij} = 0 \quad (i \neq j)") == [r"a_{ij} = 0 \quad (i \neq j)"]
+    recs = _audit(tmp_path, f"The scores are turned into probabilities:\n\n$${line}$$\n")
+    assert [r.verdict.status for r in recs if r.spec.defines] == ["adopted", "adopted"]
+    assert any(r.spec.latex.endswith(r"\quad") for r in recs)
