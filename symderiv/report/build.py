@@ -33,6 +33,7 @@ from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
                     misquotes)
 from .tex import render_tex
+from .derivation_steps import with_layout_doubt
 
 __all__ = ["run_reports", "check_formula", "build_report", "audit_file", "write_atomically",
            "PROJECT", "default_paths"]
@@ -169,6 +170,8 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                     for n, line in names) + ": not decided",
                     flags if len(blocked) > 1 and v.links else None)
         v = guard_given(v, cf.given_for(spec), nota)
+        if spec.layout:   # the layout's reading, said on every reading (derivation_steps)
+            v = with_layout_doubt(v, spec.layout)
         if spec.tentative and v.status in ("proved", "verified", "refuted"):
             word = "holds" if v.status != "refuted" else "is wrong"
             v = undecided(v, f"{word} if {spec.tentative}; confirm that reading to have it "

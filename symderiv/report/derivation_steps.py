@@ -1,85 +1,388 @@
 """Bare displayed expressions that continue a derivation ("we can plug them in and reduce:
-…", "split up the denominator: …") are claimed values of the quantity the derivation ends
-with (``\\frac{\\partial y_j}{\\partial x_i} = …`` a few formulas later): read so, with that
-reading stated as a doubt on the verdict."""
+…", "split up the denominator: …") are claimed values of the quantity the derivation derives
+(``\\frac{\\partial y_j}{\\partial x_i}``): read so, with that reading stated as a doubt on the
+verdict.  The reading decides the verdict only where the quantity is unambiguous (the derivative
+the text set out to find, the derivative equation that concludes the steps, and the chain the
+step continues all name the same one, and in the same case); otherwise it is only said
+(``tentative``).  A piece's derivative written ``\\frac{d}f(x)`` in such a derivation is read
+as the derivative of f by the derivation's variable, the reading again a doubt."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from ..extract import extract_formulas
 from ..read import top_level_equals
+from ..read.prose import _SECTION, _case_at, _case_headings, _sentence
+from ..verify.verdict import ReadingResult
 
-__all__ = ["continued_derivations", "mentions"]
+__all__ = ["continued_derivations", "mentions", "with_layout_doubt"]
 
-# what a writer says before the next step of a computation
-_CUE = re.compile(r"\b(plug\w*|fill\w* in|reduc\w*|split\w*|expand\w*|simplif\w*|simply out|"
-                  r"cancel\w*|rearrang\w*|like terms|substitut\w*)\b", re.I)
+# what a writer says before the next step of a computation: pieces put in ...
+# a rule of differentiation applied: what follows is a derivative
+_RULE = re.compile(r"\b(appl\w*|using|use|by|from) (the |a )?(quotient|product|chain) rule\b", re.I)
+_SUBSTITUTE = re.compile(r"\b(plug\w*|fill\w* in|substitut\w*|put\w* (it|them|these|those|"
+                         r"everything|the pieces) (in|together)|combin\w*|"
+                         r"using (the |our |these |those )?(same )?(formula )?"
+                         r"(definitions?|names))\b", re.I)
+# ... or the expression before carried on
+_CONTINUE = re.compile(r"\b(reduc\w*|split\w*|expand\w*|simplif\w*|simply out|cancel\w*|"
+                       r"rearrang\w*|like terms|we (get|obtain|arrive at|have)|"
+                       r"this (gives|becomes|yields)|therefore|hence|thus)\b", re.I)
 # ... unless it names another quantity: "the derivative of the denominator is:"
 _OTHER = re.compile(r"\b(derivative|gradient|partial)s?\s+(of|by|with)\b|\bnumerator|"
                     r"\bvalue|\bentr(y|ies)\b|diagonal|\bwith respect to\b|\bsum\b|"
-                    r"\bterm\b|\$", re.I)
+                    r"\bterm\b|\$|"
+                    # ... or another quantity of a model: "first simplify the loss:"
+                    r"\b(loss|cost|error|objective|likelihood|entropy|activations?|outputs?|"
+                    r"inputs?|weights?|bias(es)?|labels?|targets?|probabilit\w*|predictions?|"
+                    r"softmax|sigmoid|logits?|network|layers?|model|matri(x|ces)|vectors?)\b",
+                    re.I)
 _DERIVATIVE = re.compile(r"\s*(\\left\s*)?(\\frac\s*\{\s*(\\partial|\\mathrm\s*\{d\}|d\b|∂)|"
                          r"\\partial|∂|\\nabla)")
+# ∂A/∂v written as a fraction: (A, v)
+_FRACTION = re.compile(r"\s*\\frac\s*\{\s*(?:\\partial|∂|\\mathrm\s*\{d\}|d)\s*((?:[^{}=]|\{[^{}]*\})+?)\s*\}"
+                       r"\s*\{\s*(?:\\partial|∂|\\mathrm\s*\{d\}|d)\s*"
+                       r"([A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|\w))?)\s*\}\s*$")
+# a piece's derivative with its variable left out: \frac{d}f(x) = ...
+_D_OF = re.compile(r"\s*\\frac\s*\{\s*(?:d|\\partial|∂|\\mathrm\s*\{d\})\s*\}\s*\{?\s*([A-Za-z])\s*\}?"
+                   r"\s*\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\)\s*=(?!=)(.+)$", re.S)
 _RELATION = re.compile(r"\\(leq?|geq?|neq|ne|approx|in|notin|subset|subseteq|to|sim|propto|"
                        r"mapsto|coloneqq|equiv)\b|[<>∈∉≤≥≠≈→⊂⊆≡:]")
+# what a text says when it sets out to find a quantity
+_SETS_OUT = re.compile(r"\b(find\w*|comput\w*|calculat\w*|deriv(e|es|ing)|work\w* out|"
+                       r"differentiat\w*|evaluat\w*|want|need)\b", re.I)
+# prose naming the formula right after it a derivative: "this partial derivative: $…$"
+_NAMES_DERIVATIVE = re.compile(r"\b(partial|deriva\w*|gradient)\s*[:,]?\s*(\$|\\\(|\\\[)?\s*$",
+                               re.I)
+# symbols written for a differential by convention (δ, Δ, D): never read as a slip
+_DIFFERENTIALS = {"d", "D", "\\partial", "∂", "\\delta", "δ", "\\Delta", "Δ", "\\nabla", "∇",
+                  "\\mathrm", "\\operatorname", "\\mathrm{d}"}
 _REACH = 12   # formulas searched for the one that concludes the derivation
+
+
+def _key(latex: str) -> str:
+    """A quantity's LaTeX compared as written (spaces, braces, ∂ for \\partial aside)."""
+    return re.sub(r"\s+|\\left|\\right|[{}]", "", latex.replace("∂", "\\partial"))
+
+
+def with_layout_doubt(v, doubt: str):
+    """*v* with the layout's reading said as a doubt on every reading (the verdict stands: the
+    reading is the one the derivation's layout gives, see :func:`continued_derivations`)."""
+    readings = tuple(replace(r, doubts=r.doubts + (doubt,)) for r in v.readings) or \
+        (ReadingResult(v.read_as, (doubt,), v.status),)
+    return replace(v, readings=readings)
+
+
+class _Layout:
+    """Where each formula of a text stands: its display, its case, its section."""
+
+    def __init__(self, text: str, specs: list):
+        self.text = text
+        self.found = extract_formulas(text)
+        self.displays = [f for f in self.found if f.kind == "display"]
+        self.cases = _case_headings(text)
+        self.heads = [m.start() for m in _SECTION.finditer(text)]
+        starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.offsets = []
+        for spec in specs:
+            f = next((f for f in self.found if f.line == spec.line and
+                      spec.latex.strip() and spec.latex.strip() in f.latex), None)
+            self.offsets.append(f.offset if f is not None else
+                                starts[min(max(spec.line - 1, 0), len(starts) - 1)])
+        self.formula = [next((f for f in self.found if f.line == spec.line and
+                              spec.latex.strip() and spec.latex.strip() in f.latex), None)
+                        for spec in specs]
+
+    def region(self, n: int):
+        """The case and the section of formula *n*: a derivation does not cross either."""
+        at = self.offsets[n]
+        return _case_at(self.cases, at), sum(h <= at for h in self.heads)
+
+
+def _bare(spec) -> bool:
+    return spec.kind == "claim" and not spec.lhs and not spec.read and \
+        not top_level_equals(spec.latex) and not _RELATION.search(spec.latex) and \
+        bool(spec.latex.strip())
+
+
+def _head(spec) -> str | None:
+    """The left side of a derivative equation (∂y/∂x = ...), else None."""
+    latex = spec.read or spec.latex
+    eqs = top_level_equals(latex)
+    if spec.kind != "claim" or not eqs:
+        return None
+    head = latex[:eqs[0]].strip(" &")
+    if _DERIVATIVE.match(head) and not re.search(r"[:]", head) and _FRACTION.match(head):
+        return head
+    return None
+
+
+def _names_piece(spec) -> bool:
+    """An equation that names a piece (y_i = ..., f(x) = ...): a derivation goes on past it."""
+    if spec.kind == "definition":
+        return True
+    eqs = top_level_equals(spec.latex)
+    return spec.kind == "claim" and bool(eqs) and not _DERIVATIVE.match(spec.latex) and bool(
+        re.fullmatch(r"\s*\\?[A-Za-z]+\s*(_\s*\{?\s*\w+\s*\}?)?\s*(\(\s*[\w,\s]*\))?\s*",
+                     spec.latex[:eqs[0]]))
+
+
+def _conclusion(out: list, n: int, lay: _Layout, pieces_ok: bool = False, strict=True):
+    """(left side, line) of the derivative equation that concludes the steps from formula *n*
+    on: the first after it in its case and section, past bare steps and named pieces only
+    (with *pieces_ok*, past other pieces' derivatives \\frac{d}g(x) too); None if another
+    derivative, a condition or a change of case comes first."""
+    here = lay.region(n)
+    for m in range(n + 1, min(len(out), n + 1 + _REACH)):
+        spec = out[m]
+        if lay.region(m) != here:
+            return None
+        if spec.kind == "condition":
+            return None
+        head = _head(spec)
+        if head is not None:
+            return (head, spec.line, m) if set(spec.where) == set(out[n].where) else None
+        if _bare(spec) and lay.formula[m] is not None and lay.formula[m].kind == "inline":
+            continue   # a name the prose mentions
+        if strict and _bare(spec) and not (lay.formula[m] is not None and
+                                _cue(lay.text, lay.formula[m], lay.displays)):
+            return None   # a display of something else ("the derivative of g is: ...")
+        if _bare(spec) or _names_piece(spec) or (pieces_ok and _D_OF.match(spec.latex)):
+            continue
+        if top_level_equals(spec.latex):
+            return None   # another equation: the steps may be its
+    return None
+
+
+def _named_derivative(latex: str, before: str, given) -> tuple[str, str | None] | None:
+    """A quantity the prose names a derivative: (its ∂-form, the slip's note or None)."""
+    if _FRACTION.match(latex):
+        return latex.strip(), None
+    slip = _slip(latex, given)
+    if slip is not None and _NAMES_DERIVATIVE.search(before):
+        return slip
+    return None
+
+
+def _slip(latex: str, given) -> tuple[str, str] | None:
+    """``\\frac{βy_j}{βx_i}`` with β a symbol of the text's own definitions (not one written for a
+    differential by convention, δ, Δ, D): (∂y_j/∂x_i, what is written)."""
+    m = re.fullmatch(r"\s*\\frac\s*\{\s*(\\[A-Za-z]+|[^\x00-\x7f]|[A-Za-z])\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}"
+                     r"\s*\{\s*(\\[A-Za-z]+|[^\x00-\x7f]|[A-Za-z])\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}\s*", latex)
+    if not m or m.group(1) != m.group(3) or m.group(1) in _DIFFERENTIALS:
+        return None
+    sym = m.group(1)
+    greek = {"\\" + unicodedata.name(c).split()[-1].lower(): c
+             for c in map(chr, range(0x3b1, 0x3ca)) if c != "ς"}
+    if sym in greek:
+        forms = {sym, greek[sym]}
+    elif sym in greek.values():
+        forms = {sym, next(k for k, c in greek.items() if c == sym)}
+    else:
+        return None   # a Greek letter only (a Latin d, D or \\mathrm{d}: differentials)
+    uses = re.compile("|".join(re.escape(f) + (r"(?![A-Za-z])" if f.startswith("\\") else "")
+                               for f in forms))
+    if not any(uses.search(g) for g in given):
+        return None   # the symbol is none of the text's quantities: δ-like notation
+    a, b = m.group(2), m.group(4)
+    return (f"\\frac{{\\partial {a}}}{{\\partial {b}}}",
+            f"{sym} is a symbol of the text's own definitions, so as written this is "
+            f"({sym} {a})/({sym} {b}), not the partial derivative the prose names")
+
+
+def _targets(text: str, lay: _Layout, out: list, n: int):
+    """The derivatives the last sentence setting out to find one names, before formula *n*
+    (in its section): their ∂-forms, or None if the text sets out to find none."""
+    here = lay.offsets[n]
+    section = lay.region(n)[1]
+    found = None
+    for m, spec in enumerate(out[:n]):
+        f = lay.formula[m]
+        if f is None or f.kind == "display" or lay.region(m)[1] != section:
+            continue
+        start, _ = _sentence(text, f.offset)
+        before = text[start:f.offset]
+        if not _SETS_OUT.search(before):
+            continue
+        named = _named_derivative(spec.latex, before, spec.given)
+        if named is None:
+            continue
+        if found is None or found[0] != start:
+            found = (start, [])
+        found[1].append(named[0])
+    return None if found is None or found[0] >= here else found[1]
+
+
+def _quantity(text: str, out: list, n: int, lay: _Layout, prev: str | None, pieces_ok=False):
+    """The quantity formula *n* is a step of, when every sign of it agrees: (quantity, line of
+    the conclusion or None, how it is known); else None.  *prev*: the quantity of the chain
+    the step carries on (the formula before), where the text continues that chain."""
+    concl = _conclusion(out, n, lay, pieces_ok)
+    targets = _targets(text, lay, out, n)
+    keys = set()
+    if concl is not None:
+        keys.add(_key(concl[0]))
+    if prev is not None:
+        keys.add(_key(prev))
+    if len(keys) > 1:
+        return None
+    if concl is None:
+        return None   # no derivative equation the steps lead to: what they are is not said
+    if targets is not None and not keys <= {_key(t) for t in targets}:
+        return None   # the text set out to find something else
+    if not _names(out[n].latex) & (_names(out[concl[2]].read or out[concl[2]].latex)):
+        return None   # "expand the square: (a + b)^2": nothing of the derivation's
+    return concl[0], f"that line {concl[1]} concludes"
 
 
 def continued_derivations(text: str, specs: list) -> list:
     """*specs* (in the order of the text) with each bare display that continues a
-    derivation read as ``Q = expression``, Q the left side of the derivative equation that
-    ends the derivation."""
-    displays = [f for f in extract_formulas(text) if f.kind == "display"]
+    derivation read as ``Q = expression``, Q the quantity the derivation derives, and each
+    ``\\frac{d}f(x) = ...`` of it read as f's derivative by Q's variable."""
     out = list(specs)
+    lay = _Layout(text, out)
+    steps: dict[int, str | None] = {}   # bare steps → their quantity (None: not known)
     for n, spec in enumerate(out):
-        if spec.kind != "claim" or spec.lhs or spec.read or top_level_equals(spec.latex) \
-                or _RELATION.search(spec.latex) or not spec.latex.strip():
+        d = _D_OF.match(spec.latex) if spec.kind == "claim" and not spec.read else None
+        if d is not None:
+            out[n] = _piece_derivative(text, out, n, lay, d)
             continue
-        found = next((f for f in displays if f.line == spec.line and
-                      spec.latex.strip() in f.latex), None)
-        if found is None or not _continues(text, found, displays):
+        if not _bare(spec):
             continue
-        target = _conclusion(out, n)
-        if target is None:
+        found = lay.formula[n]
+        if found is None or found.kind != "display":
             continue
-        head, line = target
-        said = (f"it is read as a step of the derivation of {head} that line {line} "
-                "concludes (a bare expression after the text's cue for the next step)")
-        out[n] = replace(spec, lhs=head, reading=said, tentative=said)
+        cue = _cue(text, found, lay.displays)
+        if cue is None:
+            continue
+        kind, before = cue
+        prev = None
+        m = _spec_at(out, lay, before) if before is not None else None
+        if kind not in ("substitute", "rule"):
+            # it carries on the formula before: a step (its quantity), or a derivative
+            # equation after a cue (its left side); after anything else what it carries on
+            # is not a derivative the text names (y = ... \\[ ... \\])
+            if m is not None and m in steps:
+                prev = steps[m]
+            elif m is not None and kind == "continue":
+                prev = _head(out[m])
+        q = _quantity(text, out, n, lay, prev) if prev is not None or kind in (
+            "substitute", "rule") else None
+        if q is not None and kind != "rule" and m is not None and m not in steps and \
+                _of_function(out[m], q[0]):
+            q = None   # "L = ... ; plugging in: ..." may be L's value, not ∂L/∂w's
+        steps[n] = q[0] if q else None
+        if q is None:
+            concl = _conclusion(out, n, lay, strict=False)   # said, never decided
+            if concl is None:
+                continue
+            said = (f"it is read as a step of the derivation of {concl[0]} that line "
+                    f"{concl[1]} concludes (a bare expression after the text's cue for the "
+                    "next step)")
+            out[n] = replace(spec, lhs=concl[0], reading=said, tentative=said)
+            continue
+        said = (f"read as a step of the derivation of {q[0]} {q[1]} (a bare expression after "
+                "the text's cue for the next step, in the same case)")
+        free = _undefined_functions(spec)
+        if free:
+            # h(x)^2 where the text defined g(x): the name may be a slip for another; the
+            # reading is said, never decided through it
+            said = (f"it is {said}, with {', '.join(f'{f}(…)' for f in free)} not defined by "
+                    "the text")
+            out[n] = replace(spec, lhs=q[0], reading=said, tentative=said)
+            continue
+        out[n] = replace(spec, lhs=q[0], reading=said, layout=said)
     return out
 
 
-def _continues(text: str, found, displays) -> bool:
-    """The prose right before the display cues the next step (or the display follows
-    another display with nothing but space between)."""
+def _names(latex: str) -> set[str]:
+    """The names a formula writes (x, y, \\beta; not its indices, e^, exp, \\sum or d)."""
+    latex = re.sub(r"_\s*(\{[^{}]*\}|\\?\w)", " ", latex)
+    found = set(re.findall(r"\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", latex))
+    return {n for n in found if n not in ("e", "d") and (not n.startswith("\\") or n[1:] in
+                                                         _GREEK)}
+
+
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa",
+          "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+          "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
+
+
+def _undefined_functions(spec) -> list[str]:
+    """The one-letter names *spec* applies (h(x)) that none of its definitions defines."""
+    applied = dict.fromkeys(re.findall(r"(?<![A-Za-z\\])([A-Za-z])\s*\(", spec.latex))
+    return [f for f in applied if not any(re.match(r"\s*" + f + r"\s*(\(|=)", g)
+                                          for g in spec.given)]
+
+
+def _of_function(spec, q: str) -> bool:
+    """*spec* is an equation for the function *q* differentiates (L = ... for ∂L/∂w)."""
+    eqs = top_level_equals(spec.read or spec.latex)
+    a = _FRACTION.match(q)
+    if not eqs or a is None:
+        return False
+    head = (spec.read or spec.latex)[:eqs[0]]
+    base = re.sub(r"\(.*", "", _key(a.group(1)))
+    return _key(head) in (_key(a.group(1)), base) or \
+        re.sub(r"\(.*", "", _key(head)) == base
+
+
+def _piece_derivative(text, out, n, lay, d):
+    r"""``\frac{d}f(x) = ...`` for a function f the text defines, in a derivation of one
+    quantity ∂A/∂v with v an entry of x: read as ``∂f(x)/∂v = ...``, the reading a doubt."""
+    spec = out[n]
+    name, args, rhs = d.group(1), d.group(2), d.group(3)
+    defines = re.compile(r"\s*" + name + r"\s*\(\s*" + re.escape(args) + r"\s*\)\s*=(?!=)")
+    if not any(s.kind == "definition" and defines.match(s.latex) and
+               lay.region(m)[1] == lay.region(n)[1] for m, s in enumerate(out[:n])):
+        return spec   # f is no piece the text defines here
+    if any(s.kind == "definition" and re.match(r"\s*d\s*=", s.latex) for s in out):
+        return spec   # the text defines d: the fraction may mean d/f
+    q = _quantity(text, out, n, lay, None, pieces_ok=True)
+    if q is None:
+        return spec
+    var = _FRACTION.match(q[0]).group(2)
+    if re.sub(r"\s", "", var).split("_")[0] not in [a.strip() for a in args.split(",")]:
+        return spec   # Q's variable is not (an entry of) f's argument
+    said = (f"\\frac{{d}}{name}({args}) read as the derivative of {name}({args}) by {var}, the "
+            f"variable of {q[0]} {q[1]} (as written it is d over {name}, times ({args}): d is "
+            "not defined and the fraction has no variable below)")
+    return replace(spec, read=f"\\frac{{\\partial}}{{\\partial {var}}} {name}({args}) ={rhs}",
+                   reading=said, layout=said)
+
+
+def _spec_at(out: list, lay: _Layout, display) -> int | None:
+    """The last formula of *display* (its index in *out*)."""
+    found = [m for m, f in enumerate(lay.formula) if f is display]
+    return found[-1] if found else None
+
+
+def _cue(text: str, found, displays):
+    """How the display *found* goes on from what is before it: ("follows", display before) when
+    nothing but space is between, ("rule"|"substitute"|"continue", display before) when the
+    prose right before it cues the next step; None otherwise."""
     start = found.offset
     before = [f for f in displays if f.offset < start]
     end = 0
-    if before:
-        prev = before[-1]
+    prev = before[-1] if before else None
+    if prev is not None:
         end = text.find(prev.latex, prev.offset)
         end = prev.offset if end < 0 else end + len(prev.latex)
         gap = re.sub(r"\\\]|\$\$|\\end\{\w+\*?\}|\\begin\{\w+\*?\}|\\\[", "", text[end:start])
         if not gap.strip():
-            return _continues(text, prev, displays) if prev is not found else False
+            return "follows", prev
     prose = re.sub(r"(\\\[|\$\$|\\begin\{\w+\*?\}|\s)+$", "", text[max(end, start - 300):start])
     sentence = re.split(r"(?<=[.!?])\s+|\n\s*\n", prose.strip())[-1] if prose.strip() else ""
-    return bool(_CUE.search(sentence)) and not _OTHER.search(sentence)
-
-
-def _conclusion(out: list, n: int):
-    """(left side, line) of the first derivative equation after formula *n*."""
-    for spec in out[n + 1:n + 1 + _REACH]:
-        if spec.kind not in ("claim",):
-            continue
-        eqs = top_level_equals(spec.read or spec.latex)
-        if not eqs:
-            continue
-        latex = spec.read or spec.latex
-        head = latex[:eqs[0]].strip(" &")
-        if _DERIVATIVE.match(head) and not re.search(r"[:]", head):
-            return head, spec.line
+    if _OTHER.search(sentence):
+        return None
+    if _RULE.search(sentence):
+        return "rule", prev
+    if _SUBSTITUTE.search(sentence):
+        return "substitute", prev
+    if _CONTINUE.search(sentence):
+        return "continue", prev
     return None
 
 
@@ -87,9 +390,21 @@ def mentions(text: str, specs: list) -> list:
     """Inline formulas with no relation (``$x$``, ``$\\frac{\\partial L}{\\partial W}$``
     in "here is $\\frac{\\partial L}{\\partial W}$"): quantities the prose names, listed
     as such (nothing to check), not as undecided claims."""
-    inline = {(f.line, f.latex.strip()) for f in extract_formulas(text) if f.kind != "display"}
+    found = {(f.line, f.latex.strip()): f for f in extract_formulas(text) if f.kind != "display"}
+    inline = set(found)
     out = []
     for s in specs:
+        f = found.get((s.line, s.latex.strip()))
+        slip = _slip(s.latex, s.given) if f is not None and s.kind == "claim" and \
+            not s.lhs and not s.read else None
+        before = text[_sentence(text, f.offset)[0]:f.offset] if slip else ""
+        if slip and _NAMES_DERIVATIVE.search(before):
+            # "let's find this partial derivative: \frac{βy_j}{βx_i}" with β the text's own
+            # parameter: the prose claims it is ∂y_j/∂x_i, which it is not as written
+            said = (f"the prose names it the partial derivative {slip[0]}: read as the claim "
+                    f"that it is one; {slip[1]} (a notation slip: write {slip[0]})")
+            out.append(replace(s, lhs=slip[0], reading=said, layout=said))
+            continue
         entries = _ENTRIES.fullmatch(s.latex)
         if s.kind == "claim" and not s.lhs and not s.read and entries and \
                 entries.group(1) == entries.group(2) == entries.group(3):

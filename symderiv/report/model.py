@@ -75,6 +75,10 @@ class FormulaSpec:
     # a reading only the text's layout suggests (a bare display read as a step of the
     # derivation that follows): what it gives is shown, never taken as the verdict
     tentative: str | None = None
+    # a reading the derivation's layout gives unambiguously (a bare step read as the value of
+    # the one quantity its section derives; \frac{d}f(x) as f's derivative by the section's
+    # variable): decided, and shown as a doubt on every reading
+    layout: str | None = None
     # the notation of the formula's part, where the text's own words change it (K declared a
     # matrix is not the size; the names its prose declares matrices): None = the document's
     notation: Notation | None = None
