@@ -8,6 +8,14 @@ past its budget gets its worker killed (the bound stays hard); the next step for
 one.  A worker whose memory grows past :data:`WORKER_MEMORY` is retired after its step.
 Works from threads (each thread's step takes its own worker) and pytest-xdist workers alike.
 
+A process that is itself a killable worker (a corpus audit's document worker, stopped by its
+pool past the document's bound) may call :func:`use_alarm_bounds`: its main thread's steps
+then run in the process itself under an interval timer, which saves the round trips and a
+second copy of the engine and its caches.  SymPy's pure-Python work is interrupted by the
+timer; C-level work that ignores it is still bounded by the pool, which kills the worker.
+After a step has been interrupted the process says it should be retired
+(:func:`should_retire`): its caches or a lock may have been left half-updated.
+
 >>> run_bounded(pow, (2, 10), timeout=30)
 1024
 """
@@ -27,7 +35,7 @@ from typing import Any, Callable
 from .errors import SymderivError
 
 __all__ = ["TimeBudgetExceeded", "WorkerError", "run_bounded", "prestart", "named",
-           "DEFAULT_TIMEOUT"]
+           "DEFAULT_TIMEOUT", "use_alarm_bounds", "should_retire"]
 
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 86400.0
@@ -281,6 +289,8 @@ def run_bounded(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
             and 0 < timeout <= MAX_TIMEOUT):
         raise ValueError(f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}], "
                          f"not {timeout!r}")
+    if _ALARM["on"] and threading.current_thread() is threading.main_thread():
+        return _run_alarmed(fn, args, kwargs or {}, timeout)
     start = time.monotonic()   # the budget counts from the call: a worker's start is in it
     w = _send(fn, args, kwargs or {})
     keep = False
@@ -303,3 +313,72 @@ def run_bounded(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
     if isinstance(err, SymderivError):
         raise err
     raise WorkerError(f"{type(err).__name__}: {err}\n{msg[2]}".rstrip())
+
+
+# -- steps bounded by an interval timer, in a worker process's main thread ---------------
+_ALARM = {"on": False, "deadline": None, "interrupted": False}
+
+
+def use_alarm_bounds(on: bool = True, publish: Callable | None = None) -> None:
+    """Run this process's main-thread steps in the process itself, under a timer (see the
+    module's docstring); only for a process whose owner stops it when a step overruns.
+    *publish* is called with each step's deadline (``time.monotonic()``, one clock for the
+    machine) and with 0.0 when none runs: C code that holds the interpreter ignores the
+    timer (no thread of this process can run then), so the owner watches the deadline."""
+    _ALARM["on"] = bool(on) and hasattr(signal, "setitimer")
+    _ALARM["publish"] = publish
+
+
+def _publish(deadline: float | None) -> None:
+    if _ALARM.get("publish") is not None:
+        _ALARM["publish"](deadline or 0.0)
+
+
+def should_retire() -> bool:
+    """Whether a step was interrupted by its timer in this process (then it should exit
+    once its result is sent) or it holds more memory than a worker may."""
+    return _ALARM["interrupted"] or _resident() > WORKER_MEMORY
+
+
+class _Alarm(BaseException):
+    """The timer of the step whose deadline is *deadline* went off (BaseException: code
+    that catches Exception to try another route must not swallow it)."""
+
+    def __init__(self, deadline: float):
+        super().__init__(deadline)
+        self.deadline = deadline
+
+
+def _on_alarm(signum, frame):
+    deadline = _ALARM["deadline"]
+    if deadline is not None:
+        raise _Alarm(deadline)
+
+
+def _run_alarmed(fn, args, kwargs, timeout: float):
+    """``fn`` here, under a timer; a step inside another keeps the earlier deadline if it
+    comes first, and the outer timer is set again when the inner step ends."""
+    outer = _ALARM["deadline"]
+    deadline = time.monotonic() + timeout
+    if outer is not None:
+        deadline = min(deadline, outer)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _ALARM["deadline"] = deadline
+    _publish(deadline)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, max(1e-3, deadline - time.monotonic()))
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Alarm as err:
+        _ALARM["interrupted"] = True
+        if outer is not None and err.deadline == outer:
+            raise     # the enclosing step's time is up (it came first): it reports it
+        raise TimeBudgetExceeded(f"time budget of {timeout:g} s exceeded") from None
+    finally:
+        _ALARM["deadline"] = outer
+        _publish(outer)
+        signal.signal(signal.SIGALRM, previous)
+        if outer is not None:
+            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - time.monotonic()))

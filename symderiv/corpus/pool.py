@@ -14,7 +14,8 @@ Workers ignore Ctrl-C (the parent stops them) and exit when the parent dies.
 Messages, parent to worker: ``("task", index, task)``, ``("cancel", index)``, ``None`` (stop);
 worker to parent: ``("ready",)``, ``("start", index, t)`` (*t*: ``time.monotonic()``, one
 clock for every process of the machine), ``("ok"|"err", index, value)``,
-``("cancelled", index)``.
+``("cancelled", index)``, ``("retire",)`` (after a result, when the worker's *retire* check
+says so: it exits, and a new worker takes the task it held).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from typing import Callable, Iterable, Iterator
 __all__ = ["LocalPool", "PoolError", "DEPTH"]
 
 DEPTH = 2            # tasks in flight per worker: the one it runs and the next
+OVERRUN_GRACE = 3.0  # seconds a step may run past the deadline it published (see step_clock)
 MAX_ATTEMPTS = 3     # a task whose worker died before starting it is sent again, this often
 
 
@@ -101,7 +103,25 @@ def _receive(conn, inbox: _Inbox, send) -> None:
             inbox.put((msg[1], msg[2]))
 
 
-def _worker(conn, fn: Callable, setup: Callable | None, parent: int) -> None:
+_STEP_DEADLINE = None   # in a worker: the shared value its parent watches
+
+
+def step_clock() -> Callable[[float], None] | None:
+    """In a pool's worker: a function that tells the parent the deadline of the step now
+    running (0.0: none), so that a step stuck in C code past it by :data:`OVERRUN_GRACE`
+    gets the worker stopped and its task reported, as a task past the pool's own bound is."""
+    if _STEP_DEADLINE is None:
+        return None
+
+    def publish(deadline: float) -> None:
+        _STEP_DEADLINE.value = deadline
+    return publish
+
+
+def _worker(conn, fn: Callable, setup: Callable | None, parent: int,
+            retire: Callable | None = None, deadline=None) -> None:
+    global _STEP_DEADLINE
+    _STEP_DEADLINE = deadline
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
@@ -130,6 +150,9 @@ def _worker(conn, fn: Callable, setup: Callable | None, parent: int) -> None:
             result = ("err", index, f"{type(err).__name__}: {err}".splitlines()[0])
         try:
             send(result)
+            if retire is not None and retire():
+                send(("retire",))
+                return
         except OSError:
             return
         del item, task, result
@@ -158,13 +181,14 @@ class _Queue:
 
 
 class _Slot:
-    def __init__(self, proc, conn):
-        self.proc, self.conn = proc, conn
+    def __init__(self, proc, conn, step=None):
+        self.proc, self.conn, self.step = proc, conn, step
         self.ready = False
         self.sent: deque = deque()     # (index, task) sent and not finished, in order
         self.started = False           # whether sent[0] runs
         self.deadline = 0.0
         self.cancelling: set[int] = set()
+        self.retiring = False          # it said it exits after its last result
 
 
 def _death(proc) -> str:
@@ -182,8 +206,9 @@ class LocalPool:
     finish, where *value* is ``fn``'s result, or the reason (one line) when not ok."""
 
     def __init__(self, fn: Callable, jobs: int, timeout: float, setup: Callable | None = None,
-                 depth: int = DEPTH):
+                 depth: int = DEPTH, retire: Callable | None = None):
         self.fn, self.jobs, self.timeout, self.setup = fn, jobs, timeout, setup
+        self.retire = retire
         self.depth = max(1, depth)
         self.ctx = mp.get_context("spawn")
         self.slots: list[_Slot] = []
@@ -192,11 +217,18 @@ class LocalPool:
 
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.fn, self.setup, os.getpid()),
+        step = self.ctx.Value("d", 0.0, lock=False)   # written by the worker alone
+        proc = self.ctx.Process(target=_worker, args=(child, self.fn, self.setup, os.getpid(),
+                                                        self.retire, step),
                                 name="symderiv-corpus-worker")
         proc.start()
         child.close()
-        return _Slot(proc, parent)
+        return _Slot(proc, parent, step)
+
+    def _overrun(self, s: _Slot) -> float | None:
+        """When *s*'s worker is to be stopped for a step stuck past its deadline."""
+        step = s.step.value if (s.started and s.step is not None) else 0.0
+        return step + OVERRUN_GRACE if step > 0 else None
 
     def _stop(self, slot: _Slot, grace: float = 3.0) -> None:
         if slot.proc.is_alive():
@@ -277,6 +309,8 @@ class LocalPool:
             kind = msg[0]
             if kind == "ready":
                 s.ready, self.failed_starts = True, 0
+            elif kind == "retire":
+                s.retiring, s.ready = True, False   # nothing more is sent to it
             elif kind == "start":
                 s.started, s.deadline = True, min(msg[2], time.monotonic()) + self.timeout
                 s.cancelling.discard(msg[1])
@@ -297,6 +331,10 @@ class LocalPool:
             self._fill(todo)
             self._rebalance(todo)
             busy = [s.deadline for s in self.slots if s.started]
+            busy += [t for t in map(self._overrun, self.slots) if t is not None]
+            if any(s.started for s in self.slots) and any(s.step is not None
+                                                           for s in self.slots):
+                busy.append(time.monotonic() + 0.5)   # look at the steps' deadlines again
             left = max(0.0, min(busy) - time.monotonic()) if busy else None
             waitables = {s.conn: s for s in self.slots}
             waitables.update({s.proc.sentinel: s for s in self.slots})
@@ -317,8 +355,16 @@ class LocalPool:
                     self._replace(s, todo)
                     yield index, False, (f"time budget of {self.timeout:g} s for the document "
                                          "exceeded (its worker was stopped)")
+                elif s.started and (self._overrun(s) or now + 1) <= now:
+                    index = s.sent[0][0]
+                    self._replace(s, todo)
+                    yield index, False, (f"a formula's check ran {OVERRUN_GRACE:g} s past its "
+                                         "time budget without stopping (its worker was stopped)")
 
     def _died(self, s: _Slot, todo: _Queue) -> list[tuple[int, bool, object]]:
+        if s.retiring and not s.started:   # it exited as it said: not a failure
+            self._replace(s, todo)
+            return []
         why = _death(s.proc)
         if not s.ready and not s.sent:
             self.failed_starts += 1

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .discover import Document, find_documents
-from .task import audit_task, document_key, make_task, worker_setup
+from .task import audit_task, document_key, make_task, worker_setup, worker_should_retire
 
 __all__ = ["CorpusOptions", "audit_corpus", "exit_status"]
 
@@ -240,7 +240,8 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
 
 def _local_pool(opts: CorpusOptions):
     from .pool import LocalPool
-    return LocalPool(audit_task, opts.jobs, opts.doc_timeout, setup=worker_setup)
+    return LocalPool(audit_task, opts.jobs, opts.doc_timeout, setup=worker_setup,
+                     retire=worker_should_retire)
 
 
 def _execute(tasks, count: int, opts: CorpusOptions, pool=None):

@@ -116,7 +116,22 @@ def audit_task(task: dict) -> dict:
 
 
 def worker_setup() -> None:
-    """Load the engine once per worker (not once per document)."""
-    from ..runner import AUDIT_PRELOAD, prestart
-    prestart(AUDIT_PRELOAD)   # the formulas' warm worker starts meanwhile (kept for all)
-    importlib.import_module("symderiv.report.audit")   # SymPy and the reader, once
+    """Load the engine once per worker (not once per document).  The worker is killable (its
+    pool stops it past the document's bound), so each formula's bound is a timer in this
+    process, not a second process with a second copy of the engine and its caches."""
+    from ..runner import AUDIT_PRELOAD, prestart, use_alarm_bounds
+    from .pool import step_clock
+    clock = step_clock()
+    if clock is not None:    # a local pool's worker: the pool watches each step's deadline
+        use_alarm_bounds(publish=clock)
+    else:                    # elsewhere the formulas' steps keep their killable worker
+        prestart(AUDIT_PRELOAD)
+    for module in ("symderiv.api", "symderiv.report.audit", *AUDIT_PRELOAD):
+        importlib.import_module(module)   # SymPy and the reader, once
+
+
+def worker_should_retire() -> bool:
+    """After a document: whether this worker should exit and be replaced (a formula's check
+    was interrupted by its timer, or the worker holds too much memory)."""
+    from ..runner import should_retire
+    return should_retire()

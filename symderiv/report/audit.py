@@ -468,9 +468,14 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
             return FormulaResult(spec, Verdict("unknown", "none", claim=spec.latex, reason=(
                 f"not checked: the document's time budget of {doc_timeout:g} s ran out")))
         return _bounded(spec, cf, timeout if left is None else min(timeout, max(left, 0.5)))
-    # two formulas at a time, each thread with its own warm worker; the order is kept
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        out = list(pool.map(one, gradient_specs(text, _specs(text, cf), cf.notation)))
+    # two formulas at a time, each thread with its own warm worker; the order is kept; one
+    # at a time in this thread (a corpus worker's main thread may bound steps by a timer)
+    specs = gradient_specs(text, _specs(text, cf), cf.notation)
+    if threads <= 1:
+        out = [one(s) for s in specs]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            out = list(pool.map(one, specs))
     from .code_records import code_results   # Python functions in the text, read, never run
     from .skipped import skipped_results     # math not read (too large, unclosed), listed
     # nothing refuted through an unread definition, nothing held through a wrong value
