@@ -19,7 +19,8 @@ from .printer import to_latex
 from .read import IndexRange, LatexError, Notation, read_expr, read_formula
 from .read.display import chain_sides, written_numbers
 from .linalg.check import check_matrix, uses_matrices
-from .read.names import infer_notation, with_defined_names, with_matrix_names, with_size_free
+from .read.names import (infer_notation, with_declared_names, with_defined_names,
+                         with_matrix_names, with_size_free)
 from .notation import Context, NotationError, Partial, SymderivError, base_name
 from .notation import as_expr
 from .notation import size as size_symbol
@@ -520,6 +521,7 @@ def notation_for(claim: str, given: Sequence[str], notation: Notation) -> Notati
 def _notation_for(claim: str, given: tuple[str, ...], notation: Notation) -> Notation:
     notation = with_function_names(given, infer_notation(
         given, with_size_free((claim, *given), notation), (claim,)))
+    notation = with_declared_names(given, notation)   # W ∈ ℝ^{m×n}: W is a matrix
     return with_matrix_names((claim, *given), with_defined_names(given, notation))
 
 

@@ -16,6 +16,7 @@ from ..verify.verdict import (HOLDS, Verdict, combine_layouts, combine_readings,
 from .objects import ONES, Diag, Grad, has_matrices, mat
 from .differentials import (DifferentialError, chain_substitutions, differential_readings,
                             held_fixed)
+from .declared import declaration_alternatives
 from .entry_conditions import split_entry_conditions, whole_names
 from .reading import matrix_readings
 from .shapes import ROW_CONVENTION, ROW_FLIPPED
@@ -174,11 +175,14 @@ def check_matrix(parts, ctx: Context, decide, **kw):
     """The verdict of *parts* (a chain) with whole vectors, via ``decide(parts, ctx, **kw)``:
     each reading of its differentials (:func:`differential_readings`) decided, then
     combined."""
+    aside = declaration_alternatives(parts, ctx)   # x, b ∈ ℝ^n where y = Wx + b: b ∈ ℝ^m
+    if aside is not None:
+        return _declarations_aside(parts, aside, decide, kw)
     held = [c for c in tuple(ctx.conditions) + tuple(kw.get("conditions") or ())
             if has_matrices(c)]
+    held += _entry_held(parts, ctx, kw, held)   # Σ_k y_k = 1 of the whole y: per reading
     fixed = held_fixed(held)            # dW = 0: the prose holds W fixed for this formula
     held = [c for c in held if not held_fixed((c,))]
-    held += _entry_held(parts, ctx, kw, held)   # Σ_k y_k = 1 of the whole y: per reading
     count = [0]
     parts, ctx = _written_jacobians(parts, ctx)
     parts, bound_doubts = sum_bounds(sum_scope(parts), ctx)
@@ -210,8 +214,17 @@ def _check_readings(parts, ctx, decide, held, fixed, count, kw):
     return combine_readings(results, claim=kw.get("claim", ""))
 
 
-def _check_resolved(parts, ctx: Context, decide, held, count, notes, kw):
-    """check_matrix for one reading of the differentials (*notes*: what it holds fixed)."""
+def _declarations_aside(parts, aside, decide, kw):
+    """The claim read with each declaration set aside that the definitions contradict (see
+    :mod:`.declared`): one such reading says what it sets aside beside its verdict; several
+    are combined (refuted only if refuted in all)."""
+    results = [(check_matrix(parts, actx, decide, **kw), (note,)) for actx, note in aside]
+    if len(results) == 1:
+        v, (note,) = results[0]
+        return replace(v, reason="; ".join([v.reason] * bool(v.reason) + [note]))
+    return combine_readings(results, claim=kw.get("claim", ""))
+
+
 def _entry_held(parts, ctx: Context, kw, held) -> list:
     """The conditions on entries of whole names (``Σ_k y_k = 1`` beside the whole y): each
     reading puts them in its index form (:mod:`.entry_conditions`)."""
@@ -226,6 +239,8 @@ def _is_held(c, held) -> bool:
     return has_matrices(c) or any(c == h for h in held)
 
 
+def _check_resolved(parts, ctx: Context, decide, held, count, notes, kw):
+    """check_matrix for one reading of the differentials (*notes*: what it holds fixed)."""
     subs = []   # names put in a chain
     try:
         parts = chain_substitutions(parts, ctx, subs)

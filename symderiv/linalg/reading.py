@@ -49,7 +49,7 @@ def _matrix_definitions(ctx: Context):
     return [d for d in ctx.definitions if has_matrices(d.rhs) or has_matrices(d.target)]
 
 
-def _relevant(parts, ctx: Context, defs):
+def relevant(parts, ctx: Context, defs):
     """The definitions the claim rests on (through the definitions graph), not the others:
     a formula of another section whose shapes do not fit is no concern of this claim."""
     names = set()
@@ -72,7 +72,7 @@ def matrix_readings(parts, ctx: Context, conditions=(), identity=True) -> list[M
     r"""The index-form readings of a chain *parts* (see the module docstring), with the
     *conditions* in vector notation (``\mathbf 1^T t = 1``) put in index form too.  The mixed
     layout is kept only where it reads the formula differently from the other two."""
-    defs = _relevant(parts, ctx, _matrix_definitions(ctx))
+    defs = relevant(parts, ctx, _matrix_definitions(ctx))
     ctx = ctx.with_(definitions=tuple(d for d in ctx.definitions
                                       if d in defs or d not in _matrix_definitions(ctx)))
     grads = any(p.atoms(Grad) for p in list(parts) + [d.rhs for d in defs]

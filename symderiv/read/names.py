@@ -47,6 +47,31 @@ def with_matrix_names(texts: Iterable[str], notation: Notation, rounds: int = 2)
     return replace(notation, matrices=tuple(sorted(names))) if names else notation
 
 
+@functools.lru_cache(maxsize=4096)
+def _declared_whole(text: str, notation: Notation) -> frozenset[str]:
+    try:
+        f = read_formula(text, notation)
+    except SymderivError:
+        return frozenset()
+    if f.parts:
+        return frozenset()
+    return frozenset(n for d in f.declarations if getattr(d, "shape", ())
+                     and getattr(d, "space", "") == "R" for n in getattr(d, "names", ()))
+
+
+def with_declared_names(texts: Iterable[str], notation: Notation) -> Notation:
+    r"""*notation* with the names a declaration among *texts* gives a shape
+    (``W \in \mathbb{R}^{m \times n}``, ``x, b \in \mathbb{R}^n``): whole vectors and
+    matrices, as the text says, wherever they are written whole."""
+    found = set()
+    for t in texts:
+        found |= _declared_whole(t, notation)
+    found -= set(notation.matrices)
+    if not found:
+        return notation
+    return replace(notation, matrices=tuple(sorted(set(notation.matrices) | found)))
+
+
 def with_size_free(texts: Iterable[str], notation: Notation) -> Notation:
     r"""*notation* with another size letter when its own is a matrix of the texts: written
     transposed (``K^\top`` of attention's keys) or declared ``K \in \mathbb{R}^{m \times d}``

@@ -28,6 +28,7 @@ from .formula_kinds import (_nearest_conditions, _defined_name, _defines_entries
 from .markdown import ICON, _code, _code_span, _md_text
 from .summary import shorten
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
+from .declared_shapes import declarations_for   # x, b ∈ R^n: the claims of its section
 
 __all__ = ["audit_document", "audit_posts", "audited_posts", "origin"]
 
@@ -51,6 +52,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     opaque: dict[str, tuple[int, int]] = {}  # name whose definition was not read → (line, from)
     spans: list[tuple[str, int, int, int]] = []  # (name, line, from, to) in `out`
     declared: tuple[str, ...] = ()   # the declarations so far (x ∈ R^n)
+    declared_at: tuple[tuple[str, int], ...] = ()   # ... with their sections
     # the names any formula of the text defines, before or after (a chain's steps never
     # define one of them)
     stated_anywhere = {nm for s0 in specs
@@ -340,8 +342,13 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             # them (a later section's x_j is not this x ∈ R^n)
             out.append(replace(spec, given=doc_given + declared, where=where))
             declared += (spec.latex,)
+            declared_at += ((spec.latex, section_of(here)),)
             continue
-        out.append(replace(spec, given=doc_given, where=where))
+        # ... but a claim of their section that writes their names whole does
+        shapes = declarations_for(spec.latex, declared_at, section_of(here), notation,
+                                  doc_given) \
+            if spec.kind == "claim" and declared_at else ()
+        out.append(replace(spec, given=doc_given + shapes, where=where))
     # definitions stated after a claim: a reader may read the claim with them too
     defs = [(m, s.defines, s.given[-1]) for m, s in enumerate(out)
             if s.kind == "definition" and s.defines and s.given]
