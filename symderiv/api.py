@@ -364,8 +364,20 @@ def _undeclared(p, shapes: dict, ctx: Context) -> list[str]:
     if not isinstance(p, sympy.Basic):
         return []
     names = {str(s) for s in p.free_symbols if isinstance(s, Symbol) and not s.is_integer}
-    return sorted(n for n in names if n not in shapes and ctx.definition(n) is None
-                  and n != "beta")
+    return sorted(n for n in names if n not in shapes and n != "beta" and (
+        ctx.definition(n) is None or _rests_on_array(n, ctx)))
+
+
+def _rests_on_array(name: str, ctx: Context, seen=()) -> bool:
+    """A name defined as a written array (Z = (1.75, 1.75)), or through one (A = Softmax(Z)):
+    not known to be a scalar, so ∂A/∂Z beside a 2×2 matrix is no shape misfit (worked_rows)."""
+    d = ctx.definition(name)
+    if d is None or name in seen or not isinstance(d.rhs, sympy.Basic):
+        return False
+    if isinstance(d.rhs, sympy.MatrixBase) or d.rhs.atoms(sympy.MatrixBase):
+        return True
+    return any(_rests_on_array(str(s), ctx, seen + (name,)) for s in d.rhs.free_symbols
+               if isinstance(s, Symbol))
 
 
 def _vector_parts(parts, ctx, claim, read_as):

@@ -13,6 +13,7 @@ from sympy import Indexed, IndexedBase, Integer, KroneckerDelta, Sum, Symbol
 
 from ..notation import Partial, fresh_index, index
 from .objects import IDENTITY, ONES, Diag, Grad, Hadamard, Member, Tr
+from .written import written_entry
 from .shapes import (GRADIENT_AS_SHAPE, JACOBIAN_AS_IS, ONE, SCALAR_FUNCTIONS, ShapeMismatch,
                      Shapes, leading_inner)
 
@@ -63,7 +64,7 @@ class IndexForm:
         if hook is not None:
             return hook(self, i, j)
         if isinstance(e, sympy.FunctionMatrix):   # written with \dots: its general entry
-            return e.lamda(i - 1, j - 1)
+            return written_entry(e, i, j)
         if e.is_commutative and not e.atoms(Tr, Hadamard, Diag, Grad, Member):
             if isinstance(e, sympy.MatrixBase):
                 return e[int(i) - 1, int(j) - 1] if i.is_Integer and j.is_Integer else \

@@ -84,6 +84,10 @@ class Shapes:
             raise ShapeMismatch(f"{_what(what)}: a dimension {va} meets a dimension {vb}")
         na, nb = self.named.get(a), self.named.get(b)
         if na is not None and nb is not None and na != nb and va is None and vb is None:
+            kept = self._counted_from_zero(na, nb)
+            if kept is not None:   # rows 0..n written where a size K is meant: K = n + 1
+                na = nb = self.named[a] = self.named[b] = kept
+        if na is not None and nb is not None and na != nb and va is None and vb is None:
             raise ShapeMismatch(f"{_what(what)}: the size {na} meets the size {nb}",
                                 declared=True)
         self.parent[a] = b
@@ -91,6 +95,15 @@ class Shapes:
             self.value[b] = va
         if nb is None and na is not None:
             self.named[b] = na
+
+    def _counted_from_zero(self, na, nb):
+        """The size K where a matrix written with rows 0..n (n + 1 of them) meets it, when
+        n is no size of its own elsewhere in the formula; else None."""
+        for x, y in ((na, nb), (nb, na)):
+            last = _last_plus_one(x)
+            if last is not None and isinstance(y, Symbol) and ("sym", str(last)) not in self.of:
+                return y
+        return None
 
     def is_one(self, d: int) -> bool:
         return self.value.get(self.find(d)) == ONE
@@ -261,6 +274,13 @@ class Shapes:
             if key not in self.of:
                 self.of[key] = (self.new(),)
                 self.named[self.of[key][0]] = size(d.name)
+            return self.of[key][0]
+        shifted = _last_plus_one(d)
+        if shifted is not None:   # rows 0..n written: n + 1 of them (worked_rows)
+            key = ("sym+1", str(shifted))
+            if key not in self.of:
+                self.of[key] = (self.new(),)
+                self.named[self.of[key][0]] = size(shifted.name) + 1
             return self.of[key][0]
         raise ShapeMismatch(f"a matrix written out with {d} rows or columns is not read")
 
@@ -615,3 +635,12 @@ def _infer(equations, layout, declared, hints, defaults, identity, inner=True) -
             sh.unify(first[0], s[0], what)
             sh.unify(first[1], s[1], what)
     return sh.finish()
+
+
+def _last_plus_one(d):
+    """``n + 1`` (a matrix written with rows 0, 1, ..., n): the symbol n, else None."""
+    if isinstance(d, sympy.Add) and len(d.args) == 2 and Integer(1) in d.args:
+        rest = [a for a in d.args if a != 1][0]
+        if isinstance(rest, Symbol):
+            return rest
+    return None

@@ -18,6 +18,7 @@ from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied
 from .chain_inference import implied_definitions
 from .guards import (_named_in_prose, guard_rounded_values, guard_unread_definitions,
                      guard_wrong_values, held_fixed)
+from .worked_matrices import general_size   # a matrix with dots: no example's size
 from .gradient_names import gradient_specs   # dZ, dQ_{proj}: the prose's gradient names
 from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
@@ -164,7 +165,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         new_name = not undefined and name not in defined
         if active and new_name:   # a definition inside a worked example: at its values
             where = where + tuple(v[3] for v in active if v[4] is None)
-        elif active:   # inside a worked example: its values, its size
+        elif active and not general_size(spec.read or spec.latex):
+            # inside a worked example: its values, its size (a matrix with dots: general)
             names = {v[2] for v in active}
             given = tuple(g for g in doc_given if _name_of_given(g, notation) not in names)
             vectors = tuple(v[3] for v in active if v[4] is not None)
