@@ -16,10 +16,10 @@ from ..verify.verdict import (HOLDS, Verdict, combine_layouts, combine_readings,
 from .objects import ONES, Diag, Grad, has_matrices, mat
 from .differentials import (DifferentialError, chain_substitutions, differential_readings,
                             held_fixed)
+from .contraction import chain_contractions
 from .declared import declaration_alternatives
 from .entry_conditions import split_entry_conditions, whole_names
 from .reading import matrix_readings
-from .written import named_applications
 from .shapes import ROW_CONVENTION, ROW_FLIPPED
 
 
@@ -129,7 +129,6 @@ def _written_jacobians(parts, ctx: Context):
     their Jacobian), in the claim and in the definitions."""
     if not any(isinstance(p, sympy.FunctionMatrix) for p in parts):
         return parts, ctx
-    parts, ctx = named_applications(parts, ctx)   # ∂ Softmax(Z)/∂Z: its Jacobian
     names = {s.name for p in parts if isinstance(p, sympy.Basic) for d in p.atoms(Partial)
              for s in (d.f, d.x) if isinstance(s, Symbol) and s.is_commutative}
     if not names:
@@ -189,6 +188,7 @@ def check_matrix(parts, ctx: Context, decide, **kw):
     parts, ctx = _written_jacobians(parts, ctx)
     parts, bound_doubts = sum_bounds(sum_scope(parts), ctx)
     parts = [normalize_ops(p, count) for p in parts]
+    parts = [chain_contractions(p) for p in parts]   # ∂L/∂y ∂y/∂W: summed over y's index
     ctx = _as_read(parts, ctx)
     v = _check_readings(parts, ctx, decide, held, fixed, count, kw)
     if not bound_doubts:
