@@ -376,6 +376,11 @@ def _run_alarmed(fn, args, kwargs, timeout: float):
         if outer is not None and err.deadline == outer:
             raise     # the enclosing step's time is up (it came first): it reports it
         raise TimeBudgetExceeded(f"time budget of {timeout:g} s exceeded") from None
+    except SymderivError:
+        raise
+    except Exception as err:   # as a worker process reports it: a WorkerError with its cause
+        raise WorkerError(f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=6)}"
+                          .rstrip()) from None
     finally:
         _ALARM["deadline"] = outer
         _publish(outer)

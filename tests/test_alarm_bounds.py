@@ -41,6 +41,32 @@ def test_a_long_step_is_cut_in_the_process_itself_and_the_process_asks_to_retire
         "True False", "cut True time budget of 0.4 s exceeded", "True", "6"]
 
 
+def test_an_error_of_a_step_comes_back_as_a_worker_process_reports_it():
+    """Callers catch WorkerError and SymderivError (a formula is then 'could not check'),
+    never a bare library exception that would lose the whole document."""
+    p = _run("""
+        from symderiv.runner import run_bounded, use_alarm_bounds, WorkerError
+        from symderiv.errors import SymderivError
+        use_alarm_bounds()
+        try:
+            run_bounded(int, ("x",), timeout=5)
+        except WorkerError as err:
+            print("worker error:", str(err).splitlines()[0])
+        class Mine(SymderivError):
+            pass
+        def mine():
+            raise Mine("kept")
+        try:
+            run_bounded(mine, timeout=5)
+        except Mine as err:
+            print("kept its type:", err)
+    """)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == [
+        "worker error: ValueError: invalid literal for int() with base 10: 'x'",
+        "kept its type: kept"]
+
+
 def test_an_inner_step_keeps_the_outer_deadline_when_it_comes_first():
     p = _run("""
         from symderiv.runner import run_bounded, use_alarm_bounds, TimeBudgetExceeded
