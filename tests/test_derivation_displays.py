@@ -184,6 +184,20 @@ def test_bare_display_in_another_context_is_not_refuted(tmp_path):
     assert _at(res, 23).verdict.status == "proved"
 
 
+@pytest.mark.parametrize("cue", ["By the quotient rule, the top is:",
+                                 "Multiplying out the numerator we get:",
+                                 "Applying the quotient rule, the denominator is:"])
+def test_a_part_of_the_quotient_is_not_read_as_the_derivative(tmp_path, cue):
+    # the numerator e^{z_i} S - e^{2 z_i} alone is not ∂p_i/∂z_i: never refuted as its value
+    text = (r"$$p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$$" "\n\n" f"{cue}\n\n"
+            r"$$e^{z_i}\sum_{k=1}^{K} e^{z_k} - e^{2 z_i}$$" "\n\nSo\n\n"
+            r"$$\frac{\partial p_i}{\partial z_i} = p_i (1 - p_i)$$" "\n")
+    res = _audit(tmp_path, text)
+    r = _at(res, 5)
+    assert r.verdict.status == "unknown" and not r.spec.layout, r.verdict
+    assert _at(res, 9).verdict.status == "proved"
+
+
 def test_undefined_function_in_a_step_is_never_decided(tmp_path):
     # h(x) where the text defined g(x): a slip for g, perhaps; never decided through it
     text = SIGMOID.replace("DG", r"-e^{-x}").replace(

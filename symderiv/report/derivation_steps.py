@@ -33,7 +33,8 @@ _CONTINUE = re.compile(r"\b(reduc\w*|split\w*|expand\w*|simplif\w*|simply out|ca
 # ... unless it names another quantity: "the derivative of the denominator is:"
 _OTHER = re.compile(r"\b(derivative|gradient|partial)s?\s+(of|by|with)\b|\bnumerator|"
                     r"\bvalue|\bentr(y|ies)\b|diagonal|\bwith respect to\b|\bsum\b|"
-                    r"\bterm\b|\$|"
+                    r"\bterm\b|\$|\btop\b|\bbottom\b|"
+                    r"\bdenominators?\s+(is|are|becomes?|gives|equals|reads)\b|"
                     # ... or another quantity of a model: "first simplify the loss:"
                     r"\b(loss|cost|error|objective|likelihood|entropy|activations?|outputs?|"
                     r"inputs?|weights?|bias(es)?|labels?|targets?|probabilit\w*|predictions?|"
@@ -234,7 +235,7 @@ def _quantity(text: str, out: list, n: int, lay: _Layout, prev: str | None, piec
         return None   # the text set out to find something else
     if not _names(out[n].latex) & (_names(out[concl[2]].read or out[concl[2]].latex)):
         return None   # "expand the square: (a + b)^2": nothing of the derivation's
-    return concl[0], f"that line {concl[1]} concludes"
+    return concl[0], f"that line {concl[1]} concludes", out[concl[2]].latex
 
 
 def continued_derivations(text: str, specs: list) -> list:
@@ -285,7 +286,7 @@ def continued_derivations(text: str, specs: list) -> list:
             continue
         said = (f"read as a step of the derivation of {q[0]} {q[1]} (a bare expression after "
                 "the text's cue for the next step, in the same case)")
-        free = _undefined_functions(spec)
+        free = _undefined_functions(spec, q[2])
         if free:
             # h(x)^2 where the text defined g(x): the name may be a slip for another; the
             # reading is said, never decided through it
@@ -310,11 +311,12 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", 
           "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
 
 
-def _undefined_functions(spec) -> list[str]:
-    """The one-letter names *spec* applies (h(x)) that none of its definitions defines."""
+def _undefined_functions(spec, conclusion: str) -> list[str]:
+    """The one-letter names *spec* applies (h(x)) that are nowhere else in the derivation: no
+    definition writes them, nor the equation concluding it (x(1 - x) is a product of x)."""
     applied = dict.fromkeys(re.findall(r"(?<![A-Za-z\\])([A-Za-z])\s*\(", spec.latex))
-    return [f for f in applied if not any(re.match(r"\s*" + f + r"\s*(\(|=)", g)
-                                          for g in spec.given)]
+    known = set().union(*(_names(g) for g in spec.given), _names(conclusion))
+    return [f for f in applied if f not in known]
 
 
 def _of_function(spec, q: str) -> bool:
