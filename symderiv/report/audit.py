@@ -18,13 +18,14 @@ from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied
 from .chain_inference import implied_definitions
 from .guards import (_named_in_prose, guard_rounded_values, guard_unread_definitions,
                      guard_wrong_values, held_fixed)
-from .worked_matrices import general_size   # a matrix with dots: no example's size
+from .worked_matrices import computed_value, general_size   # worked examples in vectors
 from .gradient_names import gradient_specs   # dZ, dQ_{proj}: the prose's gradient names
 from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
 from .formula_kinds import (_nearest_conditions, _defined_name, _defines_entries,
                             _definition_text, _is_assumption, _unread_definition, _value_of,
+                            assignment_of,
                             _states_condition, probability_alias)
 from .markdown import ICON, _code, _code_span, _md_text
 from .summary import shorten
@@ -148,6 +149,12 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
                 f"{name} read as the differential of {name[1:]}: a claim, checked")))
             continue
         undefined = name is None
+        update = assignment_of(text_read, notation) if undefined else None
+        if update is not None:
+            out.append(replace(spec, kind="mention", reading=(
+                f"an update of {update} (the name on both sides: an assignment, not an "
+                "equation): not checked")))
+            continue
         unread = _unread_definition(text_read, notation) if undefined else None
         if unread is not None:
             # a definition that could not be read: its name is opaque from here on, so

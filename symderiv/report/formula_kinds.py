@@ -168,7 +168,7 @@ def _unread_definition(latex: str, notation: Notation) -> str | None:
         head = parts[0] if len(parts) >= 2 else None
         if isinstance(head, sympy.Pow) and isinstance(head.base, (sympy.Symbol, sympy.Indexed)):
             return base_name(head.base)   # σ^2 = ...: a power defined, not read as a name
-        return None
+        return _self_referring(parts)
     except SymderivError:
         pass
     eqs = top_level_equals(latex)
@@ -178,6 +178,15 @@ def _unread_definition(latex: str, notation: Notation) -> str | None:
     try:
         target = _read(head, notation).parts
     except SymderivError:
+        # D_{KL}(q \| p) = ...: arguments that cannot be read; the name before them can
+        m = re.fullmatch(r"(\\?[A-Za-z]+(?:\s*_\s*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\w))?)"
+                         r"\s*(?:\\left\s*)?[(\[].*[)\]]", head, re.S)
+        try:
+            target = _read(m.group(1), notation).parts if m else ()
+        except SymderivError:
+            return None
+        if len(target) == 1 and isinstance(target[0], sympy.Symbol):
+            return target[0].name
         return None
     if len(target) != 1:
         return None
@@ -191,6 +200,55 @@ def _unread_definition(latex: str, notation: Notation) -> str | None:
     if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*_", latex[eqs[0] + 1:]):
         return None   # y = \{y_1, \dots, y_K\}: a listing of its entries, not a definition
     return name
+
+
+def _self_referring(parts) -> str | None:
+    """h = tanh(w h_0 + u x), h_t = tanh(W h_{t-1}): a lone name whose right side writes
+    the name with an index (an initial state, the step before) — read as an entry of the
+    name, the definition would refer to itself, so it is not read; the name (returned) must
+    be opaque, not free.  A right side with the bare name (w = w - η g, an update) is not
+    this: it stays a claim, as before."""
+    from ..notation import base_name
+    if len(parts) != 2:
+        return None
+    target, rhs = parts
+    if isinstance(target, sympy.Symbol):
+        name, own = target.name, ()
+    elif isinstance(target, sympy.Indexed) and all(isinstance(i, sympy.Symbol)
+                                                   for i in target.indices):
+        name, own = base_name(target), (target,)
+    else:
+        return None
+    if not isinstance(rhs, sympy.Basic):
+        return None
+    entries = [a for a in rhs.atoms(sympy.Indexed) if base_name(a) == name and a not in own]
+    bare = {x for x in rhs.free_symbols if isinstance(x, sympy.Symbol) and x.name == name}
+    if bare - {a.base.label for a in entries}:
+        return None   # the bare name itself on the right (an update, a recurrence)
+    return name if entries else None
+
+
+def assignment_of(latex: str, notation: Notation) -> str | None:
+    """w = w - η ∂L/∂w, h_i = h_i + Δ: the name on the left written again, whole, on the right
+    — an update (an assignment of a new value), not an equation: the name (returned) is
+    never checked as equal to its own update."""
+    try:
+        parts = _read(latex, notation).parts
+    except SymderivError:
+        return None
+    if len(parts) != 2 or not isinstance(parts[1], sympy.Basic):
+        return None
+    target, rhs = parts
+    if not isinstance(target, (sympy.Symbol, sympy.Indexed)) or target.is_number:
+        return None
+    if isinstance(target, sympy.Symbol):
+        found = target in rhs.free_symbols and not any(
+            a.base.label == target for a in rhs.atoms(sympy.Indexed))
+    else:
+        found = target in rhs.atoms(sympy.Indexed)
+    if not found or sympy.simplify(rhs - target) == 0:
+        return None
+    return str(target)
 
 
 def _value_of(latex: str, notation: Notation) -> tuple[str, int | None] | None:

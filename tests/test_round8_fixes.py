@@ -1,0 +1,56 @@
+"""Round 8 (tests/adversarial/round8/FINDINGS.md): the wrong verdicts it found, each in a
+small document of its own kind, with the truth of each claim re-derived here in SymPy."""
+from __future__ import annotations
+
+import sympy as sp
+import pytest
+
+from symderiv.report.audit import audit_document
+
+
+def _audit(tmp_path, text: str) -> dict[str, object]:
+    p = tmp_path / "doc.md"
+    p.write_text(text)
+    return {r.spec.latex: r for r in audit_document(p)}
+
+
+def test_truths_of_the_cases_below():
+    q1, q2, p1, p2 = sp.symbols("q1 q2 p1 p2", positive=True)
+    D = q1 * sp.log(q1 / p1) + q2 * sp.log(q2 / p2)
+    assert sp.simplify(sp.diff(D, q1) - (sp.log(q1 / p1) + 1)) == 0    # the KL claim is true
+    w, h0, u, x = sp.symbols("w h0 u x")
+    h = sp.tanh(w * h0 + u * x)
+    assert sp.simplify(sp.diff(h, w) - (1 - h ** 2) * h0) == 0           # the tanh claim too
+
+
+def test_a_definition_whose_arguments_cannot_be_read_makes_its_name_opaque(tmp_path):
+    """D(q \\| p): the divergence bar is no norm; the definition is not read, and the true
+    derivative of D is not refuted with D left free (R8-A)."""
+    got = _audit(tmp_path, "The divergence is $D(q \\,\\|\\, p) = \\sum_{k=1}^{K} q_k \\log "
+                           "\\frac{q_k}{p_k}$, so $\\frac{\\partial D}{\\partial q_i} = "
+                           "\\log \\frac{q_i}{p_i} + 1$.\n")
+    claim = got["\\frac{\\partial D}{\\partial q_i} = \\log \\frac{q_i}{p_i} + 1"]
+    assert claim.verdict.status == "unknown" and "depends on D" in claim.verdict.reason
+
+
+@pytest.mark.parametrize("definition, claim", [
+    ("h = \\tanh(w h_0 + u x)", "\\frac{\\partial h}{\\partial w} = (1 - h^2) h_0"),
+    ("h_t = \\tanh(W h_{t-1} + U x_t)", "\\frac{\\partial h_t}{\\partial U} = (1 - h_t^2) x_t"),
+])
+def test_a_name_defined_through_an_indexed_copy_of_itself_is_opaque(tmp_path, definition,
+                                                                     claim):
+    """h beside h_0 (an initial state) or h_{t-1}: read as h's entry, the definition would
+    refer to itself; it is not read, and nothing about h is decided (R8-A)."""
+    got = _audit(tmp_path, f"A unit computes ${definition}$, so ${claim}$.\n")
+    assert got[claim].verdict.status == "unknown"
+    assert "depends on h" in got[claim].verdict.reason
+
+
+def test_an_update_rule_is_an_assignment_not_an_equation(tmp_path):
+    got = _audit(tmp_path, "Let $L = \\frac{1}{2}(w x - t)^2$. Then $\\frac{\\partial L}"
+                           "{\\partial w} = (w x - t) x$. The update is $w = w - \\eta "
+                           "\\frac{\\partial L}{\\partial w}$.\n")
+    assert got["\\frac{\\partial L}{\\partial w} = (w x - t) x"].verdict.status == "proved"
+    update = got["w = w - \\eta \\frac{\\partial L}{\\partial w}"]
+    assert update.verdict.status == "unknown" and update.spec.kind == "mention"
+    assert "assignment" in update.spec.reading
