@@ -137,3 +137,82 @@ def test_jacobian_of_a_defined_vector_at_a_stated_value_is_no_shape_misfit(matri
     got = symderiv.check(r"\frac{\partial A}{\partial Z} = " + matrix,
                          given=[r"A = Softmax(Z)", r"Z = \begin{pmatrix}1.75&1.75\end{pmatrix}"])
     assert got.status != ("refuted" if right else "proved"), (got.status, got.reason)
+
+
+# -- worked examples in vectors: a thread with a 2- or 3-class example, values right and wrong
+
+def _softmax_jacobian(z):
+    """SymPy's Jacobian of softmax at the point z (row i = output i), and the outputs."""
+    xs = sympy.symbols(f"x0:{len(z)}")
+    total = sum(sympy.exp(x) for x in xs)
+    y = [sympy.exp(x) / total for x in xs]
+    jac = sympy.Matrix(len(z), len(z), lambda i, j: sympy.diff(y[i], xs[j]))
+    at = dict(zip(xs, z))
+    return jac.subs(at).applyfunc(sympy.simplify), [sympy.simplify(v.subs(at)) for v in y]
+
+
+def _latex_row(vals):
+    return r"\begin{pmatrix}" + "&".join(sympy.latex(v) for v in vals) + r"\end{pmatrix}"
+
+
+def _latex_matrix(m):
+    return r"\begin{pmatrix}" + r"\\".join("&".join(sympy.latex(m[i, j]) for j in range(m.cols))
+                                           for i in range(m.rows)) + r"\end{pmatrix}"
+
+
+EXAMPLE = r"""I have a problem with backpropagation through a softmax output layer.
+
+Here $ Z $ is the layer output before applying the softmax activation function, while $ A $ is
+the activation of the network. Here's an example with the values $$ Z := %(z)s $$ which gives
+$$ A = %(a)s $$ and the Jacobian $$ \frac{\partial A}{\partial Z} = %(j)s $$ so that
+$$ \begin{pmatrix}0&-2\end{pmatrix} * \frac{\partial A}{\partial Z} = %(p)s $$
+"""
+
+
+@pytest.mark.parametrize("z", [(sympy.Rational(7, 4), sympy.Rational(7, 4)),
+                               (sympy.Integer(0), sympy.log(3)),
+                               (sympy.Integer(0), sympy.log(2), sympy.log(5))])
+@pytest.mark.parametrize("wrong", [None, "activation", "jacobian"])
+def test_thread_worked_example_in_vectors(tmp_path, z, wrong):
+    jac, y = _softmax_jacobian(z)
+    if len(z) == 3:
+        grad = sympy.Matrix([[0, -2, 0]])
+        text = EXAMPLE.replace(r"\begin{pmatrix}0&-2\end{pmatrix}", r"\begin{pmatrix}0&-2&0\end{pmatrix}")
+    else:
+        grad, text = sympy.Matrix([[0, -2]]), EXAMPLE
+    a = list(y) if wrong != "activation" else [v + sympy.Rational(1, 10) for v in y]
+    j = jac if wrong != "jacobian" else jac + sympy.ones(len(z), len(z)) / 4
+    # the labels, re-checked: a, j right or not; the product is right arithmetic of j
+    assert (a == list(y)) == (wrong != "activation")
+    assert (sympy.simplify(j - jac) == sympy.zeros(len(z), len(z))) == (wrong != "jacobian")
+    doc = tmp_path / "thread.txt"
+    doc.write_text(text % {"z": _latex_row(z), "a": _latex_row(a), "j": _latex_matrix(j),
+                           "p": _latex_row(list(grad * j))}, encoding="utf-8")
+    got = {r.spec.latex.split("=")[0].strip(): r.verdict for r in audit_document(doc, timeout=30)
+           if r.spec.kind == "claim"}
+    act = got["A"]
+    jv = got[r"\frac{\partial A}{\partial Z}"]
+    prod = next(v for k, v in got.items() if k.startswith(r"\begin{pmatrix}0&-2"))
+    assert act.status == ("refuted" if wrong == "activation" else "proved"), act.reason
+    assert jv.status == ("refuted" if wrong == "jacobian" else "proved"), jv.reason
+    for v in (act, jv):
+        if v.status == "refuted":
+            assert v.counterexample is not None
+    # the product rests on the Jacobian written beside it; the engine's scalar reading of
+    # ∂A/∂Z there disagrees with the vectors written out, so it may stay undecided — never
+    # the wrong verdict
+    if wrong == "jacobian":
+        assert prod.status not in ("proved", "verified"), prod.reason
+    else:
+        assert prod.status != "refuted", prod.reason
+
+
+def test_computed_value_and_activation_prose():
+    from symderiv.read.worked_vectors import activation_definitions
+    from symderiv.report.worked_matrices import computed_value
+    assert activation_definitions("Here $z$ is the output before the softmax, while $a$ is "
+                                  "the activation.") == [(49, 1, r"a = \mathrm{softmax}(z)")]
+    assert activation_definitions("Here $z$ is the output before the sigmoid, while $a$ is "
+                                  "the activation.") == []
+    assert computed_value(r"A = \mathrm{softmax}(Z)", {"Z"})
+    assert not computed_value(r"A = \mathrm{softmax}(Z)", {"T"})

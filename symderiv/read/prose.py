@@ -201,6 +201,8 @@ def prose_definitions(text: str) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start("name") - 1, text.count("\n", 0, m.start()) + 1,
                     f"{m.group('name').strip()} = {m.group('value').strip()}"))
+    from .worked_vectors import activation_definitions   # "… before the softmax, while $A$
+    out += activation_definitions(text)                    # is the activation": A = softmax(Z)
     for m in _ONES_DEF.finditer(text):   # "let $u$ be the vector of all ones": u = 1
         out.append((m.start("name") - 1, text.count("\n", 0, m.start()) + 1,
                     f"{m.group('name').strip()} = \\mathbf{{1}}"))

@@ -129,6 +129,9 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
             not spec.id.endswith(ROUNDED) else None   # a chain's rounded value is a claim
         # data vectors are values even for a defined name ("if the layer outputs y = (0, ln 3)");
         # a number for a defined name is a claim ("the loss is L = 0.29")
+        if value is not None and value[1] is not None and value[0] in by_doc and computed_value(
+                by_doc[value[0]][0], {v[2] for v in active}):
+            value = None   # A = (0.5, 0.5) after A = softmax(Z), Z = (1.75, 1.75): a claim
         if value is not None and (value[1] is not None or value[0].split("[")[0] not in defined):
             values = [v for v in values if v[2] != value[0]]   # a new value replaces the old
             values.append((here, _section_end(text, here), value[0], spec.latex, value[1]))

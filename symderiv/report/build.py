@@ -129,6 +129,9 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         if len(parts) < 2 and f.declarations:
             return FormulaResult(spec, _declaration_verdict(f, cf, spec, ctx))
         v = check_readings(f, spec.latex, context, lhs=lhs)
+        if spec.size is not None:   # a worked example's vectors, written out (worked_rows)
+            from .worked_matrices import settle
+            v = settle(v, list(parts), ctx, spec.latex)
         if spec.alternatives:
             results = [(v, ())]
             for given, doubt in spec.alternatives:

@@ -27,3 +27,366 @@ def general_size(latex: str) -> bool:
     False
     """
     return any(_DOTS.search(m.group(2)) for m in _MATRIX.finditer(latex))
+
+
+# ---------------------------------------------------------------------------------------
+# A worked example checked with its vectors written out (issue 12: "worked examples in
+# vectors at concrete sizes keep working, exactly").  Each name stated as a row of numbers is
+# a row of unknowns; each name defined by a formula (A = Softmax(Z), E = -Σ T_i ln A_i) is
+# that formula of them; ∂F/∂X keeps X as unknowns while F is written out, so ∂E/∂A is taken
+# with A free and ∂E/∂Z through A = Softmax(Z).  A gradient of a number has X's shape; a
+# Jacobian of vectors is checked as ∂F_i/∂X_j (row i = output i) and as its transpose, and
+# decided only where both agree.  Products of arrays are taken in the order their shapes fit
+# (SymPy sorts commutative factors); two orders that fit and differ leave it undecided.
+# Values are exact; a difference is a refutation only when it is a nonzero number.
+
+class _Unread(Exception):
+    pass
+
+
+def _name(e):
+    import sympy
+    if isinstance(e, sympy.Symbol):
+        return e.name
+    if isinstance(e, sympy.IndexedBase):
+        return str(e.label)
+    return None
+
+
+class _Example:
+    def __init__(self, ctx, transpose: bool, parts=()):
+        import sympy
+        self.ctx, self.transpose = ctx, transpose
+        self.lo = int(ctx.lower)
+        self.doubts: set = set()
+        self.data, self.defs, self.unknowns, self.values = {}, {}, {}, {}
+        for d in ctx.definitions:
+            name = _name(d.target)
+            if name is None:
+                continue    # y_i = ...: entry definitions are not read here
+            rhs = d.rhs
+            if isinstance(rhs, sympy.MatrixBase) and not rhs.free_symbols and 1 in rhs.shape:
+                self.data[name] = rhs
+            else:
+                self.defs[name] = rhs
+        self.functions = {name: (params, body) for name, params, body in ctx.functions}
+        exprs = [d.rhs for d in ctx.definitions] + list(parts)
+        starts = {int(lim[1]) for x in exprs if isinstance(x, sympy.Basic)
+                  for sm in x.atoms(sympy.Sum) for lim in sm.limits
+                  if lim[1].is_Integer and isinstance(lim[2], sympy.Symbol)}
+        if len(starts) == 1:   # the text numbers entries from where its sums start (0..n)
+            self.lo = starts.pop()
+        for name, m in self.data.items():
+            xs = sympy.Matrix(m.rows, m.cols, lambda r, c: sympy.Dummy(f"{name}{r}{c}"))
+            self.unknowns[name] = xs
+            self.values.update(dict(zip(xs, m)))
+
+    def own(self, name: str, keep):
+        """The unknowns standing for *name* (a defined vector kept free for ∂·/∂name)."""
+        import sympy
+        if name not in self.unknowns:
+            shape = self.eval(self.defs[name], keep - {name})
+            if not isinstance(shape, sympy.MatrixBase):
+                self.unknowns[name] = sympy.Matrix([[sympy.Dummy(name)]])
+            else:
+                self.unknowns[name] = sympy.Matrix(
+                    shape.rows, shape.cols, lambda r, c: sympy.Dummy(f"{name}{r}{c}"))
+        m = self.unknowns[name]
+        return m[0, 0] if m.shape == (1, 1) and name not in self.data else m
+
+    def eval(self, e, keep=frozenset()):
+        import sympy
+        from sympy.core.function import AppliedUndef
+        from ..notation import Partial
+        from ..vocabulary import VECTOR_FUNCTIONS
+        from ..functions import _of_values
+        name = _name(e)
+        if name is not None:
+            if name in keep or name in self.data:
+                return self.own(name, keep)
+            if name in self.defs:
+                return self.eval(self.defs[name], keep)
+            if e.is_number:
+                return e
+            raise _Unread(f"{name} has no value or definition here")
+        if isinstance(e, sympy.MatrixBase):
+            return e.applyfunc(lambda x: self.scalar(self.eval(x, keep)))
+        if isinstance(e, sympy.Indexed):
+            v = self.eval(e.base, keep)
+            k = e.indices[0] if len(e.indices) == 1 else None
+            if not isinstance(v, sympy.MatrixBase) or k is None or not k.is_Integer or \
+                    1 not in v.shape:
+                raise _Unread(f"the entry {e} is not read")
+            pos = int(k) - self.lo
+            if not 0 <= pos < len(v):
+                raise _Unread(f"the entry {e} lies outside the example's {len(v)} entries")
+            return list(v)[pos]
+        if isinstance(e, sympy.Sum):
+            (k, a, b), rest = e.limits[0], e.limits[1:]
+            if a.is_Integer and isinstance(b, sympy.Symbol) and a == self.lo:
+                # Σ_{i=0}^{n} at the example: n its last index (a reading, said)
+                b = a + int(self.ctx.size) - 1
+                self.doubts.add(f"the sum's upper end {e.limits[0][2]} read as the example's "
+                                f"last index {b}")
+            if not (a.is_Integer and b.is_Integer):
+                raise _Unread(f"a sum to {b} is not read at the example's size")
+            body = sympy.Sum(e.function, *rest) if rest else e.function
+            body = self._entries_of_whole(body, k)
+            terms = [self.eval(body.xreplace({k: sympy.Integer(t)}), keep)
+                     for t in range(int(a), int(b) + 1)]
+            return self._add(terms)
+        if isinstance(e, Partial):
+            x = _name(e.x)
+            if x is None or x not in self.data and x not in self.defs:
+                raise _Unread(f"∂/∂{e.x} is not read")
+            inner = keep | {x}
+            f = self.eval(e.f, inner)
+            xs = self.own(x, inner)
+            xs = xs if isinstance(xs, sympy.MatrixBase) else sympy.Matrix([[xs]])
+            if isinstance(f, sympy.MatrixBase):
+                if 1 not in f.shape or 1 not in xs.shape:
+                    raise _Unread("a derivative of a matrix")
+                fl, xl = list(f), list(xs)
+                out = sympy.Matrix(len(fl), len(xl), lambda r, c: sympy.diff(fl[r], xl[c]))
+                out = out.T if self.transpose else out
+            else:
+                out = xs.applyfunc(lambda v: sympy.diff(f, v))
+            back = self.eval(e.x, keep)   # X written out again, for the outer names
+            back = back if isinstance(back, sympy.MatrixBase) else sympy.Matrix([[back]])
+            sub = dict(zip(list(xs), list(back)))
+            return out.applyfunc(lambda v: v.xreplace(sub))
+        if isinstance(e, sympy.Add):
+            return self._add([self.eval(a, keep) for a in e.args])
+        if isinstance(e, (sympy.Mul, sympy.MatMul)):
+            args = [self.eval(a, keep) for a in e.args]
+            arrays = [a for a in args if isinstance(a, sympy.MatrixBase)]
+            scalar = sympy.Mul(*[a for a in args if not isinstance(a, sympy.MatrixBase)])
+            if not arrays:
+                return scalar
+            if isinstance(e, sympy.MatMul):
+                out = arrays[0]
+                for a in arrays[1:]:
+                    if out.cols != a.rows:
+                        raise _Unread("the shapes of a product do not fit")
+                    out = out * a
+                return scalar * out
+            if len(arrays) > 2:
+                raise _Unread("a product of three arrays whose order is not known")
+            if len(arrays) == 1:
+                return scalar * arrays[0]
+            a, b = arrays
+            fits = [p * q for p, q in ((a, b), (b, a)) if p.cols == q.rows]
+            if not fits:
+                raise _Unread("the shapes of a product do not fit")
+            if len(fits) == 2 and sympy.simplify(fits[0] - fits[1]) != sympy.zeros(*fits[0].shape):
+                raise _Unread("two orders of a product fit and differ")
+            return scalar * fits[0]
+        if isinstance(e, sympy.Pow):
+            b, x = self.eval(e.base, keep), self.eval(e.exp, keep)
+            if isinstance(b, sympy.MatrixBase) or isinstance(x, sympy.MatrixBase):
+                raise _Unread("a power of an array")
+            return b ** x
+        if isinstance(e, AppliedUndef):
+            fname = str(e.func)
+            base = fname.rstrip("'")
+            primes = len(fname) - len(base)
+            if base in VECTOR_FUNCTIONS and base not in self.functions and primes <= 1 and \
+                    len(e.args) == 1 and self.ctx.definition(base) is None:
+                v = self.eval(e.args[0], keep)
+                if isinstance(v, sympy.MatrixBase) and 1 in v.shape:
+                    m = _of_values(base, v, primes)
+                    return m.T if primes and self.transpose else m
+                raise _Unread(f"{fname} of a non-vector")
+            if fname in self.functions:
+                params, body = self.functions[fname]
+                if tuple(e.args) != tuple(params):
+                    raise _Unread(f"{fname} applied to other arguments than its own")
+                return self.eval(body, keep)
+            raise _Unread(f"the function {fname} is not known here")
+        if isinstance(e, sympy.Function):
+            args = [self.eval(a, keep) for a in e.args]
+            if any(isinstance(a, sympy.MatrixBase) for a in args):
+                raise _Unread(f"{e.func} of an array")
+            return e.func(*args)
+        if e.free_symbols:
+            raise _Unread(f"{e} is not read")
+        return e
+
+    def _entries_of_whole(self, body, k):
+        r"""Σ_i -T_i ln(A): a stated vector written whole beside entries indexed by the sum's
+        i, inside a function, is its entry i (``ln A_i``) — a reading, said."""
+        import sympy
+        if not any(k in a.indices for a in body.atoms(sympy.Indexed)):
+            return body
+        whole = {s for f in body.atoms(sympy.Function) for s in f.args
+                 if _name(s) is not None and (_name(s) in self.data or _name(s) in self.defs)}
+        if not whole:
+            return body
+        rep = {s: sympy.IndexedBase(_name(s))[k] for s in whole}
+        self.doubts.add(", ".join(f"{_name(s)} inside the sum over {k} read as its entry {k}"
+                                  for s in sorted(whole, key=str)))
+        return body.replace(lambda x: isinstance(x, sympy.Function),
+                            lambda x: x.func(*[rep.get(a, a) for a in x.args]))
+
+    @staticmethod
+    def scalar(v):
+        import sympy
+        if isinstance(v, sympy.MatrixBase):
+            raise _Unread("an array inside an array")
+        return v
+
+    @staticmethod
+    def _add(terms):
+        import sympy
+        arrays = [t for t in terms if isinstance(t, sympy.MatrixBase)]
+        if not arrays:
+            return sympy.Add(*terms)
+        if len(arrays) != len(terms) or len({a.shape for a in arrays}) != 1:
+            raise _Unread("a sum of arrays of different shapes (or with a number)")
+        out = arrays[0]
+        for a in arrays[1:]:
+            out = out + a
+        return out
+
+    def value(self, e):
+        import sympy
+        v = self.eval(e)
+        if isinstance(v, sympy.MatrixBase):
+            return v.applyfunc(lambda x: sympy.simplify(x.xreplace(self.values)))
+        return sympy.simplify(v.xreplace(self.values))
+
+
+def _compare(a, b):
+    """True / False when the two values are equal / differ by a nonzero number; else None."""
+    import sympy
+    am, bm = isinstance(a, sympy.MatrixBase), isinstance(b, sympy.MatrixBase)
+    if am != bm or am and a.shape != b.shape:
+        return None
+    diffs = list(a - b) if am else [a - b]
+    out = True
+    for d in diffs:
+        d = sympy.simplify(d)
+        if d == 0:
+            continue
+        if d.free_symbols or not d.is_number or d.is_zero is not False:
+            return None
+        out = False
+    return out
+
+
+def worked_rows(parts, ctx, claim: str):
+    """The verdict of a chain at a worked example's stated vectors, or None (not read)."""
+    import sympy
+    from ..printer import to_latex
+    from ..verify import Verdict
+    from ..verify.verdict import Counterexample
+    if not ctx.size.is_Integer or len(parts) < 2:
+        return None
+    found = []
+    for transpose in (False, True):
+        ex = _Example(ctx, transpose, parts)
+        if not ex.data:
+            return None
+        vals = []
+        for p in parts:
+            try:
+                vals.append(ex.value(p))
+            except (_Unread, TypeError, ValueError, AttributeError, KeyError,
+                    sympy.ShapeError, NotImplementedError):
+                vals.append(None)
+        found.append((ex, vals))
+    method = "entrywise: exact arithmetic at the stated vectors (worked example)"
+    stated = tuple((name, to_latex(m)) for name, m in found[0][0].data.items())
+    links = []
+    for k in range(len(parts) - 1):
+        said = set()
+        for ex, vals in found:
+            a, b = vals[k], vals[k + 1]
+            said.add(None if a is None or b is None else _compare(a, b))
+        text = f"{to_latex(parts[k])} = {to_latex(parts[k + 1])}"
+        a, b = found[0][1][k], found[0][1][k + 1]
+        if said == {True}:
+            links.append(Verdict("proved", method, claim=text, read_as=text))
+        elif said == {False}:
+            cx = Counterexample(K=int(ctx.size), indices=(), values=stated, lhs=to_latex(a),
+                                rhs=to_latex(b), note="the worked example's stated values")
+            links.append(Verdict("refuted", method, counterexample=cx, claim=text,
+                                 read_as=text, reason="the two sides differ at the stated "
+                                                      "values"))
+        else:
+            links.append(None)
+    if all(v is None for v in links):
+        return None
+    doubts = sorted(set().union(*(ex.doubts for ex, _ in found)))
+    out = _chain(links, method, claim)
+    if doubts and out.status == "refuted":   # wrong only under a reading: a doubt
+        from ..verify import undecided
+        return undecided(out, "refuted if " + "; ".join(doubts) + "; confirm that reading "
+                              "to have it decided")
+    if doubts and out.status == "proved":
+        from dataclasses import replace
+        return replace(out, reason=(out.reason + "; " if out.reason else "") + "holds with " +
+                       "; ".join(doubts))
+    return out
+
+
+def _chain(links, method, claim):
+    from ..verify import Verdict
+    if len(links) == 1:
+        return links[0]
+    broken = [n for n, v in enumerate(links) if v is not None and v.status == "refuted"]
+    if broken:
+        status, reason = "refuted", f"link {broken[0] + 1} of {len(links)} breaks"
+    elif all(v is not None for v in links):
+        status, reason = "proved", None
+    else:
+        status = "unknown"
+        reason = "link " + ", ".join(str(n + 1) for n, v in enumerate(links) if v is None) + \
+            " undecided at the stated vectors"
+    done = tuple(v if v is not None else Verdict("unknown", method, claim=claim,
+                                                 reason="not read at the stated vectors")
+                 for v in links)
+    return Verdict(status, f"chain of {len(links)} links, each judged", links=done,
+                   claim=claim, reason=reason)
+
+
+def computed_value(definition: str | None, stated: set) -> bool:
+    r"""A row stated for a name the text defines from a vector whose value it states
+    (``A = softmax(Z)`` beside ``Z = (1.75, 1.75)``): the example's computed value, a claim
+    checked at the stated values — not data that replaces the definition.
+
+    >>> computed_value(r"A^{O} = \mathrm{softmax}(Z^{O})", {"Z^{O}"})
+    True
+    >>> computed_value(r"y = W x + b", {"t"})
+    False
+    """
+    if not definition or "=" not in definition:
+        return False
+    rhs = definition.split("=", 1)[1]
+    return any(re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])", rhs)
+               for name in stated if name)
+
+
+def settle(v, parts, ctx, claim: str):
+    """*v* (the engine's verdict at the example) beside the vectors written out: the decided
+    one where the other is undecided; where both decide and disagree, undecided (one of the
+    two readings is wrong, and which is not known here)."""
+    from ..verify import undecided
+    try:
+        w = worked_rows(parts, ctx, claim)
+    except Exception:   # noqa: BLE001 — a reading that fails is no verdict
+        return v
+    if w is None:
+        return v
+    decided = ("proved", "verified", "refuted")
+    if v.status in decided and w.status in decided:
+        if (v.status == "refuted") != (w.status == "refuted"):
+            return undecided(v, f"at the stated vectors written out it is {w.status}, read "
+                                f"otherwise {v.status}: the readings disagree, not decided")
+        return v
+    if v.status not in decided and w.status in decided:
+        return w
+    if v.status not in decided and w.links and v.links and len(w.links) == len(v.links):
+        return w if sum(x.status in decided for x in w.links) > \
+            sum(x.status in decided for x in v.links) else v
+    return v
