@@ -226,3 +226,16 @@ def test_derivative_named_with_a_parameter_for_the_partial_sign(tmp_path, sym, s
     if status == "refuted":
         assert r.verdict.counterexample is not None
         assert _has_doubt(r, r"\frac{\partial y}{\partial x}")
+
+
+def test_a_step_is_never_read_with_the_conclusion_of_another_case(tmp_path):
+    # the case i == j has no conclusion of its own: the next one is under i != j
+    text = SOFTMAX.replace("EQ1", r"\frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}").replace(
+        "NE1", r"\frac{0 - e^{z_i} e^{z_j}}{(\sum_{k=1}^{K} e^{z_k})^2}").replace(
+        "NE2", r"-\frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}} \frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}}")
+    text = text.replace("Therefore\n\n$$\\frac{\\partial p_i}{\\partial z_j} = p_i (1 - p_i)$$\n",
+                        "")
+    assert "p_i (1 - p_i)" not in text
+    res = _audit(tmp_path, text)
+    r = next(r for (n, latex), r in res.items() if latex.startswith(r"\frac{e^{z_i}}{"))
+    assert r.verdict.status == "unknown" and not r.spec.layout, r.verdict

@@ -19,9 +19,10 @@ from ..verify.verdict import ReadingResult
 
 __all__ = ["continued_derivations", "mentions", "with_layout_doubt"]
 
-# what a writer says before the next step of a computation: pieces put in ...
-# a rule of differentiation applied: what follows is a derivative
+# what a writer says before the next step of a computation: a rule of differentiation
+# applied (what follows is a derivative) ...
 _RULE = re.compile(r"\b(appl\w*|using|use|by|from) (the |a )?(quotient|product|chain) rule\b", re.I)
+# ... pieces put in ...
 _SUBSTITUTE = re.compile(r"\b(plug\w*|fill\w* in|substitut\w*|put\w* (it|them|these|those|"
                          r"everything|the pieces) (in|together)|combin\w*|"
                          r"using (the |our |these |those )?(same )?(formula )?"
