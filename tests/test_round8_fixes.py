@@ -54,3 +54,39 @@ def test_an_update_rule_is_an_assignment_not_an_equation(tmp_path):
     update = got["w = w - \\eta \\frac{\\partial L}{\\partial w}"]
     assert update.verdict.status == "unknown" and update.spec.kind == "mention"
     assert "assignment" in update.spec.reading
+
+
+def test_a_refutation_outside_a_stated_domain_is_no_evidence(tmp_path):
+    """x > 0 stated in the sentence: d/dx ReLU(x)^2 = 2x holds there (SymPy below); the
+    search's x = -1 lies outside it (R8-B)."""
+    x = sp.symbols("x", positive=True)
+    assert sp.simplify(sp.diff(sp.Max(0, x) ** 2, x) - 2 * x) == 0
+    got = _audit(tmp_path, "For $x > 0$ we have $\\frac{d}{dx}\\,\\mathrm{ReLU}(x)^2 = 2x$, "
+                           "where $\\mathrm{ReLU}(x) = \\max(0, x)$.\n")
+    claim = got["\\frac{d}{dx}\\,\\mathrm{ReLU}(x)^2 = 2x"]
+    assert claim.verdict.status == "unknown" and "outside the domain" in claim.verdict.reason
+    assert got["x > 0"].spec.kind == "condition"
+
+
+def test_a_sign_restricted_in_words_keeps_a_piecewise_slope_undecided(tmp_path):
+    a, x = sp.symbols("alpha x")
+    f = sp.Max(a * x, x)
+    assert sp.diff(f, x).subs({a: sp.Rational(1, 2), x: -1}) == sp.Rational(1, 2)  # true there
+    got = _audit(tmp_path, "The leaky unit is $f(x) = \\max(\\alpha x, x)$ with "
+                           "$0 < \\alpha < 1$. For negative inputs its slope is $f'(x) = "
+                           "\\alpha$.\n")
+    assert got["f'(x) = \\alpha"].verdict.status == "unknown"
+    assert got["0 < \\alpha < 1"].spec.kind == "condition"   # not an index range
+
+
+def test_a_refutation_inside_the_stated_domain_stands(tmp_path):
+    """The counterexample the search finds satisfies the domain: the refutation is kept."""
+    z = sp.symbols("z")
+    assert sp.simplify(sp.diff(sp.exp(2 * z), z) - sp.exp(2 * z)) != 0
+    got = _audit(tmp_path, "Let $y = e^{\\beta z}$ with $\\beta > 1$. Then "
+                           "$\\frac{\\partial y}{\\partial z} = y$.\n")
+    v = got["\\frac{\\partial y}{\\partial z} = y"].verdict
+    if v.status == "refuted":   # a counterexample with beta > 1, or none at all
+        assert sp.Rational(dict(v.counterexample.values)["beta"]) > 1
+    else:
+        assert v.status == "unknown"
