@@ -225,10 +225,12 @@ The layer is $A^{[i]} = \sigma(Z^{[i]}) \\ Z^{[i]} = W^{[i]}A^{[i-1]} + b^{[i]}$
     assert [(e["kind"], e["verdict"]) for e in entries] == [("definition", "adopted")] * 2
 
 
-def test_a_labelled_transpose_is_refused_not_a_power():
-    from symderiv.read import LatexError, read_formula
-    with pytest.raises(LatexError, match="transpose"):
-        read_formula(r"\frac{\partial J}{\partial Z^{[i]}} A^{[i-1]T}")
+def test_a_labelled_transpose_is_a_transpose_not_a_power():
+    from symderiv.linalg.objects import Tr
+    from symderiv.read import read_formula
+    part = read_formula(r"\frac{\partial J}{\partial Z^{[i]}} A^{[i-1]T}").parts[0]
+    assert [str(t.args[0]) for t in part.atoms(Tr)] == ["A^{[i-1]}"]
+    assert not part.atoms(sympy.Pow)
 
 
 def test_a_claim_before_the_definitions_it_needs(tmp_path, capsys):

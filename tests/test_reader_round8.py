@@ -77,3 +77,48 @@ def test_the_spacing_before_a_joining_word_stays_with_its_equation(tmp_path):
     recs = _audit(tmp_path, f"The scores are turned into probabilities:\n\n$${line}$$\n")
     assert [r.verdict.status for r in recs if r.spec.defines] == ["adopted", "adopted"]
     assert any(r.spec.latex.endswith(r"\quad") for r in recs)
+
+
+# -- 3. A^{[l-1]T}: a bracketed layer label, then T, is the layer's transpose ---------------------
+def _check(claim, given):
+    import symderiv
+    from symderiv.errors import SymderivError
+    try:
+        return symderiv.check(claim, given=list(given)).status
+    except SymderivError:
+        return "unparsed"
+
+
+def _quadratic_gradient_labels():
+    # ∇_u (u^T V u) = (V + V^T) u at n = 2, checked entry by entry; 2 V^T u and V u differ from it
+    V = sympy.Matrix(2, 2, sympy.symbols("v11 v12 v21 v22"))
+    u = sympy.Matrix(sympy.symbols("u1 u2"))
+    grad = sympy.Matrix([sympy.diff((u.T * V * u)[0], s) for s in u])
+    assert sympy.simplify(grad - (V + V.T) * u) == sympy.zeros(2, 1)
+    point = dict(zip(list(V) + list(u), [2, 5, 4, 6, 1, 3]))
+    assert (grad - 2 * V.T * u).subs(point) != sympy.zeros(2, 1)
+    assert (grad - V * u).subs(point) != sympy.zeros(2, 1)
+
+
+def test_a_transposed_layer_label_reads_as_the_transpose():
+    _quadratic_gradient_labels()
+    given = [r"L = u^T V^{[2]} u"]
+    for t in (r"V^{[2]T}", r"(V^{[2]})^T", r"V^{[2]\top}"):
+        assert _check(rf"\nabla_u L = {t} u + V^{{[2]}} u", given) in DECIDED_TRUE, t
+        assert _check(rf"\nabla_u L = 2 {t} u", given) == "refuted", t
+    assert _check(r"\nabla_u L = V^{[2]} u", given) == "refuted"
+    # x^{(i)T} (a sample's transpose, or a label?) is still not read
+    assert _check(r"\nabla_w L = \sum_i x^{(i)T} w", [r"L = \sum_i (w^T x^{(i)})^2"]) in (
+        "unparsed", "unknown")
+
+
+def test_a_cost_averaged_twice_over_layers_stays_undecided(tmp_path):
+    # J is written through a loss of \hat y, never tied to the layers: the 1/m is not decided
+    recs = _audit(tmp_path, r"""
+        $\frac{\partial J}{\partial W^{[l]}} = \frac{1}{m}\frac{\partial J}{\partial Z^{[l]}}A^{[l-1]T}$
+
+        with $Z^{[l]} = W^{[l]}A^{[l-1]} + b^{[l]}$ and $J = \frac{1}{m} \sum_{i=1}^{m} L(\hat{y}_i, y_i)$.
+        """)
+    first = recs[0]
+    assert first.verdict.status == "unknown"
+    assert "unparsed" not in (first.verdict.reason or "")

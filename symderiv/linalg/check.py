@@ -189,6 +189,7 @@ def check_matrix(parts, ctx: Context, decide, **kw):
     parts, bound_doubts = sum_bounds(sum_scope(parts), ctx)
     parts = [normalize_ops(p, count) for p in parts]
     parts = [chain_contractions(p) for p in parts]   # ∂L/∂y ∂y/∂W: summed over y's index
+    parts = [_defined_applications(p, ctx) for p in parts]   # ℓ(θ) where ℓ = ... is defined
     ctx = _as_read(parts, ctx)
     v = _check_readings(parts, ctx, decide, held, fixed, count, kw)
     if not bound_doubts:
@@ -214,6 +215,20 @@ def _check_readings(parts, ctx, decide, held, fixed, count, kw):
     if len(results) == 1:
         return results[0][0]
     return combine_readings(results, claim=kw.get("claim", ""))
+
+
+def _defined_applications(e, ctx: Context):
+    """``ℓ(θ)`` of whole names where the definitions define ℓ itself (``ℓ(θ) = Σ_i …`` read
+    as the definition of ℓ): the defined quantity, not an entrywise function of θ."""
+    if not isinstance(e, sympy.Basic):
+        return e
+
+    def defined(a):
+        d = ctx.definition(str(a.func))
+        return d is not None and isinstance(d.target, Symbol) and d.target.is_commutative \
+            and all(isinstance(x, Symbol) and not x.is_commutative for x in a.args)
+    return e.replace(lambda a: isinstance(a, AppliedUndef) and defined(a),
+                     lambda a: ctx.definition(str(a.func)).target)
 
 
 def _declarations_aside(parts, aside, decide, kw):

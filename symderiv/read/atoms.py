@@ -104,16 +104,29 @@ class NameRules:
         for a1, b1, q in lx.sups:
             key = label_key(self.src(a1, b1))
             m = re.fullmatch(r"\(\s*([A-Za-z])\s*\)", key)
-            if m and m.group(1) in self.table.bound_letters and sample is None and \
-                    not self.table.matrix_mode:
-                # x^{(i)} under \sum_i: the i-th sample, an index (not a label of its own)
+            if m and m.group(1) in self.table.bound_letters and sample is None and (
+                    not self.table.matrix_mode or name in self.table.families or
+                    name.islower()):
+                # x^{(i)} under \sum_i: the i-th sample, an index (not a label of its own);
+                # in vector notation the i-th of several vectors after θ^T, else a number
+                # (y^{(i)}); W^{(l)} of vector notation stays a labelled matrix
                 sample = self.index_sym(m.group(1))
                 continue
             sub_after = lx.sub is not None and lx.sub[0] > q
-            if re.fullmatch(r"[\[(].*[\])]\s*(T|\\top|\\intercal)", key):
-                raise self.err(f"a transpose of the layer-labelled {name}^{{{key}}} in vector "
-                               "notation is not read yet", q,
-                               "write the claim per entry, e.g. A^{[l]}_{ji} for the transpose")
+            lt = re.fullmatch(r"(\[.*\]|\(.*\))\s*(T|\\top|\\intercal)", key)
+            if lt and lt.group(1).startswith("[") and label is None and pw is None and \
+                    not transpose and name != "e":
+                # A^{[l-1]T}: the transpose of the layer-labelled A^{[l-1]}, as (A^{[l-1]})^T
+                # (x^{(i)T} under \sum_i is a sample's transpose: not read so)
+                label = lt.group(1)
+                transpose = self.transpose(lx, name, q)
+                if not transpose:
+                    raise self.err(f"{name}^{{{key}}}: a label and a power T", q,
+                                   f"write ({name}^{{{label}}})^T")
+                continue
+            if lt:
+                raise self.err(f"a transpose of the layer-labelled {name}^{{{key}}} is not read",
+                               q, "write the claim per entry, e.g. A^{[l]}_{ji} for the transpose")
             if key in ("'", "\\prime", "''", "\\prime\\prime"):
                 prime += 2 if key in ("''", "\\prime\\prime") else 1
             elif label is None and pw is None and name != "e" and (
@@ -235,7 +248,7 @@ class NameRules:
                 raise self.err(f"the sample index ({sample}) of {base} beside another index or "
                                "an argument list is not read", lx.start,
                                f"write the entry with its indices, e.g. {name}_{{{sample}j}}")
-            obj = IndexedBase(base)[sample]
+            obj = _sample_of(base, sample, self.table.matrix_mode and name in self.table.families)
         if obj is None and self.table.matrix_mode and self.whole_matrix(
                 name, base, prime, self.toks[lx.start].src.startswith(_BOLD)):
             obj = mat(base)
@@ -443,3 +456,11 @@ def _names(expr):
             out.add(str(s.label))
     return out
 
+
+def _sample_of(base: str, sample, whole: bool):
+    """``x^{(i)}`` under ``\\sum_i``: the entry x_i (scalars), or in vector notation the i-th
+    of several vectors of one shape (its entry k is ``x[i, k]``)."""
+    if whole:
+        from ..linalg.objects import Member
+        return Member(Symbol(base), sample)
+    return IndexedBase(base)[sample]

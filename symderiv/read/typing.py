@@ -131,6 +131,9 @@ class SymbolTable:
                     u += 1
                 if u < n and toks[u].kind == "letter":
                     out.add(toks[r].text)
+            if r < n and s < n and toks[r].kind == "letter" and toks[r].text.islower() and \
+                    _sample_label(toks, s, match):
+                out.add(toks[r].text)     # \theta^T x^{(i)}: the i-th sample
         return out
 
     @staticmethod
@@ -182,6 +185,9 @@ class SymbolTable:
                 if toks[q].kind == "char" and toks[q].text == "{" and q in match:
                     inner = [x for x in toks[q + 1:match[q]] if x.kind != "ws"]
                     end = match[q] + 1
+                if len(inner) > 3 and inner[0].kind == "char" and inner[0].text == "[" and \
+                        inner[-2].kind == "char" and inner[-2].text == "]":
+                    inner = inner[-1:]     # A^{[l-1]T}: a layer's transpose
                 if len(inner) == 1 and (inner[0].kind == "letter" and inner[0].text == "T" or
                                         inner[0].kind == "cmd" and
                                         inner[0].text in ("top", "intercal")):
@@ -395,3 +401,17 @@ def _upper_limit(toks, p: int, match: dict) -> bool:
     else:
         q = back(q)   # a one-token subscript: \sum_t^T
     return q >= 0 and toks[q].kind == "char" and toks[q].text == "_" and big(back(q))
+
+
+def _sample_label(toks, s: int, match) -> bool:
+    """Do the tokens from *s* write ``^{(i)}`` (a sample's label: one letter in parentheses)?"""
+    if not (toks[s].kind == "char" and toks[s].text == "^"):
+        return False
+    q = s + 1
+    while q < len(toks) and toks[q].kind == "ws":
+        q += 1
+    if q >= len(toks) or not (toks[q].kind == "char" and toks[q].text == "{") or q not in match:
+        return False
+    inner = [x for x in toks[q + 1:match[q]] if x.kind != "ws"]
+    return len(inner) == 3 and inner[0].text == "(" and inner[1].kind == "letter" and \
+        inner[2].text == ")"

@@ -353,7 +353,7 @@ def _uses_size(diff, size_syms, idx) -> bool:
 
 def _mixed_leaves(ev) -> bool:
     """In real mode a leaf used both as z_m = ln u_m and as a plain value is inconsistent."""
-    us = {k[1:] for k in ev.leaves if k and k[0] == "u"}
+    us = {k[1:] for k in ev.leaves if k and k[0] == "u" and len(k) == 3}
     return any(k in us for k in ev.leaves)
 
 
@@ -363,7 +363,7 @@ def _point(ev) -> dict:
         return sympy.Rational(v.numerator, v.denominator)
     out = {}
     for key, v in ev.leaves.items():
-        if key[0] == "u":
+        if key[0] == "u" and len(key) == 3:   # not the entries of a vector the text calls u
             out[IndexedBase(key[1])[key[2]]] = sympy.log(q(v))
         elif "/" not in key[0]:
             out[IndexedBase(key[0])[key[1]]] = q(v)
@@ -388,7 +388,7 @@ def _partial_values(e: Expr, ev) -> Expr:
 def _show_values(ev) -> tuple:
     groups: dict = {}
     for key, v in sorted(ev.leaves.items(), key=lambda kv: repr(kv[0])):
-        if key[0] == "u":
+        if key[0] == "u" and len(key) == 3:
             name, idx = key[1], key[2]
             shown = "0" if v == 1 else f"ln {v}"
             groups.setdefault(name, []).append((idx, shown))
