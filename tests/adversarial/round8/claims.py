@@ -322,3 +322,30 @@ def _dist(K, which):
 DI = [r"p_k = \frac{e^{z_k/T}}{\sum_{j=1}^{K} e^{z_j/T}}", r"L = -T^2 \sum_{k=1}^{K} q_k \log p_k"]
 c("c63", "distillation", r"\frac{\partial L}{\partial z_i} = T(p_i - q_i)", DI, [r"\sum_{k=1}^{K} q_k = 1"], True, lambda K: _dist(K, "ok"))
 c("c64", "distillation", r"\frac{\partial L}{\partial z_i} = T^2(p_i - q_i)", DI, [r"\sum_{k=1}^{K} q_k = 1"], False, lambda K: _dist(K, "T2"))
+
+# ---- second pass (typesetting variants; the classes of FINDINGS.md)
+SMd = r"p_i = \dfrac{e^{z_i}}{\sum\limits_{k=1}^{K} e^{z_k}}"
+c("c65", "dfrac limits", r"\frac{\partial p_i}{\partial z_j} = -p_i p_j", [SMd], [r"i \neq j"], True,
+  lambda K: sm_ij(K, lambda p, i, j: -p[i] * p[j], lambda d: d["i"] != d["j"]))
+c("c66", "mathrm d", r"\frac{\mathrm{d}}{\mathrm{d}x}\log(1 + e^{-x}) = \sigma(x) - 1", [], [], True, one(sp.diff(log(1 + exp(-x_)), x_), sig(x_) - 1))
+c("c67", "mathrm d", r"\frac{\mathrm{d}}{\mathrm{d}x}\log(1 + e^{-x}) = \sigma(x)", [], [], False, one(sp.diff(log(1 + exp(-x_)), x_), sig(x_)))
+g0, x0 = sp.symbols("g_0 x_0", real=True)
+G = sig(w_ * x0 + g0)
+c("c68", "name beside subscripted name", r"\frac{\partial g}{\partial w} = g(1 - g) x_0", [r"g = \sigma(w x_0 + g_0)"], [], True, one(sp.diff(G, w_), G * (1 - G) * x0))
+c("c69", "domain", r"\frac{d}{dx}\max(0, x)^2 = 2x", [], [r"x > 0"], True, one(sp.diff(sp.Max(0, xp)**2, xp), 2 * xp))
+c("c70", "domain", r"\frac{d}{dx}\max(0, x)^2 = 2x", [], [], False, lambda K: [[sp.diff(sp.Max(0, sp.Symbol("x", negative=True))**2, sp.Symbol("x", negative=True)), 2 * sp.Symbol("x", negative=True)]])
+c("c71", "KL", r"\frac{\partial D}{\partial q_i} = \log \frac{q_i}{p_i} + 1", [r"D = \sum_{k=1}^{K} q_k \log \frac{q_k}{p_k}"], [], True,
+  lambda K: (lambda p, q: [[sp.diff(sum(q[k] * log(q[k] / p[k]) for k in range(K)), q[i]), log(q[i] / p[i]) + 1] for i in range(K)])(V("p", K, positive=True), V("q", K, positive=True)))
+PR = r"P = \prod_{k=1}^{K} x_k"
+c("c72", "product", r"\frac{\partial P}{\partial x_i} = \frac{P}{x_i}", [PR], [], True,
+  lambda K: (lambda x: [[sp.diff(sp.Mul(*x), x[i]), sp.Mul(*x) / x[i]] for i in range(K)])(V("x", K, positive=True)))
+c("c73", "product", r"\frac{\partial P}{\partial x_i} = P", [PR], [], False,
+  lambda K: (lambda x: [[sp.diff(sp.Mul(*x), x[i]), sp.Mul(*x)] for i in range(K)])(V("x", K, positive=True)))
+xneg = sp.Symbol("x", negative=True)
+c("c74", "domain", r"\frac{d}{dx}|x| = -1", [], [r"x < 0"], True, one(sp.diff(sp.Abs(xneg), xneg), -1))
+c("c75", "domain", r"\frac{d}{dx}|x| = -1", [], [], False, one(sp.diff(sp.Abs(xp), xp), -1))
+c("c76", "ambiguous", r"\frac{d}{dx}\, \log x/2 = \frac{1}{x}", [], [], "amb",
+  lambda K: ([[sp.diff(log(xp / 2), xp), 1 / xp]], [[sp.diff(log(xp) / 2, xp), 1 / xp]]))
+c("c77", "ambiguous", r"\frac{d}{dx}\log \sigma(x)^{2} = 2(1 - \sigma(x))", [], [], "amb",
+  lambda K: ([[sp.diff(log(sig(x_)**2), x_), 2 * (1 - sig(x_))]], [[sp.diff(log(sig(x_))**2, x_), 2 * (1 - sig(x_))]]))
+c("c78", "power inside log", r"\frac{d}{dx}\log x^2 = \frac{2}{x}", [], [], True, one(sp.diff(log(xp**2), xp), 2 / xp))
