@@ -90,3 +90,47 @@ def test_a_refutation_inside_the_stated_domain_stands(tmp_path):
         assert sp.Rational(dict(v.counterexample.values)["beta"]) > 1
     else:
         assert v.status == "unknown"
+
+
+def _softmax_truth(K: int = 3):
+    """∂s_i/∂a_j of the softmax at K, entry by entry (SymPy), for the case tests below."""
+    a = sp.symbols(f"a1:{K + 1}")
+    s = [sp.exp(x) / sum(sp.exp(y) for y in a) for x in a]
+    return a, s
+
+
+def test_a_case_assumed_throughout_a_section_holds_in_its_later_paragraphs(tmp_path):
+    a, s = _softmax_truth()
+    assert sp.simplify(sp.diff(s[0], a[1]) + s[0] * s[1]) == 0          # i ≠ j: true
+    assert sp.simplify(sp.diff(s[0], a[0]) + s[0] * s[0]) != 0          # i = j: false
+    got = _audit(tmp_path, "Throughout this section we assume $i \\neq j$. Let $p_i = "
+                           "\\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$.\n\nTherefore "
+                           "$\\frac{\\partial p_i}{\\partial z_j} = -p_i p_j$.\n")
+    assert got["\\frac{\\partial p_i}{\\partial z_j} = -p_i p_j"].verdict.status == "proved"
+
+
+@pytest.mark.parametrize("text", [
+    "With $s_i = \\frac{e^{a_i}}{\\sum_{k=1}^{K} e^{a_k}}$ the diagonal entries ($i = j$) are "
+    "$\\frac{\\partial s_i}{\\partial a_j} = s_i(1 - s_i)$, while the off-diagonal ones are "
+    "$\\frac{\\partial s_i}{\\partial a_j} = -s_i s_j$.\n",
+    "With $s_i = \\frac{e^{a_i}}{\\sum_{k=1}^{K} e^{a_k}}$: for $i \\neq j$ (the off-diagonal "
+    "entries) we get $\\frac{\\partial s_i}{\\partial a_j} = -s_i s_j$, and for $i = j$, by the "
+    "quotient rule, $\\frac{\\partial s_i}{\\partial a_j} = s_i(1 - s_i)$.\n",
+])
+def test_a_contrasting_clause_takes_the_other_case(tmp_path, text):
+    """R8-C: the diagonal's case in parentheses is not the off-diagonal clause's case."""
+    a, s = _softmax_truth()
+    assert sp.simplify(sp.diff(s[0], a[0]) - s[0] * (1 - s[0])) == 0
+    got = _audit(tmp_path, text)
+    for claim in ("\\frac{\\partial s_i}{\\partial a_j} = s_i(1 - s_i)",
+                  "\\frac{\\partial s_i}{\\partial a_j} = -s_i s_j"):
+        assert got[claim].verdict.status == "proved", claim
+
+
+def test_a_value_case_a_claim_is_decided_at_is_listed_with_its_verdict(tmp_path):
+    """"which only holds at T = 1": proved there, and the verdict says at T = 1 (R8-C)."""
+    got = _audit(tmp_path, "Let $p_i = \\frac{e^{z_i / T}}{\\sum_j e^{z_j / T}}$.\n\nA frequent "
+                           "mistake is to write $\\frac{\\partial p_i}{\\partial z_j} = "
+                           "p_i(\\delta_{ij} - p_j)$, which only holds at $T = 1$.\n")
+    v = got["\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)"].verdict
+    assert v.status == "proved" and "T = 1" in v.conditions

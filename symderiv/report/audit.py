@@ -106,7 +106,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         if n in conds:
             out.append(replace(spec, kind="condition"))
             continue
-        where = _nearest_conditions(conds, offsets, n, spec.read or spec.latex) + tuple(
+        where = _nearest_conditions(conds, offsets, n, spec.read or spec.latex, text) + tuple(
             a for a, end in assumed if offsets[n] < end) + held_fixed(text, offsets[n], notation)
         case = _case_at(cases, offsets[n])
         if case and not _states_condition(spec.latex, notation) and not any(

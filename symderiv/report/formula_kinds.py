@@ -20,11 +20,14 @@ def _read(latex: str, notation: Notation):
     return read_formula(latex, notation)
 
 
-def _nearest_conditions(conds: dict, offsets: list, n: int, latex: str = "") -> tuple[str, ...]:
+def _nearest_conditions(conds: dict, offsets: list, n: int, latex: str = "",
+                        text: str = "") -> tuple[str, ...]:
     """The case conditions of formula n's sentence: per pair of letters, the nearest one
     before it (else the nearest after it), so "for $i = j$ ... for $i \\neq j$ ..." splits;
     a case between two index letters only where the formula writes both (``∂ℓ_i/∂z_i`` is
-    not in the case ``j \\neq i`` of the next clause)."""
+    not in the case ``j \\neq i`` of the next clause).  A case before the formula with a
+    contrasting clause between them ("the diagonal ($i = j$) is ..., while the off-diagonal
+    ones are ...") is the other case there."""
     here = offsets[n]
     best: dict = {}
     for m, (c, (a, b)) in sorted(conds.items()):
@@ -34,11 +37,31 @@ def _nearest_conditions(conds: dict, offsets: list, n: int, latex: str = "") -> 
         if pair and latex and not all(re.search(r"(?<![A-Za-z\\])" + x + r"(?![A-Za-z])", latex)
                                       for x in pair.groups()):
             continue
+        prose = _between(text, offsets[m], here) if pair and text and m < n else ""
+        if _OTHER_CLAUSE.search(prose) and not re.search(r"\bnot\b|n't\b", prose):
+            # (not "for $i = j$ it is not $-s_i s_j$, but ...": the same case, corrected)
+            c = c.replace("\\neq", "=") if "\\neq" in c else c.replace("=", "\\neq", 1)
         key = frozenset(re.findall(r"\b[A-Za-z0-9]+\b", c.replace("\\neq", "")))
         rank = (0, here - offsets[m], m) if m < n else (1, offsets[m] - here, m)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, c)
     return tuple(c for _, c in sorted(best.values()))
+
+
+# a clause that turns to the other case: "..., while the off-diagonal ones are", "but for
+# the others", "whereas otherwise"
+_OTHER_CLAUSE = re.compile(r"[,;]\s*(?:while|whereas|but|otherwise|and\s+for\s+the\s+"
+                           r"(?:others|rest|other\s+(?:entries|cases|ones)))\b", re.I)
+
+
+def _between(text: str, start: int, end: int) -> str:
+    """The prose between the formula at *start* and the one at *end* (offsets inside their
+    delimiters), the formulas in between blanked."""
+    span = text[start:end]
+    first, last = span.find("$"), span.rfind("$")
+    if 0 <= first < last:
+        span = span[first:last + 1].strip("$")
+    return re.sub(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]|\\\(.*?\\\)", " ", span, flags=re.S)
 
 
 def _condition_of(latex: str) -> str | None:

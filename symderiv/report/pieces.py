@@ -11,7 +11,7 @@ from dataclasses import replace
 from ..extract import extract_formulas
 from ..read import Notation, split_display, top_level_equals
 from ..read.display import _split_joined, approx_tail
-from ..read.prose import _introduces_example, _sentence
+from ..read.prose import _introduces_example, _section_end, _sentence
 from .formula_kinds import _condition_of, _enumerated
 from .model import FormulaSpec
 
@@ -93,11 +93,17 @@ def _prose_conditions(text: str, specs: list, offsets: list) -> dict:
         if c is not None and _CONTRAST.search(text, span[0], offsets[n]):
             # "unlike the case $i = j$, ...", "except when $i = j$ ...": the other case
             c = c.replace("\\neq", "=") if "\\neq" in c else c.replace("=", "\\neq", 1)
+        if c is not None and _FOR_SECTION.search(text, span[0], span[1]):
+            # "throughout this section we assume $i \\neq j$": the section's case, up to a
+            # case its later sentences state (the nearest one wins)
+            span = (span[0], max(span[1], _section_end(text, offsets[n])))
         if c is not None:
             conds[n] = (c, span)
     return conds
 
 
+_FOR_SECTION = re.compile(r"\b(?:throughout|from now on|in (?:this|the rest of this) "
+                          r"(?:section|derivation|part)|in what follows|for the rest of)\b", re.I)
 _CONTRAST = re.compile(
     r"\b(?:unlike|except|other than|compared (?:with|to)|whereas|in contrast to|as opposed "
     r"to|apart from|instead of|rather than)\b(?:[\s,]+(?:the|a|an|in|of|when|where|for|if|"
