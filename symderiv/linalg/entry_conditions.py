@@ -53,10 +53,13 @@ def split_entry_conditions(conditions, whole):
     return entry, [c for c in conditions if not any(c is e for e in entry)]
 
 
-def entry_condition(c, form, sized):
+def entry_condition(c, form, sized, used=()):
     """*c* in the index form of one reading (*form*: its :class:`IndexForm`, *sized*: the
-    reading's own substitutions of sizes, applied to its entries): (condition, doubts).
-    Raises NotationError when the condition does not fit the reading."""
+    reading's own substitutions of sizes, applied to its entries; *used*: the names the
+    claim and its definitions write): (condition, doubts).  A sum to K over a vector whose
+    length the reading leaves unnamed runs over all its entries (K is that length); a doubt
+    only when the claim writes K too.  Raises NotationError when the condition does not fit
+    the reading."""
     p, q = Dummy("p", integer=True), Dummy("q", integer=True)
     rep, lengths = {}, {}
     for a in c.atoms(Indexed):
@@ -100,8 +103,9 @@ def entry_condition(c, form, sized):
                 if not (isinstance(d, Symbol) and d.name.startswith("n_")):
                     raise NotationError(f"the condition's sum runs to {hi}, but the "
                                         f"entries it sums number {d} in this reading")
-                doubts.append(f"the sum of the condition {sympy.latex(c)} read over all "
-                              f"the entries ({hi} their number)")
+                if str(hi) in used:   # K is a size of the claim too: the sum may be partial
+                    doubts.append(f"the sum of the condition {sympy.latex(c)} read over all "
+                                  f"the entries ({hi} their number)")
             limits.append((x, lo, d))
         return sympy.Sum(s.function, *limits)
     out = _bounds_commutative(c).xreplace(rep)

@@ -184,7 +184,7 @@ def _reading(parts, ctx, defs, layout, shown, conditions=(), defaults=True,
     conds = [sized(c) for c in conds]
     doubts = list(sh.doubts)
     for c in per_entry:
-        got, why = entry_condition(c, form, sized)
+        got, why = entry_condition(c, form, sized, names)
         conds.append(got)
         doubts += why
     ranges = tuple((k, tuple(sized(sympy.sympify(x)) for x in lims))  # safe: SymPy objects
