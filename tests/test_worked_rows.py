@@ -216,3 +216,39 @@ def test_computed_value_and_activation_prose():
                                   "the activation.") == []
     assert computed_value(r"A = \mathrm{softmax}(Z)", {"Z"})
     assert not computed_value(r"A = \mathrm{softmax}(Z)", {"T"})
+
+
+CHAIN = r"""I have a problem with backpropagation through a softmax output layer.
+
+Here $ Z $ is the layer output before applying the softmax activation function, while $ A $ is
+the activation of the network. Here's an example $$ Z := (1.75, 1.75) $$ with target
+$$ T = \begin{pmatrix}0&1\end{pmatrix} $$ The gradient is
+$$ \frac{\partial{E(A,T)}}{\partial{Z}} = \frac{\partial{\sum_{i=0}^{n}{-T_{i}*ln(A)}}}{\partial{Z}} = \frac{\partial{\sum_{i=0}^{n}{-T_{i}*ln(Softmax(Z))}}}{\partial{Z}} = %s $$
+and $$ \frac{\partial{E(A,T)}}{\partial{A}} * \frac{\partial{A}}{\partial{Z}} = \begin{pmatrix}0&-2\end{pmatrix} * \begin{pmatrix}-1.3125&-3.0625\\-3.0625&-1.3125\end{pmatrix} = (6.125, 2.625) $$
+"""
+
+
+@pytest.mark.parametrize("end,right", [("A - T", True), ("A + T", False)])
+def test_thread_chain_at_the_example(tmp_path, end, right):
+    r"""Σ_{i=0}^{n} -T_i ln(A) at a 2-entry example: A read as A_i and n as 1, readings said;
+    the chain holds (A − T = (1/2, −1/2) there), A + T does not — but only under those
+    readings, so it is not refuted; the product with the wrong Jacobian is wrong only if E is
+    what the chain differentiates: never proved."""
+    z = sympy.Rational(7, 4)
+    a = sympy.exp(z) / (2 * sympy.exp(z))
+    grad = sympy.Matrix([[a, a]]) - sympy.Matrix([[0, 1]])     # ∂E/∂Z = A − T (SymPy-free check
+    xs = sympy.symbols("x0:2")                                  # below: the derivative itself)
+    e = -sympy.log(sympy.exp(xs[1]) / (sympy.exp(xs[0]) + sympy.exp(xs[1])))
+    derived = sympy.Matrix([[sympy.diff(e, x) for x in xs]]).subs({xs[0]: z, xs[1]: z})
+    assert sympy.simplify(derived - grad) == sympy.zeros(1, 2)
+    doc = tmp_path / "thread.txt"
+    doc.write_text(CHAIN % end, encoding="utf-8")
+    res = [r for r in audit_document(doc, timeout=30) if r.spec.kind == "claim"]
+    chain = next(r.verdict for r in res if end in r.spec.latex)
+    prod = next(r.verdict for r in res if "6.125" in r.spec.latex)
+    if right:
+        assert chain.status == "proved", chain.reason
+        assert "read as its entry" in chain.reason
+    else:
+        assert chain.status == "unknown", chain.reason
+    assert prod.status not in ("proved", "verified"), prod.reason

@@ -44,6 +44,19 @@ class _Unread(Exception):
     pass
 
 
+def to_tex(e) -> str:
+    from ..printer import to_latex
+    return to_latex(e)
+
+
+def _entry_function():
+    import sympy
+    return sympy.Function("worked\\_entry")
+
+
+_ENTRY = _entry_function()   # entry k of a vector function's value: _ENTRY(Softmax(Z), k)
+
+
 def _name(e):
     import sympy
     if isinstance(e, sympy.Symbol):
@@ -74,8 +87,18 @@ class _Example:
         starts = {int(lim[1]) for x in exprs if isinstance(x, sympy.Basic)
                   for sm in x.atoms(sympy.Sum) for lim in sm.limits
                   if lim[1].is_Integer and isinstance(lim[2], sympy.Symbol)}
-        if len(starts) == 1:   # the text numbers entries from where its sums start (0..n)
+        self.numbered = len(starts) == 1   # the text numbers entries where its sums start
+        if self.numbered:
             self.lo = starts.pop()
+        else:   # entries written with numbers: 0 numbers from 0, the length from 1
+            fixed = {int(k) for x in exprs if isinstance(x, sympy.Basic)
+                     for a in x.atoms(sympy.Indexed) for k in a.indices if k.is_Integer}
+            n = int(ctx.size)
+            if 0 in fixed and n not in fixed:
+                self.lo, self.numbered = 0, True
+            elif n in fixed and 0 not in fixed:
+                self.lo, self.numbered = 1, True
+        self.in_sum = 0
         for name, m in self.data.items():
             xs = sympy.Matrix(m.rows, m.cols, lambda r, c: sympy.Dummy(f"{name}{r}{c}"))
             self.unknowns[name] = xs
@@ -117,6 +140,8 @@ class _Example:
             if not isinstance(v, sympy.MatrixBase) or k is None or not k.is_Integer or \
                     1 not in v.shape:
                 raise _Unread(f"the entry {e} is not read")
+            if not self.in_sum and not self.numbered:
+                self.doubts.add(f"the entries numbered from {self.lo}")
             pos = int(k) - self.lo
             if not 0 <= pos < len(v):
                 raise _Unread(f"the entry {e} lies outside the example's {len(v)} entries")
@@ -132,8 +157,12 @@ class _Example:
                 raise _Unread(f"a sum to {b} is not read at the example's size")
             body = sympy.Sum(e.function, *rest) if rest else e.function
             body = self._entries_of_whole(body, k)
-            terms = [self.eval(body.xreplace({k: sympy.Integer(t)}), keep)
-                     for t in range(int(a), int(b) + 1)]
+            self.in_sum += 1
+            try:
+                terms = [self.eval(body.xreplace({k: sympy.Integer(t)}), keep)
+                         for t in range(int(a), int(b) + 1)]
+            finally:
+                self.in_sum -= 1
             return self._add(terms)
         if isinstance(e, Partial):
             x = _name(e.x)
@@ -186,6 +215,12 @@ class _Example:
             if isinstance(b, sympy.MatrixBase) or isinstance(x, sympy.MatrixBase):
                 raise _Unread("a power of an array")
             return b ** x
+        if isinstance(e, AppliedUndef) and e.func == _ENTRY:
+            v, k = self.eval(e.args[0], keep), e.args[1]
+            if not isinstance(v, sympy.MatrixBase) or 1 not in v.shape or not k.is_Integer or \
+                    not 0 <= int(k) - self.lo < len(v):
+                raise _Unread(f"the entry {k} of {e.args[0]} is not read")
+            return list(v)[int(k) - self.lo]
         if isinstance(e, AppliedUndef):
             fname = str(e.func)
             base = fname.rstrip("'")
@@ -218,13 +253,20 @@ class _Example:
         import sympy
         if not any(k in a.indices for a in body.atoms(sympy.Indexed)):
             return body
+        from sympy.core.function import AppliedUndef
+        from ..vocabulary import VECTOR_FUNCTIONS
         whole = {s for f in body.atoms(sympy.Function) for s in f.args
-                 if _name(s) is not None and (_name(s) in self.data or _name(s) in self.defs)}
-        if not whole:
+                 if str(f.func) not in VECTOR_FUNCTIONS and f.func != _ENTRY and
+                 _name(s) is not None and (_name(s) in self.data or _name(s) in self.defs)}
+        applied = {s for f in body.atoms(sympy.Function) for s in f.args
+                   if isinstance(s, AppliedUndef) and str(s.func) in VECTOR_FUNCTIONS and
+                   len(s.args) == 1 and _name(s.args[0]) is not None}
+        if not whole and not applied:
             return body
         rep = {s: sympy.IndexedBase(_name(s))[k] for s in whole}
-        self.doubts.add(", ".join(f"{_name(s)} inside the sum over {k} read as its entry {k}"
-                                  for s in sorted(whole, key=str)))
+        rep.update({s: _ENTRY(s, k) for s in applied})   # ln(Softmax(Z)): its entry k
+        self.doubts.add(", ".join(f"{to_tex(s)} inside the sum over {k} read as its entry {k}"
+                                  for s in sorted(whole | applied, key=str)))
         return body.replace(lambda x: isinstance(x, sympy.Function),
                             lambda x: x.func(*[rep.get(a, a) for a in x.args]))
 
@@ -386,6 +428,8 @@ def settle(v, parts, ctx, claim: str):
         return v
     if v.status not in decided and w.status in decided:
         return w
+    if v.status not in decided and (w.reason or "").startswith("refuted if"):
+        return w   # wrong under a reading it names: said, rather than the engine's failure
     if v.status not in decided and w.links and v.links and len(w.links) == len(v.links):
         return w if sum(x.status in decided for x in w.links) > \
             sum(x.status in decided for x in v.links) else v
