@@ -134,3 +134,34 @@ def test_a_value_case_a_claim_is_decided_at_is_listed_with_its_verdict(tmp_path)
                            "p_i(\\delta_{ij} - p_j)$, which only holds at $T = 1$.\n")
     v = got["\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)"].verdict
     assert v.status == "proved" and "T = 1" in v.conditions
+
+
+def test_a_sum_to_one_cue_the_sentence_denies_after_it_is_not_a_statement(tmp_path):
+    """'needs the weights to sum to one, which is not the case here' (R8-D): the textbook
+    gradient is not held under Σ y = 1; it is refuted, needing it (SymPy: y = (1, 1))."""
+    z1, z2 = sp.symbols("z1 z2")
+    p = [sp.exp(z1) / (sp.exp(z1) + sp.exp(z2)), sp.exp(z2) / (sp.exp(z1) + sp.exp(z2))]
+    L = -(1 * sp.log(p[0]) + 1 * sp.log(p[1]))
+    assert sp.simplify(sp.diff(L, z1) - (p[0] - 1)) != 0
+    got = _audit(tmp_path, "With $p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$ and $L = "
+                           "-\\sum_{k=1}^{K} y_k \\log p_k$, the form $\\frac{\\partial L}"
+                           "{\\partial z_i} = p_i - y_i$ needs the weights to sum to one, which "
+                           "is not the case here.\n")
+    v = got["\\frac{\\partial L}{\\partial z_i} = p_i - y_i"].verdict
+    assert v.status != "proved" and not v.conditions
+
+
+def test_rows_of_targets_said_to_be_one_hot_are_never_the_counterexample(tmp_path):
+    """R8-E: per-row one-hot targets; the true batch gradient is not refuted at a zero row."""
+    N, K = 2, 2
+    z = sp.Matrix(N, K, lambda n, k: sp.Symbol(f"z{n}{k}"))
+    t = sp.Matrix([[1, 0], [0, 1]])
+    p = sp.Matrix(N, K, lambda n, k: sp.exp(z[n, k]) / sum(sp.exp(z[n, j]) for j in range(K)))
+    L = -sum(t[n, k] * sp.log(p[n, k]) for n in range(N) for k in range(K)) / N
+    assert sp.simplify(sp.diff(L, z[0, 1]) - (p[0, 1] - t[0, 1]) / N) == 0
+    got = _audit(tmp_path, "Each row of $t$ is one-hot. With $p_{nk} = \\frac{e^{z_{nk}}}"
+                           "{\\sum_{j} e^{z_{nj}}}$ and $L = -\\frac{1}{N}\\sum_{n=1}^{N}"
+                           "\\sum_{k} t_{nk}\\log p_{nk}$, $\\frac{\\partial L}{\\partial z_{nk}}"
+                           " = \\frac{1}{N}(p_{nk} - t_{nk})$.\n")
+    v = got["\\frac{\\partial L}{\\partial z_{nk}} = \\frac{1}{N}(p_{nk} - t_{nk})"].verdict
+    assert v.status in ("unknown", "proved", "verified")

@@ -149,14 +149,34 @@ _SUM_TO_ONE = re.compile(r"\bone[- ]hot\b|\bprobability (vector|distribution)s?\
 def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
     """Prose saying a label vector sums to one ("y is a one-hot vector", "t is a probability
     distribution"): the condition Σ_k t_k = 1 the engine finds a claim needs is stated there."""
-    found = [m for m in _SUM_TO_ONE.finditer(text) if not _NEGATED.search(_clause_before(text, m))]
+    cues = list(_SUM_TO_ONE.finditer(text))
+    denied = [m for m in cues if _denied_cue(text, m)]
+    found = [m for m in cues if m not in denied and not any(
+        _paragraph_of(text, d.start()) == _paragraph_of(text, m.start()) for d in denied)]
     said = {m.start(): f"'{m.group(0)}'" for m in found}
-    if _SOFTMAX_CE.search(text) and _CROSS_ENTROPY.search(text):
+    if _SOFTMAX_CE.search(text) and _CROSS_ENTROPY.search(text) and not denied:
         # the targets of a softmax cross-entropy, one class or a distribution, sum to one
         for m in _TRUE_LABELS.finditer(text):
-            if not _NEGATED.search(_clause_before(text, m)):
+            if not _denied_cue(text, m):
                 said[m.start()] = f"'{m.group(0)}' of a softmax cross-entropy"
     return [(None, text.count("\n", 0, at) + 1, what) for at, what in sorted(said.items())]
+
+
+# "... to sum to one, which is not the case here", "... one-hot, but they are not"
+_DENIED_AFTER = re.compile(r"[^.;:\n]*?(?:\b(?:which|that|this)\s+is\s+(?:not|n't)\b|"
+                           r"\b(?:is|are)\s+(?:false|not true|not the case)\b|"
+                           r"\bbut\s+(?:they|it|these|the \w+)\s+(?:are|is|do|does)\s*(?:not|n't)\b|"
+                           r"\b(?:does|do)\s*(?:not|n't)\s+hold\b)", re.I)
+
+
+def _denied_cue(text: str, m) -> bool:
+    """The cue is denied in its clause before it, or by what its sentence says after it."""
+    return bool(_NEGATED.search(_clause_before(text, m)) or
+                _DENIED_AFTER.match(text, m.end(), min(len(text), m.end() + 200)))
+
+
+def _paragraph_of(text: str, offset: int) -> int:
+    return len(re.findall(r"\n\s*\n", text[:offset]))
 
 
 _TRUE_LABELS = re.compile(r"\b(?:true|correct|target|ground[- ]truth)\s+(?:class\s+)?labels?\b",

@@ -27,7 +27,7 @@ from .formula_kinds import (_nearest_conditions, _defined_name, _defines_entries
                             _definition_text, _is_assumption, _unread_definition, _value_of,
                             assignment_of,
                             _states_condition, probability_alias)
-from .domains import guard_stated_domains
+from .domains import guard_one_hot_rows, guard_stated_domains
 from .markdown import ICON, _code, _code_span, _md_text
 from .summary import shorten
 from .model import ClaimFile, FormulaResult, FormulaSpec, PostReport
@@ -501,6 +501,7 @@ def audit_document(path: Path, given=(), where=(), notation: Notation = Notation
     # nothing refuted through an unread definition, nothing held through a wrong value
     out = guard_wrong_values(guard_rounded_values(guard_unread_definitions(out)))
     out = guard_stated_domains(out, text)   # no refutation outside a domain the text states
+    out = guard_one_hot_rows(out, text)     # nor at targets the text says are one-hot
     return sorted(out + code_results(text, timeout) + skipped_results(text),
                   key=lambda r: r.spec.line)
 

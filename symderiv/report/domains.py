@@ -18,10 +18,10 @@ import re
 from dataclasses import replace
 from fractions import Fraction
 
-from ..read.prose import _sentence
+from ..read.prose import _SUM_TO_ONE, _denied_cue, _sentence
 from ..verify.verdict import undecided
 
-__all__ = ["guard_stated_domains"]
+__all__ = ["guard_stated_domains", "guard_one_hot_rows"]
 
 _OPS = {"<": "<", ">": ">", r"\lt": "<", r"\gt": ">", r"\leq": "<=", r"\le": "<=",
         r"\leqslant": "<=", r"\geq": ">=", r"\ge": ">=", r"\geqslant": ">=", "≤": "<=",
@@ -152,3 +152,63 @@ def guard_stated_domains(results: list, text: str) -> list:
             r = replace(r, verdict=undecided(v, why), correct_form=None, broken_step=None)
         final.append(r)
     return final
+
+
+_ENTRY = re.compile(r"(\w+)\[([^\]]+)\]\s*=\s*([-\d/.]+)")
+_LABEL_LETTERS = ("t", "y", "T", "Y")   # the names labels have when the cue names none
+
+
+def _cue_names(text: str) -> set[str]:
+    """The names the text says are one-hot or sum to one: the plain names written in the
+    cue's sentence ("each row of $t$ is one-hot"), else the usual label letters."""
+    names = set()
+    for m in _SUM_TO_ONE.finditer(text):
+        if _denied_cue(text, m):
+            continue
+        start, end = _sentence(text, m.start())
+        for f in re.findall(r"\$([^$]{1,30})\$", text[start:end]):
+            n = _NAME.fullmatch(f.strip().replace("\\mathbf", "").strip("{} "))
+            if n is not None:
+                names.add(n.group(1))
+        names = names or set(_LABEL_LETTERS)
+    return names
+
+
+def _rows_not_one(value: str) -> bool:
+    """'t[1, 1] = 0, t[1, 2] = 0': whether some row (the entries sharing every index but the
+    last) does not sum to one; a value that cannot be read counts as not one."""
+    rows: dict[tuple, Fraction] = {}
+    entries = _ENTRY.findall(value)
+    if not entries:
+        return False
+    for _, idx, v in entries:
+        key = tuple(i.strip() for i in idx.split(","))[:-1]
+        try:
+            rows[key] = rows.get(key, Fraction(0)) + Fraction(v)
+        except (ValueError, ZeroDivisionError):
+            return True
+    return any(total != 1 for total in rows.values())
+
+
+def guard_one_hot_rows(results: list, text: str) -> list:
+    """A refutation whose counterexample gives a name the text says is one-hot (or sums to
+    one: every row, for a matrix of targets) entries that do not sum to one is no evidence:
+    the text excludes that point.  (A vector's Σ = 1 the checker applies itself; this
+    catches what it could not apply, such as one condition per row.)"""
+    names = _cue_names(text) if _SUM_TO_ONE.search(text) else set()
+    if not names:
+        return results
+    out = []
+    for r in results:
+        v = r.verdict
+        points = [link.counterexample for link in (v.links or (v,))
+                  if link.status == "refuted" and link.counterexample is not None]
+        bad = sorted({n for c in points for n, value in c.values
+                      if n in names and _rows_not_one(value)})
+        if bad:
+            r = replace(r, verdict=undecided(v, (
+                f"refuted only where {', '.join(bad)} is not one-hot (its entries do not sum "
+                "to one), which the text excludes; the condition could not be applied: not "
+                "decided")), correct_form=None, broken_step=None)
+        out.append(r)
+    return out
