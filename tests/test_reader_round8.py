@@ -122,3 +122,45 @@ def test_a_cost_averaged_twice_over_layers_stays_undecided(tmp_path):
     first = recs[0]
     assert first.verdict.status == "unknown"
     assert "unparsed" not in (first.verdict.reason or "")
+
+
+# -- 4. argmax_j / argmin_j: the same index where one body is an increasing function of the other
+SOFT = r"p_i = \frac{\exp(s_i)}{\sum_k \exp(s_k)}"
+
+
+def _argmax_labels():
+    # at K = 3 and a few exact points: softmax keeps the order of the scores (argmax and argmin
+    # agree), the negated scores and the squares do not
+    s = sympy.IndexedBase("s")
+    for point in ((0, 1, -2), (3, Rational(1, 2), 1), (-1, -3, -2)):
+        soft = [exp(v) / sum(exp(u) for u in point) for v in point]
+        order = sorted(range(3), key=lambda i: point[i])
+        assert sorted(range(3), key=lambda i: soft[i]) == order
+    point = (0, 1, -2)
+    assert max(range(3), key=lambda i: -point[i]) != max(range(3), key=lambda i: point[i])
+    assert max(range(3), key=lambda i: point[i] ** 2) != max(range(3), key=lambda i: point[i])
+    return s
+
+
+def test_argmax_of_an_increasing_function_of_the_entries():
+    _argmax_labels()
+    assert _check(r"\operatorname*{argmax}_j p_j = \operatorname*{argmax}_j s_j", [SOFT]) \
+        in DECIDED_TRUE
+    assert _check(r"\operatorname*{argmin}_j p_j = \operatorname*{argmin}_j s_j", [SOFT]) \
+        in DECIDED_TRUE
+    assert _check(r"\operatorname*{argmax}_j \sigma(z_j) = \operatorname*{argmax}_j z_j",
+                  [r"\sigma(x) = \frac{1}{1 + e^{-x}}"]) in DECIDED_TRUE
+
+
+def test_argmax_claims_that_do_not_follow_stay_unknown():
+    _argmax_labels()
+    for claim in (r"\operatorname*{argmax}_j p_j = \operatorname*{argmax}_j (-s_j)",
+                  r"\operatorname*{argmax}_j p_j = \operatorname*{argmax}_j s_j^2",
+                  r"\operatorname*{argmax}_j p_j = \operatorname*{argmin}_j s_j",
+                  r"\operatorname*{argmax}_j p_j = s_j",
+                  r"\operatorname*{argmax}_j c\, s_j = \operatorname*{argmax}_j s_j",
+                  r"\operatorname*{argmax}_j q_j = \operatorname*{argmax}_j s_j"):
+        assert _check(claim, [SOFT]) in ("unknown", "unparsed"), claim
+    # argmax written as a function of a whole vector: not read
+    assert _check(r"\operatorname{argmax}(p) = \operatorname{argmax}(s)", [SOFT]) in (
+        "unknown", "unparsed")

@@ -251,6 +251,8 @@ class DerivRules:
         if self.toks[p].text == "Sigma":
             self.choices.note("\\Sigma read as the summation sign \\sum")
         sub, sup = lx.extra
+        if op in ("argmax", "argmin"):
+            return self._arg_extremum(op, p, sub, sup, body)
         if is_matrix(body):
             raise self.err("a sum of matrices is not supported", p, "sum the entries")
         lo, hi = self.nt.default_range()
@@ -324,6 +326,18 @@ class DerivRules:
         if cls is sympy.Product and exclude is not None:
             raise self.err("a product with an excluded index", p, "write the product out")
         return cls(body, (marker, lo, hi))
+
+    def _arg_extremum(self, op, p, sub, sup, body):
+        r"""``\operatorname*{argmax}_j x_j``: the index j where the body is largest (one index
+        letter under the operator, over the document's default range)."""
+        from symderiv.extrema import ArgMax, ArgMin
+        v1, v2 = self.strip(*sub) if sub is not None else (p, p)
+        if v2 - v1 != 1 or self.toks[v1].kind not in ("letter", "greek") or \
+                (sup is not None and sup[0] < sup[1]) or is_matrix(body):
+            raise self.err(f"cannot read the index of {op}", p, f"write {op}_j x_j")
+        lo, hi = self.nt.default_range()
+        return (ArgMax if op == "argmax" else ArgMin)(
+            body, (self.index_sym(self.toks[v1].text), lo, hi))
 
     def _multiple_sum(self, op, p, listed, sup, body, lo, hi):
         r"""``\sum_{i,j}``, ``\sum_{i, j=1}^{n}``: one sum per index listed, every index over

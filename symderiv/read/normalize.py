@@ -404,7 +404,7 @@ def tokenize(text: str, config: NormalizationConfig = DEFAULT_CONFIG) -> list[To
     for n, t in enumerate(toks):   # argmax_j y_j: the index where y is largest, no product
         after = next((u.text for u in toks[n + 1:] if u.kind != "ws"), "")
         if (t.kind in ("word", "letter") and t.text.lower() in ("argmax", "argmin") and
-                after != "(") or (t.kind == "cmd" and t.text == "arg"):
+                after not in ("(", "_")) or (t.kind == "cmd" and t.text == "arg"):
             raise LatexError("argmax / argmin (an index, not a value) is not read", text,
                              t.pos, "state the claim about the values instead")
     return toks

@@ -258,6 +258,9 @@ class PreLexer:
                     raise v.err(f"unexpected {c!r}", p, "remove it")
             elif k == "greek" and toks[p].text == "Sigma" and v.is_char(v.nx(p + 1, b), "_", b):
                 p = self.bigop(p, b, emit, "sum")        # \Sigma_{d} e^{...}: a sum
+            elif k == "word" and toks[p].text.lower() in ("argmax", "argmin") and \
+                    v.is_char(v.nx(p + 1, b), "_", b):
+                p = self.bigop(p, b, emit, toks[p].text.lower())   # \operatorname*{argmax}_j
             elif k in ("letter", "greek", "word"):
                 p = self.name(p, b, emit)
             elif k == "num":

@@ -184,6 +184,10 @@ def _decide_remembered(lhs, rhs, ctx, sizes, seed, symbolic, exact) -> Verdict:
 
 
 def _decide_now(lhs, rhs, ctx, sizes, seed, symbolic, exact) -> Verdict:
+    from .extrema import decide_extrema   # argmax_j ŷ_j = argmax_j o_j: an order, no value
+    order = decide_extrema(lhs, rhs, ctx)
+    if order is not None:
+        return order
     lhs, rhs = _index_cases(lhs), _index_cases(rhs)
     if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
         ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))
