@@ -12,14 +12,19 @@ from sympy.printing.latex import LatexPrinter
 __all__ = ["to_latex"]
 
 # a Latin name or a labelled one (y_{true}), which the reader takes as applied to a bracket
-_NAME_BRACKET = re.compile(r"(?<![\\A-Za-z{])([A-Za-z]+(?:_\{[A-Za-z]{2,}\})?)\s+\\left\(")
-
 _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
     "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma",
     "varsigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta",
     "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", "ell",
 }
+
+
+# a name before a bracket: Latin letters, a Greek or \ell command, a \mathrm{..} word, with a
+# word subscript (y_{true}); in a product it needs a \cdot, or the reader applies the name
+_NAME_BRACKET = re.compile(
+    r"((?:\\(?:mathrm|operatorname|text|mathit)\{[A-Za-z]+\}|\\(?:" + "|".join(sorted(_GREEK))
+    + r")(?![A-Za-z])|(?<![\\A-Za-z{])[A-Za-z]+)(?:_\{[A-Za-z]{2,}\})?)\s+\\left\(")
 
 
 class _Printer(LatexPrinter):

@@ -165,3 +165,23 @@ def test_rows_of_targets_said_to_be_one_hot_are_never_the_counterexample(tmp_pat
                            " = \\frac{1}{N}(p_{nk} - t_{nk})$.\n")
     v = got["\\frac{\\partial L}{\\partial z_{nk}} = \\frac{1}{N}(p_{nk} - t_{nk})"].verdict
     assert v.status in ("unknown", "proved", "verified")
+
+
+def test_an_inline_slash_before_a_number_and_a_name_is_read_both_ways():
+    """1/2x^2 (R8-F): (1/2)·x^2 makes d/dx = x true, 1/(2x^2) false (SymPy): unknown."""
+    from symderiv import check
+    x = sp.symbols("x")
+    assert sp.diff(x ** 2 / 2, x) == x and sp.simplify(sp.diff(1 / (2 * x ** 2), x) - x) != 0
+    v = check("\\frac{d}{dx}\\, 1/2x^2 = x")
+    assert v.status == "unknown" and len(v.readings) == 2
+    assert check("\\frac{d}{dx}\\, 1/(2x^2) = -\\frac{1}{x^3}").status == "proved"
+
+
+def test_a_greek_or_word_name_before_a_bracket_prints_as_a_product():
+    """The parse echo never reads ℓ·(a + b) back as ℓ applied to a + b."""
+    from symderiv.printer import to_latex
+    from symderiv.read import read_expr
+    a, b = sp.symbols("a b")
+    for name in ("ell", "sigma"):
+        e = sp.Symbol(name) * (a + b)
+        assert sp.simplify(read_expr(to_latex(e)) - e) == 0, to_latex(e)

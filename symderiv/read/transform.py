@@ -103,6 +103,11 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
         ch = t.children
         acc = self.visit(ch[0]) if first is None else first
         for op, unit in zip(ch[1::2], ch[2::2]):
+            split = self._slash_split(unit) if op.value.kind == "/" else None
+            if split is not None:   # 1/2x^2: (1/2)·x^2 or 1/(2x^2)
+                first, rest = split
+                acc = self.wrap(lambda: mul([div(acc, first), rest]), op.value.start)
+                continue
             v = self.visit(unit)
             if op.value.kind == "/":
                 acc = self.wrap(lambda: div(acc, v), op.value.start)
@@ -115,6 +120,31 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
             else:
                 acc = self.wrap(lambda: mul([acc, v]), op.value.start)
         return acc
+
+    def _slash_split(self, unit):
+        """``a / 2x^2`` written inline: over the number alone, then times the rest
+        ((1/2)·x^2, how a cheat sheet means it), or over the whole juxtaposition
+        (1/(2x^2)); a choice point, so both readings are checked.  None for any other
+        divisor (a/b, a/(bc), a/b_i)."""
+        juxt = unit
+        while isinstance(juxt, Tree) and juxt.data in ("unit", "juxt") and \
+                len(juxt.children) == 1 and isinstance(juxt.children[0], Tree):
+            juxt = juxt.children[0]
+        if not (isinstance(juxt, Tree) and juxt.data == "juxt" and len(juxt.children) >= 2):
+            return None
+        head = juxt.children[0]
+        if not (isinstance(head, Tree) and head.data == "factor" and len(head.children) == 1
+                and isinstance(head.children[0], Tree) and head.children[0].data == "number"):
+            return None
+        toks = list(juxt.scan_values(lambda v: isinstance(v, Token)))
+        src = self.src(toks[0].value.start, toks[-1].value.end) if toks else "the divisor"
+        n = self.choices.choose(("slash", src), (
+            f"/ {src} read as over the whole product {src}",
+            f"/ {src} read as over the number alone, times the rest"))
+        if n == 0:
+            return None
+        rest = [v for v in (self.visit(c) for c in juxt.children[1:]) if v is not None]
+        return self.visit(head), (rest[0] if len(rest) == 1 else mul(rest))
 
     def rule_frob(self, t):
         r"""``A:B`` = Σ_ij A_ij B_ij (the Frobenius inner product), left to right."""
