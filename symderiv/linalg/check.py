@@ -20,7 +20,7 @@ from .contraction import chain_contractions
 from .declared import declaration_alternatives
 from .entry_conditions import split_entry_conditions, whole_names
 from .reading import matrix_readings
-from .shapes import ROW_CONVENTION, ROW_FLIPPED
+from .inference import ROW_CONVENTION, ROW_FLIPPED
 
 
 def _distinct_ones(e, count: list):

@@ -15,7 +15,8 @@ from ..notation import Context
 from ..printer import to_latex
 from .objects import has_matrices
 from .reading import relevant
-from .shapes import ShapeMismatch, infer
+from .inference import infer
+from .shapes import ShapeMismatch
 
 
 def _fits(eqs, declared) -> str | None:

@@ -18,7 +18,8 @@ from ..notation import Context, Definition, NotationError, base_name
 from .entry_conditions import entry_condition, split_entry_conditions, whole_names
 from .index_form import IndexForm
 from .objects import Grad, has_matrices
-from .shapes import ONE, ROW_CONVENTION, ShapeMismatch, infer
+from .inference import ROW_CONVENTION, infer
+from .shapes import ONE, ShapeMismatch
 
 LAYOUTS = ("denominator", "numerator", "mixed")
 # the doubts of a shape guessed from a weak default (a lowercase name is a vector, a column or,
