@@ -503,16 +503,35 @@ def normal_form(expr: Expr, ctx: Context) -> Expr:
 def _numeric_exps_apart(e: Expr) -> tuple[Expr, dict]:
     """``e^{-14197/12500}`` as an opaque positive number while cancelling: SymPy's polynomials
     would take it as the 14197th power of e^{1/12500} (a worked example's decimals) and the
-    gcd runs for minutes.  Relations between such numbers are then not used (a proof may be
-    missed, never a wrong one: the normal form is only trusted when it is 0)."""
+    gcd runs for minutes.  Numbers whose exponents differ by a multiple of one of them and a
+    fraction of a small denominator share one opaque number c (``e^{-14197/6250} = c^2``,
+    ``e^{10803/12500} = c e^2``: a worked example's value and its powers, one variable for the
+    gcd); other relations between them are not used (a proof may be missed, never a wrong one:
+    the normal form is only trusted when it is 0)."""
     big = [a for a in e.atoms(exp, Pow) if (a.func is exp and a.args[0].is_Rational or
                                            a.is_Pow and a.base is sympy.E and
                                            a.exp.is_Rational) and
            sympy.Rational(a.args[0] if a.func is exp else a.exp).q > 12]
     if not big:
         return e, {}
-    there = {a: sympy.Dummy("c", positive=True) for a in big}
-    return e.xreplace(there), {d: a for a, d in there.items()}
+    there, back = {}, {}
+    bases: list = []   # (exponent r0, its Dummy): e^{n r0 + s} = c^n e^{s}, s of a small q
+    for a in sorted(big, key=lambda a: (-_exponent(a).q, abs(_exponent(a).p))):
+        r = _exponent(a)
+        for r0, c in bases:
+            n = next((n for n in range(-12, 13) if n and (r - n * r0).q <= 12), None)
+            if n is not None:
+                there[a] = c ** n * exp(r - n * r0)
+                break
+        else:
+            c = sympy.Dummy("c", positive=True)
+            bases.append((r, c))
+            there[a], back[c] = c, a
+    return e.xreplace(there), back
+
+
+def _exponent(a) -> sympy.Rational:
+    return sympy.Rational(a.args[0] if a.func is exp else a.exp)
 
 
 def reduce_by(expr: Expr, polys: tuple, ctx: Context) -> Expr:

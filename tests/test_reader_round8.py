@@ -164,3 +164,23 @@ def test_argmax_claims_that_do_not_follow_stay_unknown():
     # argmax written as a function of a whole vector: not read
     assert _check(r"\operatorname{argmax}(p) = \operatorname{argmax}(s)", [SOFT]) in (
         "unknown", "unparsed")
+
+
+# -- 5. a worked example's exponentials share one opaque number while cancelling -----------------
+def test_numeric_exponentials_share_one_number_in_the_normal_form():
+    from symderiv.calculus import _numeric_exps_apart, normal_form
+    from symderiv.notation import Context
+    r0 = Rational(-14197, 12500)
+    e = exp(r0) + exp(2 * r0) + exp(r0 + 2) + exp(Rational(1, 7))
+    apart, back = _numeric_exps_apart(e)
+    assert len(back) == 1                        # one opaque number for the three related ones
+    assert sympy.simplify(apart.xreplace(back) - e) == 0       # an identity, not a guess
+    assert exp(Rational(1, 7)) in apart.atoms(sympy.exp)        # a small denominator: kept
+    s = 1 / (1 + exp(r0))                          # a sigmoid at a worked example's decimal
+    t = 1 / (1 + exp(Rational(-2, 5)))
+    ctx = Context()
+    assert normal_form(s * (1 - s) * t - (s - s ** 2) * t, ctx) == 0
+    assert normal_form(s * (1 - s) * t * exp(2 * r0) - (s - s ** 2) * t * exp(r0) ** 2, ctx) == 0
+    wrong = normal_form(s * (1 - s) * t - s * t, ctx)
+    assert wrong != 0
+    assert abs(sympy.N(wrong)) > Rational(1, 10)   # re-checked in floating point: not zero
