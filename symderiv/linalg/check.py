@@ -235,10 +235,19 @@ def _declarations_aside(parts, aside, decide, kw):
     """The claim read with each declaration set aside that the definitions contradict (see
     :mod:`.declared`): one such reading says what it sets aside beside its verdict; several
     are combined (refuted only if refuted in all)."""
-    results = [(check_matrix(parts, actx, decide, **kw), (note,)) for actx, note in aside]
+    results = []
+    for actx, note, names in aside:
+        v = check_matrix(parts, actx, decide, **kw)
+        written = {str(s) for p in parts if isinstance(p, sympy.Basic) for s in p.free_symbols}
+        if v.status == "refuted" and written & set(names):
+            # the claim is about the name whose declaration was set aside: its shape is
+            # the model's, and the text said another — no refutation through that
+            v = undecided(v, f"refuted only with {note}: {v.reason}")
+        results.append((v, (note,)))
     if len(results) == 1:
         v, (note,) = results[0]
-        return replace(v, reason="; ".join([v.reason] * bool(v.reason) + [note]))
+        return v if note in (v.reason or "") else replace(
+            v, reason="; ".join([v.reason] * bool(v.reason) + [note]))
     return combine_readings(results, claim=kw.get("claim", ""))
 
 

@@ -40,9 +40,9 @@ def _shown(name: str, dims) -> str:
     return f"{name} \\in \\mathbb{{R}}^{{{inner}}}"
 
 
-def declaration_alternatives(parts, ctx: Context) -> list[tuple[Context, str]] | None:
+def declaration_alternatives(parts, ctx: Context) -> list[tuple[Context, str, tuple]] | None:
     """The context with the declared shapes that contradict the definitions set aside (with
-    what it sets aside), when the declared shapes do; None when they fit.  The declarations
+    what it sets aside, said and by name), when the declared shapes do; None when they fit.  The declarations
     are taken in the text's order, as each is judged with the ones before it: one that the
     definitions and the declarations before it contradict is the one set aside."""
     if not ctx.shapes:
@@ -62,7 +62,7 @@ def declaration_alternatives(parts, ctx: Context) -> list[tuple[Context, str]] |
     if not notes or _fits(eqs, kept) is not None:
         return None
     return [(ctx.with_(shapes=tuple((n, s) for n, s in ctx.shapes if n in kept)),
-             "; ".join(notes))]
+             "; ".join(notes), tuple(n for n, _ in ctx.shapes if n not in kept))]
 
 
 __all__ = ["declaration_alternatives"]
