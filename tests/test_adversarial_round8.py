@@ -20,22 +20,11 @@ _spec.loader.exec_module(run)
 LABELS = json.loads((HERE / "labels.json").read_text(encoding="utf-8"))
 CLAIMS = json.loads((HERE / "claims_labels.json").read_text(encoding="utf-8"))
 
-# id -> finding (FINDINGS.md): the cases still wrong on the tree of 04:55 UTC (R8-A, R8-B and
-# e23 were mended by then: they must pass)
-XFAIL_CLAIMS = {"c58": "R8-F: 1/2x^2 decided without a doubt",
-                "c76": "R8-F: log x/2 decided without a doubt",
+# id -> finding (FINDINGS.md): the cases still wrong on the tree of 05:15 UTC (R8-A to R8-E and
+# 1/2x^2 of R8-F were mended by then: they must pass)
+XFAIL_CLAIMS = {"c76": "R8-F: log x/2 decided without a doubt",
                 "c77": "R8-H: log sigma(x)^2 read as log^2 sigma(x)"}
-XFAIL_DOCS = {
-    "e01_qa_softmax_temperature.md": "R8-C: a value case (T = 1) applied but not listed",
-    "e13_batch_ce_lecture.md": "R8-E: rows of t one-hot not applied",
-    "e25_ambiguous_notation.md": "R8-F: 1/2x^2 decided without a doubt",
-    "e30_unnormalised_targets.md": "R8-D: 'sum to one, which is not the case here'",
-    "e31_offdiagonal_in_words.md": "R8-C: '(i = j) ..., while the off-diagonal ones'",
-    "e46_from_now_on_case.md": "R8-C: 'from now on ... the off-diagonal case i != j'",
-    "e47_whereas_otherwise.md": "R8-C: 'when i = j ..., whereas otherwise'",
-    "e48_onehot_denied_after.md": "R8-D: 'if y were one-hot, but it is not'",
-    "e51_more_ambiguity.md": "R8-F, R8-H: log x/2, log sigma(x)^{-1} decided",
-}
+XFAIL_DOCS = {"e51_more_ambiguity.md": "R8-F, R8-H: log x/2, log sigma(x)^{-1} decided"}
 
 
 def _mark(key, table):

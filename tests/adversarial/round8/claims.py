@@ -349,3 +349,12 @@ c("c76", "ambiguous", r"\frac{d}{dx}\, \log x/2 = \frac{1}{x}", [], [], "amb",
 c("c77", "ambiguous", r"\frac{d}{dx}\log \sigma(x)^{2} = 2(1 - \sigma(x))", [], [], "amb",
   lambda K: ([[sp.diff(log(sig(x_)**2), x_), 2 * (1 - sig(x_))]], [[sp.diff(log(sig(x_))**2, x_), 2 * (1 - sig(x_))]]))
 c("c78", "power inside log", r"\frac{d}{dx}\log x^2 = \frac{2}{x}", [], [], True, one(sp.diff(log(xp**2), xp), 2 / xp))
+
+# ---- third pass
+c("c79", "indicator", r"\frac{\partial p_i}{\partial z_j} = p_i(\mathbb{1}[i = j] - p_j)", [SM], [], True, lambda K: sm_ij(K, lambda p, i, j: p[i] * (delta(i, j) - p[j])))
+c("c80", "indicator", r"\frac{\partial p_i}{\partial z_j} = p_i([i = j] - p_j)", [SM], [], True, lambda K: sm_ij(K, lambda p, i, j: p[i] * (delta(i, j) - p[j])))
+c("c81", "ln", r"\frac{d}{dx}\ln(1 - \sigma(x)) = \sigma(x)", [], [], False, one(sp.diff(log(1 - sig(x_)), x_), sig(x_)))
+A_ = tanh(x_)
+c("c82", "second derivative", r"\frac{d^2 a}{dx^2} = -2a(1 - a^2)", [r"a = \tanh(x)"], [], True, one(sp.diff(A_, x_, 2), -2 * A_ * (1 - A_**2)))
+c("c83", "second derivative", r"\frac{d^2 a}{dx^2} = -2a", [r"a = \tanh(x)"], [], False, one(sp.diff(A_, x_, 2), -2 * A_))
+c("c84", "indicator", r"\frac{\partial p_i}{\partial z_j} = p_i(\mathbb{1}_{i=j} - p_i)", [SM], [], False, lambda K: sm_ij(K, lambda p, i, j: p[i] * (delta(i, j) - p[i])))

@@ -38,7 +38,8 @@ A frequent mistake is to forget the chain-rule factor and write $\frac{\partial 
 """, [
     ("p_i = \\frac{e^{z_i / T}}", "def", None, None),
     ("\\frac{1}{T}\\, p_i", "claim", True, lambda K: _e01(K, lambda p, T, i, j: p[i] * (delta(i, j) - p[j]) / T)),
-    ("= p_i(\\delta_{ij} - p_j)", "claim", False, lambda K: _e01(K, lambda p, T, i, j: p[i] * (delta(i, j) - p[j]))),
+    # false in general; the sentence says it "only holds at T = 1": a proof that names T = 1 is right too
+    ("= p_i(\\delta_{ij} - p_j)", "claim|T = 1", False, lambda K: _e01(K, lambda p, T, i, j: p[i] * (delta(i, j) - p[j]))),
 ])
 
 
