@@ -20,6 +20,7 @@ from .contraction import chain_contractions
 from .declared import declaration_alternatives
 from .entry_conditions import split_entry_conditions, whole_names
 from .reading import matrix_readings
+from .written import named_applications
 from .inference import ROW_CONVENTION, ROW_FLIPPED
 
 
@@ -129,6 +130,7 @@ def _written_jacobians(parts, ctx: Context):
     their Jacobian), in the claim and in the definitions."""
     if not any(isinstance(p, sympy.FunctionMatrix) for p in parts):
         return parts, ctx
+    parts, ctx = named_applications(parts, ctx)   # ∂ Softmax(Z)/∂Z: its Jacobian
     names = {s.name for p in parts if isinstance(p, sympy.Basic) for d in p.atoms(Partial)
              for s in (d.f, d.x) if isinstance(s, Symbol) and s.is_commutative}
     if not names:
