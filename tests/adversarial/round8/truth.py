@@ -1,4 +1,4 @@
-"""Round-8 truth script: writes docs/*.md from docs_[a-f].py and labels every item with SymPy
+"""Round-8 truth script: writes docs/*.md from docs_[a-g].py and labels every item with SymPy
 at K = 2, 3, 4 (tlib.truth), asserting the hand label (expected) agrees.  Writes labels.json.
 Also labels the CLI claims of claims.py into claims_labels.json.  Never imports symderiv.
 
@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tlib  # noqa: E402
-import docs_a, docs_b, docs_c, docs_d, docs_e, docs_f  # noqa: E402
+import docs_a, docs_b, docs_c, docs_d, docs_e, docs_f, docs_g  # noqa: E402
 import claims  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def main():
     docs = {}
-    for mod in (docs_a, docs_b, docs_c, docs_d, docs_e, docs_f):
+    for mod in (docs_a, docs_b, docs_c, docs_d, docs_e, docs_f, docs_g):
         docs.update(mod.D)
     os.makedirs(os.path.join(HERE, "docs"), exist_ok=True)
     labels, bad = {}, []
