@@ -44,6 +44,9 @@ def _sizes_of(expr: Expr, ctx: Context) -> list[Symbol]:
     if isinstance(ctx.size, Symbol) and (ctx.size in expr.free_symbols or not syms or any(
             not str(s).startswith("n_") for s in syms)):
         syms.add(ctx.size)       # not when only the sizes of a vector formula occur
+    elif isinstance(ctx.size, Symbol) and any(   # an index with no declared range (d_k beside
+            str(i) not in dict(ctx.ranges) for i in _free_idx(expr, ctx)):  # sized indices)
+        syms.add(ctx.size)       # runs over the default range, which ends at the size
     return sorted(syms, key=lambda s: (s != ctx.size, str(s))) or [Symbol("K")]
 
 
