@@ -185,3 +185,24 @@ def test_a_greek_or_word_name_before_a_bracket_prints_as_a_product():
     for name in ("ell", "sigma"):
         e = sp.Symbol(name) * (a + b)
         assert sp.simplify(read_expr(to_latex(e)) - e) == 0, to_latex(e)
+
+
+def test_a_cue_denied_about_other_labels_does_not_deny_the_targets_cue(tmp_path):
+    """'Unlike soft labels, which need not sum to one, our target y is one-hot' states Σy = 1
+    (round 8, g62): the true gradient holds under it."""
+    got = _audit(tmp_path, "Unlike soft labels, which need not sum to one, our target $y$ is "
+                           "one-hot. With $p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$ and "
+                           "$L = -\\sum_{k=1}^{K} y_k \\log p_k$, this gives $\\frac{\\partial L}"
+                           "{\\partial z_i} = p_i - y_i$.\n")
+    assert got["\\frac{\\partial L}{\\partial z_i} = p_i - y_i"].verdict.status == "proved"
+
+
+def test_a_contrast_that_names_no_other_case_keeps_the_case(tmp_path):
+    """', while on the same diagonal ...' (round 8, g63): still the case i = j."""
+    a, s = _softmax_truth()
+    assert sp.simplify(sp.diff(sp.log(s[0]), a[0]) - (1 - s[0])) == 0
+    got = _audit(tmp_path, "With $p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$, when $i = j$ "
+                           "the entry is $\\frac{\\partial p_i}{\\partial z_j} = p_i(1 - p_i)$, "
+                           "while on the same diagonal the log-softmax gives $\\frac{\\partial "
+                           "\\log p_i}{\\partial z_j} = 1 - p_i$.\n")
+    assert got["\\frac{\\partial \\log p_i}{\\partial z_j} = 1 - p_i"].verdict.status == "proved"

@@ -151,8 +151,7 @@ def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
     distribution"): the condition Σ_k t_k = 1 the engine finds a claim needs is stated there."""
     cues = list(_SUM_TO_ONE.finditer(text))
     denied = [m for m in cues if _denied_cue(text, m)]
-    found = [m for m in cues if m not in denied and not any(
-        _paragraph_of(text, d.start()) == _paragraph_of(text, m.start()) for d in denied)]
+    found = [m for m in cues if m not in denied]
     said = {m.start(): f"'{m.group(0)}'" for m in found}
     if _SOFTMAX_CE.search(text) and _CROSS_ENTROPY.search(text) and not denied:
         # the targets of a softmax cross-entropy, one class or a distribution, sum to one
@@ -170,13 +169,15 @@ _DENIED_AFTER = re.compile(r"[^.;:\n]*?(?:\b(?:which|that|this)\s+is\s+(?:not|n'
 
 
 def _denied_cue(text: str, m) -> bool:
-    """The cue is denied in its clause before it, or by what its sentence says after it."""
-    return bool(_NEGATED.search(_clause_before(text, m)) or
+    """The cue is denied in its clause before it (back to a comma, or in the four words
+    before it: "unlike soft labels, which need not sum to one, our y is one-hot" is not
+    denied, "y is not, as often assumed, one-hot" is), or by what its sentence says after
+    it."""
+    before = _clause_before(text, m)
+    words = " ".join(before.split()[-4:])
+    return bool(_NEGATED.search(before.rsplit(",", 1)[-1]) or _NEGATED.search(words) or
                 _DENIED_AFTER.match(text, m.end(), min(len(text), m.end() + 200)))
 
-
-def _paragraph_of(text: str, offset: int) -> int:
-    return len(re.findall(r"\n\s*\n", text[:offset]))
 
 
 _TRUE_LABELS = re.compile(r"\b(?:true|correct|target|ground[- ]truth)\s+(?:class\s+)?labels?\b",

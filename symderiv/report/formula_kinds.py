@@ -38,7 +38,10 @@ def _nearest_conditions(conds: dict, offsets: list, n: int, latex: str = "",
                                       for x in pair.groups()):
             continue
         prose = _between(text, offsets[m], here) if pair and text and m < n else ""
-        if _OTHER_CLAUSE.search(prose) and not re.search(r"\bnot\b|n't\b", prose):
+        turn = _OTHER_CLAUSE.search(prose)
+        named = turn is not None and (turn.group("rest") is None or _OTHER_NAMED[
+            "neq" if "\\neq" in c else "="].search(turn.group("rest")))
+        if named and not re.search(r"\bnot\b|n't\b", prose):
             # (not "for $i = j$ it is not $-s_i s_j$, but ...": the same case, corrected)
             c = c.replace("\\neq", "=") if "\\neq" in c else c.replace("=", "\\neq", 1)
         key = frozenset(re.findall(r"\b[A-Za-z0-9]+\b", c.replace("\\neq", "")))
@@ -50,8 +53,12 @@ def _nearest_conditions(conds: dict, offsets: list, n: int, latex: str = "",
 
 # a clause that turns to the other case: "..., while the off-diagonal ones are", "but for
 # the others", "whereas otherwise"
-_OTHER_CLAUSE = re.compile(r"[,;]\s*(?:while|whereas|but|otherwise|and\s+for\s+the\s+"
-                           r"(?:others|rest|other\s+(?:entries|cases|ones)))\b", re.I)
+_OTHER_CLAUSE = re.compile(r"[,;]\s*(?:while|whereas|but)\b(?P<rest>[^.;]*)|[,;]\s*otherwise\b", re.I)
+# what names the other case in such a clause: for i = j the off-diagonal ones, for i ≠ j the
+# diagonal ones, for either "the others", "the rest", "otherwise"
+_OTHER_NAMED = {"=": re.compile(r"\b(?:off-?diagonal|others?|rest|remaining|else)\b", re.I),
+                "neq": re.compile(r"(?<!off-)(?<!off)\bdiagonal\b|\b(?:others?|rest|remaining|"
+                                  r"else)\b", re.I)}
 
 
 def _between(text: str, start: int, end: int) -> str:
