@@ -206,3 +206,20 @@ def test_a_contrast_that_names_no_other_case_keeps_the_case(tmp_path):
                            "while on the same diagonal the log-softmax gives $\\frac{\\partial "
                            "\\log p_i}{\\partial z_j} = 1 - p_i$.\n")
     assert got["\\frac{\\partial \\log p_i}{\\partial z_j} = 1 - p_i"].verdict.status == "proved"
+
+
+@pytest.mark.parametrize("claim", [
+    "\\frac{d}{dx} \\log x/2 = \\frac{1}{2x}",        # true as (log x)/2, false as log(x/2)
+    "\\frac{d}{dx} \\log \\sigma(x)^{2} = 2(1 - \\sigma(x))",   # true as log(σ²) only
+])
+def test_a_bare_argument_followed_by_a_slash_or_a_power_is_read_both_ways(claim):
+    """R8-F/H: \\log x/2 and \\log \\sigma(x)^2 each have two plausible readings that disagree."""
+    from symderiv import check
+    x = sp.symbols("x")
+    s = 1 / (1 + sp.exp(-x))
+    assert sp.simplify(sp.diff(sp.log(x) / 2, x) - 1 / (2 * x)) == 0
+    assert sp.simplify(sp.diff(sp.log(x / 2), x) - 1 / (2 * x)) != 0
+    assert sp.simplify(sp.diff(sp.log(s ** 2), x) - 2 * (1 - s)) == 0
+    assert sp.simplify(sp.diff(sp.log(s) ** 2, x) - 2 * (1 - s)) != 0
+    v = check(claim, ["\\sigma(x) = \\frac{1}{1 + e^{-x}}"])
+    assert v.status == "unknown", v

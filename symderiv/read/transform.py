@@ -103,6 +103,14 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
         ch = t.children
         acc = self.visit(ch[0]) if first is None else first
         for op, unit in zip(ch[1::2], ch[2::2]):
+            if op.value.kind == "/" and len(ch) == 3:
+                inner = self._bare_application(ch[0], acc)
+                if inner is not None and self.choices.choose(("bare-slash", self.at(ch[0])), (
+                        "the slash read as dividing the function's value",
+                        "the slash read as dividing the function's argument")):
+                    v = self.visit(unit)
+                    acc = inner[0](self.wrap(lambda: div(inner[1], v), op.value.start))
+                    continue
             split = self._slash_split(unit) if op.value.kind == "/" else None
             if split is not None:   # 1/2x^2: (1/2)·x^2 or 1/(2x^2)
                 first, rest = split
@@ -120,6 +128,24 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
             else:
                 acc = self.wrap(lambda: mul([acc, v]), op.value.start)
         return acc
+
+    def _bare_application(self, prim, obj):
+        """``\\log \\sigma(x)`` (a named function, its argument written without brackets):
+        (the function, its argument) — a power or a slash after it may belong to the
+        argument; None for anything else."""
+        node = prim
+        while isinstance(node, Tree) and node.data in ("unit", "juxt", "factor") and \
+                len(node.children) == 1 and isinstance(node.children[0], Tree):
+            node = node.children[0]
+        if not (isinstance(node, Tree) and node.data == "func_app" and len(node.children) == 2):
+            return None
+        arg = node.children[1]
+        if isinstance(arg, Tree) and arg.data == "call":
+            return None   # \log(x)^2: the brackets say what the function takes
+        if not (isinstance(obj, sympy.Function) and len(obj.args) == 1) or \
+                obj.func in (sympy.Max, sympy.Min):
+            return None
+        return obj.func, obj.args[0]
 
     def _slash_split(self, unit):
         """``a / 2x^2`` written inline: over the number alone, then times the rest
@@ -196,6 +222,12 @@ class Reader(NameRules, DerivRules, EnvRules, TokenView):
                     obj = Tr(obj)                           # (QK^T)^T
                     continue
                 e = self.expr(a1, b1, "exponent")
+                inner = self._bare_application(prim, obj) if extra is rest[0] else None
+                if inner is not None and self.choices.choose(("bare-power", self.at(prim)), (
+                        "the power read as applying to the function's value",
+                        "the power read as applying to the function's argument")):
+                    obj = inner[0](self.wrap(lambda: power(inner[1], e), extra.value.start))
+                    continue
                 obj = self.wrap(lambda: power(obj, e), extra.value.start)
             else:
                 if obj is None:
