@@ -56,7 +56,8 @@ def _nearest_conditions(conds: dict, offsets: list, n: int, latex: str = "",
 _OTHER_CLAUSE = re.compile(r"[,;]\s*(?:while|whereas|but)\b(?P<rest>[^.;]*)|[,;]\s*otherwise\b", re.I)
 # what names the other case in such a clause: for i = j the off-diagonal ones, for i ≠ j the
 # diagonal ones, for either "the others", "the rest", "otherwise"
-_OTHER_NAMED = {"=": re.compile(r"\b(?:off-?diagonal|others?|otherwise|rest|remaining|else)\b", re.I),
+_OTHER_NAMED = {"=": re.compile(r"\b(?:off-?diagonal|others?|otherwise|rest|remaining|else)\b",
+                                re.I),
                 "neq": re.compile(r"(?<!off-)(?<!off)\bdiagonal\b|\b(?:others?|rest|remaining|"
                                   r"otherwise|else)\b", re.I)}
 
