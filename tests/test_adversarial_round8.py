@@ -20,13 +20,10 @@ _spec.loader.exec_module(run)
 LABELS = json.loads((HERE / "labels.json").read_text(encoding="utf-8"))
 CLAIMS = json.loads((HERE / "claims_labels.json").read_text(encoding="utf-8"))
 
-# id -> finding (FINDINGS.md): the cases still wrong on the tree of 05:29 UTC (R8-A to R8-E and
-# 1/2x^2 of R8-F were mended by then: they must pass; g62, g63 are the mends' over-reach)
-XFAIL_CLAIMS = {"c76": "R8-F: log x/2 decided without a doubt",
-                "c77": "R8-H: log sigma(x)^2 read as log^2 sigma(x)"}
-XFAIL_DOCS = {"e51_more_ambiguity.md": "R8-F, R8-H: log x/2, log sigma(x)^{-1} decided",
-              "g62_denied_and_affirmed_cue.md": "R8-D2: a denial about soft labels vetoes 'y is one-hot'",
-              "g63_while_same_case.md": "R8-C2: 'while on the same diagonal' given the other case"}
+# id -> finding (FINDINGS.md): the cases still wrong (none since the mends of R8-F/H, D2, C2;
+# every finding of the round must pass)
+XFAIL_CLAIMS: dict[str, str] = {}
+XFAIL_DOCS: dict[str, str] = {}
 
 
 def _mark(key, table):
