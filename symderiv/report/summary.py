@@ -33,6 +33,7 @@ def annotated(results) -> int:
 _CONTEXT_KINDS = ("condition", "assumption", "value", "mention")
 _DEFINITION_KINDS = ("definition", "redefinition")
 _DECLARATIONS = ("index ranges", "shape algebra from the declarations")
+_DECLARES = re.compile(r"\\in\b|∈|\\leq?\b|≤|<|\\lt\b")
 
 
 def shorten(s: str, n: int = 160) -> str:
@@ -74,10 +75,10 @@ def category(r: FormulaResult) -> str:
         return "context"
     if _unread(r):
         return "unread"
-    if r.spec.kind in _DEFINITION_KINDS or r.verdict.status == "adopted" or \
-            r.verdict.method in _DECLARATIONS:   # "1 ≤ i ≤ K", "W ∈ R^{m×n}": adopted
-        return "definition"
-    return "claim"
+    if r.spec.kind in _DEFINITION_KINDS or r.verdict.status == "adopted" or (
+            r.verdict.method in _DECLARATIONS and _DECLARES.search(r.spec.latex)):
+        return "definition"   # "1 ≤ i ≤ K", "W ∈ R^{m×n}": adopted (a claim that the shapes
+    return "claim"            # refute, ∂L/∂W = ∂L/∂y x, stays a claim)
 
 
 def shown_status(r: FormulaResult) -> str:
