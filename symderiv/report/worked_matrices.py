@@ -117,7 +117,7 @@ class _Example:
         m = self.unknowns[name]
         return m[0, 0] if m.shape == (1, 1) and name not in self.data else m
 
-    def eval(self, e, keep=frozenset()):
+    def eval(self, e, keep=frozenset()):   # safe: a method of ours, not the builtin eval
         import sympy
         from sympy.core.function import AppliedUndef
         from ..notation import Partial
