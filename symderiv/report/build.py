@@ -26,6 +26,7 @@ from ..printer import to_latex
 from ..read import LatexError, Notation, read_expr, read_formula
 from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
+from .domains import with_value_cases
 from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
 from ..verify import HOLDS, Verdict, adopt, combine_readings, undecided
 from .html import render_html, render_index_html, render_results_page
@@ -212,7 +213,7 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
                   "variables; those that need its definition are not decided)")
     elif spec.kind == "definition" and spec.defines and not spec.alternatives:
         v = adopt(v, spec.defines)
-    v = _with_value_cases(v, spec)
+    v = with_value_cases(v, spec)
     correct = broken = None
     parts = [_applied_to_symbols(p, ctx, parts) for p in parts]
     if v.status == "refuted":
@@ -225,24 +226,6 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
         else:
             correct = correct_form(parts[0], cctx)
     return FormulaResult(spec, v, correct_form=correct, broken_step=broken)
-
-
-_VALUE_CASE = re.compile(r"\s*(\\?[A-Za-z]+(?:_\{?\w+\}?)?)\s*=\s*-?\d+(?:\.\d+)?\s*")
-
-
-def _with_value_cases(v: Verdict, spec: FormulaSpec) -> Verdict:
-    """A claim decided at a value its sentence or section states (T = 1 in "which only holds
-    at T = 1"): the verdict lists it among its conditions, so that a formula held only there
-    is never shown as held without condition."""
-    if v.status not in ("proved", "verified", "refuted") or spec.kind != "claim":
-        return v
-    shown = {" ".join(c.split()) for c in v.conditions}
-    cases = tuple(w for w in spec.where if (m := _VALUE_CASE.fullmatch(w)) and
-                  m.group(1).lstrip("\\") not in _INDEX_NAMES and " ".join(w.split()) not in shown)
-    return replace(v, conditions=v.conditions + cases) if cases else v
-
-
-_INDEX_NAMES = set("ijklmnt")
 
 
 def _under_stated_condition(v: Verdict, spec: FormulaSpec, f, lhs, nota, cf, size,

@@ -21,7 +21,7 @@ from fractions import Fraction
 from ..read.prose import _SUM_TO_ONE, _denied_cue, _sentence
 from ..verify.verdict import undecided
 
-__all__ = ["guard_stated_domains", "guard_one_hot_rows"]
+__all__ = ["guard_stated_domains", "guard_one_hot_rows", "with_value_cases"]
 
 _OPS = {"<": "<", ">": ">", r"\lt": "<", r"\gt": ">", r"\leq": "<=", r"\le": "<=",
         r"\leqslant": "<=", r"\geq": ">=", r"\ge": ">=", r"\geqslant": ">=", "≤": "<=",
@@ -212,3 +212,18 @@ def guard_one_hot_rows(results: list, text: str) -> list:
                 "decided")), correct_form=None, broken_step=None)
         out.append(r)
     return out
+
+
+_VALUE_CASE = re.compile(r"\s*(\\?[A-Za-z]+(?:_\{?\w+\}?)?)\s*=\s*-?\d+(?:\.\d+)?\s*")
+
+
+def with_value_cases(v, spec):
+    """A claim decided at a value its sentence or section states (T = 1 in "which only holds
+    at T = 1"): the verdict lists it among its conditions, so that a formula held only there
+    is never shown as held without condition."""
+    if v.status not in ("proved", "verified", "refuted") or spec.kind != "claim":
+        return v
+    shown = {" ".join(c.split()) for c in v.conditions}
+    cases = tuple(w for w in spec.where if (m := _VALUE_CASE.fullmatch(w)) and
+                  m.group(1).lstrip("\\") not in _INDEX_LETTERS and " ".join(w.split()) not in shown)
+    return replace(v, conditions=v.conditions + cases) if cases else v
