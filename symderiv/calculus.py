@@ -79,6 +79,9 @@ def expand_definitions(expr: Expr, ctx: Context, keep: Iterable[str] = ()) -> Ex
                         raise CalculusError(f"{e} is outside the {len(values)} given values")
                     return values[pos]
                 return e
+            entry = _vector_function_entry(d, e, ctx) if d is not None else None
+            if entry is not None:   # y = softmax(z) beside y_i: entry i of softmax(z)
+                return expand_definitions(entry, ctx, keep)
             if d is not None:
                 return expand_definitions(d.instantiate(e.indices), ctx, keep)
         elif isinstance(e, Symbol) and str(e) not in keep:
@@ -136,8 +139,9 @@ def total_diff(expr: Expr, x, ctx: Context) -> Expr:
                 f"generic {g}, which symderiv does not model")
     generics = [s for s in body.free_symbols if ctx.depends_on(str(s))]
     generics += [b for b in {e.base for e in body.atoms(Indexed)} if ctx.depends_on(str(b.label))]
-    if isinstance(x, IndexedBase):
-        _vector_diff_error(x)
+    if isinstance(x, IndexedBase) or isinstance(x, Symbol) and any(
+            base_name(e) == xname for e in body.atoms(Indexed)):
+        _vector_diff_error(x)   # ∂E/∂y of E in y's entries y_k: never 0
     if isinstance(x, Indexed):
         for f in body.atoms(sympy.core.function.AppliedUndef):
             # entries inside the argument (f(Σ_k X_mk W_k), a scalar function of a scalar)
@@ -582,3 +586,21 @@ def is_zero(expr: Expr, ctx: Context) -> bool:
     return bool(polys) and reduce_by(nf, polys, ctx) == 0
 
 
+
+
+def _vector_function_entry(d, e, ctx: Context):
+    """``y = softmax(z)`` (a whole-vector definition by a catalogue vector function of one
+    vector name) used as ``y_i``: entry i of softmax(z), ``e^{z_i} / Σ_k e^{z_k}``; else None."""
+    from .vocabulary import VECTOR_FUNCTIONS, vector_function
+    rhs = d.rhs
+    if d.indices or len(e.indices) != 1 or not isinstance(
+            rhs, sympy.core.function.AppliedUndef) or str(rhs.func) not in VECTOR_FUNCTIONS \
+            or len(rhs.args) != 1 or any(str(rhs.func) == name for name, _, _ in ctx.functions) \
+            or ctx.definition(str(rhs.func)) is not None:
+        return None
+    arg = rhs.args[0]
+    if isinstance(arg, IndexedBase):
+        arg = Symbol(str(arg.label))
+    if not isinstance(arg, Symbol):
+        return None
+    return vector_function(str(rhs.func), (arg, e.indices[0]), ctx)

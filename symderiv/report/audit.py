@@ -25,7 +25,7 @@ from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
 from .formula_kinds import (_nearest_conditions, _defined_name, _defines_entries,
                             _definition_text, _is_assumption, _unread_definition, _value_of,
-                            assignment_of,
+                            assignment_of, vector_function_of_name,
                             _states_condition, probability_alias)
 from .domains import guard_one_hot_rows, guard_stated_domains
 from .markdown import ICON, _code, _code_span, _md_text
@@ -299,7 +299,7 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         if name is not None and name not in defined and not indexed and \
                 (name.isalnum() or re.fullmatch(r"[A-Za-z]_\{?\w+\}?", name)) and \
                 not re.match(r"\s*" + re.escape(name) + r"\s*(\\left)?\s*\(", text_read) and \
-                entries_written(name):
+                not vector_function_of_name(text_read) and entries_written(name):
             # y = Wx + b beside y_i elsewhere: a vector's definition, its entries used alone;
             # the names a chain defines with it (a = \hat{y} = ...) are opaque as well
             opaque.setdefault(name, (spec.line, len(out) + 1))

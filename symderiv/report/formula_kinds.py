@@ -359,3 +359,26 @@ def _enumerated(latex: str, notation: Notation) -> str | None:
     if sympy.simplify(at(general, i, t1.indices[0]) - e1) != 0:
         return None
     return f"{to_latex(tk.base[i])} = {to_latex(general)}"
+
+
+_VECTOR_OF_NAME = re.compile(
+    r"\s*(?:\\(?:mathrm|operatorname|text|textrm)\s*\{\s*)?(?P<f>[A-Za-z_]+)\s*\}?\s*"
+    r"(?:\\left)?\s*\(\s*\{?\s*(?:[A-Za-z]|\\[A-Za-z]+)\s*(?:\^\s*(?:\{[^{}]*\}|\w))?\s*\}?\s*"
+    r"(?:\\right)?\s*\)\s*")
+
+
+def vector_function_of_name(latex: str) -> bool:
+    r"""``y = \mathrm{softmax}(z)``: a vector defined whole as a catalogue vector function of
+    one vector name, whose entries y_i are read (entry i of softmax(z)), unlike y = Wx + b.
+
+    >>> vector_function_of_name(r"A^{O} = \mathrm{softmax}(Z^{O})")
+    True
+    >>> vector_function_of_name(r"y = W x + b")
+    False
+    """
+    from ..vocabulary import VECTOR_FUNCTIONS
+    eqs = top_level_equals(latex)
+    if len(eqs) != 1:
+        return False
+    m = _VECTOR_OF_NAME.fullmatch(latex[eqs[0] + 1:])
+    return bool(m and m.group("f") in VECTOR_FUNCTIONS)

@@ -336,6 +336,9 @@ def worked_rows(parts, ctx, claim: str):
             except (_Unread, TypeError, ValueError, AttributeError, KeyError,
                     sympy.ShapeError, NotImplementedError):
                 vals.append(None)
+        for k, p in enumerate(parts):   # -T_i/A_i between two rows: the row of its entries
+            if vals[k] is None:
+                vals[k] = _free_index_row(ex, p, parts, vals, k)
         found.append((ex, vals))
     method = "entrywise: exact arithmetic at the stated vectors (worked example)"
     stated = tuple((name, to_latex(m)) for name, m in found[0][0].data.items())
@@ -370,6 +373,45 @@ def worked_rows(parts, ctx, claim: str):
         return replace(out, reason=(out.reason + "; " if out.reason else "") + "holds with " +
                        "; ".join(doubts))
     return out
+
+
+def _free_index_row(ex, p, parts, vals, k):
+    r"""A side written with an index left free (``-\frac{T_i}{A_i}``) between sides that are
+    rows of the example's length, the index being one a sum of the chain (or of a definition)
+    runs over: the row of its entries at the example's indices — a reading, said; else None.
+    Entry by entry this is the claim for every i, so the reading is the only one that fits."""
+    import sympy
+    if not isinstance(p, sympy.Basic):
+        return None
+    free = {a for x in p.atoms(sympy.Indexed) for a in x.indices
+            if isinstance(a, sympy.Symbol) and a in p.free_symbols}
+    if len(free) != 1 or p.atoms(sympy.MatrixBase):
+        return None
+    i = free.pop()
+    bound = {lim[0] for x in list(parts) + [d.rhs for d in ex.ctx.definitions]
+             if isinstance(x, sympy.Basic) for sm in x.atoms(sympy.Sum) for lim in sm.limits}
+    if i not in bound:
+        return None
+    near = [v for v in (vals[k - 1] if k else None, vals[k + 1] if k + 1 < len(vals) else None)
+            if v is not None]
+    size = int(ex.ctx.size)
+    shapes = {v.shape for v in near if isinstance(v, sympy.MatrixBase)}
+    if not near or len(shapes) != 1 or len(near) != len(shapes) and any(
+            not isinstance(v, sympy.MatrixBase) for v in near):
+        return None
+    shape = shapes.pop()
+    if 1 not in shape or shape[0] * shape[1] != size:
+        return None
+    try:
+        row = [ex.value(p.xreplace({i: sympy.Integer(t)})) for t in range(ex.lo, ex.lo + size)]
+    except (_Unread, TypeError, ValueError, AttributeError, KeyError, sympy.ShapeError,
+            NotImplementedError):
+        return None
+    if any(isinstance(x, sympy.MatrixBase) for x in row):
+        return None
+    ex.doubts.add(f"{to_tex(p)} with the index {i} left free read as the "
+                  f"{'row' if shape[0] == 1 else 'column'} of its entries")
+    return sympy.Matrix(shape[0], shape[1], row)
 
 
 def _chain(links, method, claim):

@@ -1,0 +1,64 @@
+r"""Readings a careful reader makes of a worked example written in rows (issue 13), each said
+as a doubt: a vector defined whole by softmax (``y = softmax(z)``) used by its entries
+``y_i``; a side written with the sum's index left free (``-t_i / y_i``) between rows, read as
+the row of its entries.  Synthetic documents in the style of a Q&A thread; every label is
+re-checked here with SymPy."""
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from symderiv.report.audit import audit_document
+
+ROWS = r"""A question on the gradient of the cross-entropy with a softmax output.
+
+Here $ z $ is the layer output before the softmax, while $ y $ is the activation. The loss is
+$$ E = \sum_{i=0}^{n}{-t_{i} \ln(y_{i})} $$ and an example is $$ z := (0, \ln 3) $$ with
+$$ t = \begin{pmatrix}0&1\end{pmatrix} $$
+
+The first part: $$ \frac{\partial{E}}{\partial{y}} = %s = \begin{pmatrix}%s\end{pmatrix} $$
+"""
+
+
+def _truth(entry: str, row: tuple) -> bool:
+    """∂E/∂y at the example by SymPy, against the free-index side and the written row."""
+    y0, y1 = sympy.Rational(1, 4), sympy.Rational(3, 4)
+    assert sympy.simplify(sympy.exp(sympy.log(3)) / (1 + sympy.exp(sympy.log(3))) - y1) == 0
+    t = (0, 1)
+    ys = sympy.symbols("y0:2")
+    e = -sum(ti * sympy.log(yi) for ti, yi in zip(t, ys))
+    grad = [sympy.diff(e, v).subs({ys[0]: y0, ys[1]: y1}) for v in ys]
+    side = {r"-\frac{t_{i}}{y_{i}}": [-ti / yi for ti, yi in zip(t, (y0, y1))],
+            r"-t_{i} y_{i}": [-ti * yi for ti, yi in zip(t, (y0, y1))]}[entry]
+    return grad == side == [sympy.sympify(x) for x in row]   # safe: numbers of this test
+
+
+@pytest.mark.parametrize("entry,row", [(r"-\frac{t_{i}}{y_{i}}", ("0", "-4/3")),
+                                       (r"-t_{i} y_{i}", ("0", "-3/4"))])
+def test_free_index_side_between_rows(tmp_path, entry, row):
+    right = _truth(entry, row)
+    assert right == entry.startswith(r"-\frac")
+    written = "&".join(r"-\frac{4}{3}" if x == "-4/3" else r"-\frac{3}{4}" if x == "-3/4"
+                       else x for x in row)
+    doc = tmp_path / "thread.txt"
+    doc.write_text(ROWS % (entry, written), encoding="utf-8")
+    res = [r for r in audit_document(doc, timeout=30) if r.spec.kind == "claim"
+           and r.spec.latex.startswith(r"\frac{\partial{E}}")]
+    assert len(res) == 1
+    v = res[0].verdict
+    if right:
+        assert v.status == "proved", v.reason
+        assert "left free read as the row of its entries" in v.reason
+    else:
+        assert v.status not in ("proved", "verified"), v.reason
+
+
+def test_entries_of_a_vector_defined_whole_by_softmax():
+    """y = softmax(z) beside y_i: entry i of softmax(z) (the engine's own derivative)."""
+    import symderiv
+    got = symderiv.check(r"\frac{\partial y_{i}}{\partial z_{i}} = y_{i}(1 - y_{i})",
+                         given=[r"y = \mathrm{softmax}(z)"], timeout=30)
+    assert got.status == "proved", got.reason
+    bad = symderiv.check(r"\frac{\partial y_{i}}{\partial z_{i}} = y_{i}(1 + y_{i})",
+                         given=[r"y = \mathrm{softmax}(z)"], timeout=30)
+    assert bad.status == "refuted", bad.reason
