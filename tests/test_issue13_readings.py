@@ -62,3 +62,33 @@ def test_entries_of_a_vector_defined_whole_by_softmax():
     bad = symderiv.check(r"\frac{\partial y_{i}}{\partial z_{i}} = y_{i}(1 + y_{i})",
                          given=[r"y = \mathrm{softmax}(z)"], timeout=30)
     assert bad.status == "refuted", bad.reason
+
+
+CHAIN_RULE = r"""A question on the chain rule.
+
+Let $$ y = 3 x^{2} $$ and $$ L = \sin(y) $$ Now I want the same result when applying the chain
+rule and differentiating each function separately: $$ %s $$
+"""
+
+
+@pytest.mark.parametrize("product,telescopes", [
+    (r"\frac{\partial{L}}{\partial{y}} * \frac{\partial{y}}{\partial{x}}", True),
+    (r"\frac{\partial L}{\partial y} \frac{\partial y}{\partial x}", True),
+    (r"\frac{\partial L}{\partial y} \frac{\partial x}{\partial y}", False)])
+def test_bare_chain_rule_product_claims_the_telescoped_derivative(tmp_path, product, telescopes):
+    """A bare product of derivatives after "the chain rule", whose links telescope, is a
+    claimed value of ∂L/∂x (true here: SymPy's derivative of sin(3x²) is cos(y)·6x); one
+    that does not telescope names no quantity and is not decided."""
+    x = sympy.Symbol("x")
+    y = 3 * x ** 2
+    assert sympy.simplify(sympy.diff(sympy.sin(y), x) - sympy.cos(y) * sympy.diff(y, x)) == 0
+    doc = tmp_path / "chain.txt"
+    doc.write_text(CHAIN_RULE % product, encoding="utf-8")
+    res = [r for r in audit_document(doc, timeout=30) if r.spec.latex.strip() == product]
+    assert len(res) == 1
+    v = res[0].verdict
+    if telescopes:
+        assert v.status == "proved", v.reason
+        assert any("read as the chain rule for" in d for rd in v.readings for d in rd.doubts)
+    else:
+        assert v.status not in ("proved", "verified", "refuted"), v.reason

@@ -256,6 +256,13 @@ def continued_derivations(text: str, specs: list) -> list:
         found = lay.formula[n]
         if found is None or found.kind != "display":
             continue
+        chain = _chain_rule_product(text, found, spec.latex)
+        if chain is not None:   # "applying the chain rule: ∂E/∂A ∂A/∂Z": a value of ∂E/∂Z
+            said = (f"read as the chain rule for {chain}: a product of derivatives whose "
+                    "links telescope, displayed after the text's cue \"chain rule\"")
+            out[n] = replace(spec, lhs=chain, reading=said, layout=said)
+            steps[n] = chain
+            continue
         cue = _cue(text, found, lay.displays)
         if cue is None:
             continue
@@ -354,6 +361,75 @@ def _piece_derivative(text, out, n, lay, d):
             "not defined and the fraction has no variable below)")
     return replace(spec, read=f"\\frac{{\\partial}}{{\\partial {var}}} {name}({args}) ={rhs}",
                    reading=said, layout=said)
+
+
+_CHAIN_RULE = re.compile(r"\bchain[-\s]+rule\b", re.I)
+_D = re.compile(r"\s*(?:\\partial|∂|\\mathrm\s*\{d\}|d(?![A-Za-z]))\s*")
+
+
+def _group(latex: str, at: int) -> tuple[str, int] | None:
+    """The brace group starting at *at* (after spaces): (its inside, the end), else None."""
+    while at < len(latex) and latex[at].isspace():
+        at += 1
+    if at >= len(latex) or latex[at] != "{":
+        return None
+    depth = 0
+    for k in range(at, len(latex)):
+        depth += {"{": 1, "}": -1}.get(latex[k], 0)
+        if depth == 0:
+            return latex[at + 1:k], k + 1
+    return None
+
+
+def _unbraced(x: str) -> str:
+    x = x.strip()
+    while x.startswith("{") and _group(x, 0) == (x[1:-1], len(x)):
+        x = x[1:-1].strip()
+    return x
+
+
+def _derivative_factors(latex: str) -> list[tuple[str, str]] | None:
+    """``\\frac{∂E}{∂A} * \\frac{∂A}{∂Z}``: [(E, A), (A, Z)] (the factors of a product of
+    derivatives, joined by nothing, *, \\cdot or \\times), else None."""
+    out, at = [], 0
+    while True:
+        rest = latex[at:]
+        m = re.match(r"\s*(?:(?:\*|\\cdot|\\times)\s*)?\\frac\b", rest) if out else \
+            re.match(r"\s*\\frac\b", rest)
+        if not m:
+            break
+        top = _group(latex, at + m.end())
+        bottom = _group(latex, top[1]) if top else None
+        if bottom is None:
+            return None
+        a, b = _unbraced(top[0]), _unbraced(bottom[0])
+        da, db = _D.match(a), _D.match(b)
+        if not da or not db:
+            return None
+        out.append((_unbraced(a[da.end():]), _unbraced(b[db.end():])))
+        at = bottom[1]
+    return out if len(out) >= 2 and not latex[at:].strip() else None
+
+
+def _chain_rule_product(text: str, found, latex: str) -> str | None:
+    """A display right after prose naming the chain rule that is a product of derivatives
+    whose links telescope (∂E/∂A · ∂A/∂Z: each variable is the next one's function): the
+    quantity it is the chain rule for, ∂E/∂Z, as the text writes its ends; else None."""
+    start, _ = _sentence(text, found.offset)
+    if not _CHAIN_RULE.search(text[max(start, found.offset - 300):found.offset]):
+        return None
+    factors = _derivative_factors(latex)
+    if factors is None:
+        return None
+
+    def name(x: str) -> str:   # E(A, T) is E: its arguments are not its name
+        return re.sub(r"\(.*", "", _key(x))
+    if any(name(b) != name(c) for (_, b), (c, _) in zip(factors, factors[1:])):
+        return None
+    (top, _), (_, bottom) = factors[0], factors[-1]
+    if name(top) == name(bottom):
+        return None
+    return f"\\frac{{\\partial {top}}}{{\\partial {bottom}}}"
 
 
 def _spec_at(out: list, lay: _Layout, display) -> int | None:
