@@ -18,6 +18,7 @@ from .calculus import CalculusError, _ancestors
 from .printer import to_latex
 from .read import IndexRange, LatexError, Notation, read_expr, read_formula
 from .read.display import chain_sides, written_numbers
+from .read.assumptions import read_inequalities
 from .linalg.check import check_matrix, uses_matrices
 from .read.names import (infer_notation, with_declared_names, with_defined_names,
                          with_matrix_names, with_size_free)
@@ -159,7 +160,8 @@ def _build_context(given, where, notation, claim_exprs, size) -> Context:
                 hi = decl.upper if decl.upper is not None else ctx.upper
                 ctx = ctx.with_range(decl.name, lo, hi)
             continue
-        conds.append(read_condition(w, notation))
+        ineq = read_inequalities(w, notation)   # \delta > 0: an assumption on a real value
+        conds.extend(ineq if ineq is not None else [read_condition(w, notation)])
     ctx = ctx.assume(*conds)
     if size is not None:
         ctx = _fix_size(ctx, int(size))
