@@ -54,6 +54,8 @@ def _entries() -> dict[str, Entry]:
         out[name] = Entry("softplus", sympy.log(1 + sympy.exp(_x)))
     for name in ("ReLU", "relu", "Relu", "RELU"):
         out[name] = Entry("the rectified linear unit", sympy.Max(0, _x))
+    for name in ("sign", "sgn", "signum", "Sign", "Sgn"):   # -1, 0, 1: the sign of x
+        out[name] = Entry("the sign function", sympy.sign(_x))
     for name in ("Identity", "identity"):
         out[name] = Entry("the identity", _x)
     return out

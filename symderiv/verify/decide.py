@@ -192,9 +192,17 @@ def _decide_now(lhs, rhs, ctx, sizes, seed, symbolic, exact) -> Verdict:
     if any(c is sympy.true for c in ctx.conditions):   # e.g. K = 2 once K is fixed to 2
         ctx = ctx.with_(conditions=tuple(c for c in ctx.conditions if c is not sympy.true))
     cases = _decide_cases(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
+    if cases is not None and cases.status != "unknown":
+        return cases
+    from .piecewise import decide_piecewise   # |r| \leq \delta, max, min: region by region
+    regions = decide_piecewise(lhs, rhs, ctx) if symbolic else None
+    if regions is not None and regions.status != "unknown":
+        return regions
     if cases is not None:
         return cases
     v = _decide_core(lhs, rhs, ctx, sizes=sizes, seed=seed, symbolic=symbolic, exact=exact)
+    if v.status == "unknown" and regions is not None:
+        return regions   # what the regions left open says more than "cannot be evaluated"
     hyperbolic = any(isinstance(e, sympy.Basic) and e.has(*_HYPERBOLIC)
                      for e in (lhs, rhs) + tuple(d.rhs for d in ctx.definitions))
     if v.status == "unknown" and hyperbolic and not v.missing:   # the exact route sees only
