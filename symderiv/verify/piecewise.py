@@ -138,6 +138,8 @@ def _leaves(e, ctx: Context):
     e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
     if e.has(Sum):
         e = _collapse_cases(e, ctx)
+    if e.has(Sum):
+        e = calculus.collapse(e, ctx)
     return e
 
 
@@ -350,7 +352,12 @@ def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
         a, b = _leaves(a0, rctx), _leaves(b0, rctx)
     except (CalculusError, TypeError, ValueError):
         return None
-    if not (has_cases(a) or has_cases(b)):
+    if not (has_cases(a) or has_cases(b)):   # |x| with x > 0: settled by the assumptions
+        if isinstance(a, sympy.Basic) and isinstance(b, sympy.Basic) and not (
+                a.has(Partial, Sum) or b.has(Partial, Sum)) and _zero(a - b):
+            return Verdict("proved", "cases: the sides agree exactly once the stated "
+                           "assumptions settle every case (real values)",
+                           conditions=tuple(_cond_str(c) for c in stated))
         return None
     if any(isinstance(e, sympy.Basic) and e.has(Partial, sympy.Derivative) for e in (a, b)):
         return _unknown("a derivative is left that SymPy does not take through the cases")
