@@ -92,3 +92,34 @@ def test_bare_chain_rule_product_claims_the_telescoped_derivative(tmp_path, prod
         assert any("read as the chain rule for" in d for rd in v.readings for d in rd.doubts)
     else:
         assert v.status not in ("proved", "verified", "refuted"), v.reason
+
+
+WITH_AFTER = r"""A question on the softmax layer.
+
+Here $ z $ is the layer output before applying the softmax activation function, while $ y $ is
+the activation. An example: $$ z := (0, \ln 3) $$ The gradient is
+$$ \frac{\partial{E(y,t)}}{\partial{z}} = \frac{\partial{\sum_{i=0}^{n}{-t_{i}*ln(y)}}}{\partial{z}} = %s $$ %s
+$$ t = \begin{pmatrix}0&1\end{pmatrix} $$ which gives the numbers below.
+"""
+
+
+@pytest.mark.parametrize("end,right", [("y - t", True), ("y + t", False)])
+@pytest.mark.parametrize("cue", ["With:", "Next we look at"])
+def test_values_stated_right_after_with(tmp_path, end, right, cue):
+    """"= y - t $$ With: $$ t = (0, 1) $$": the example's t, stated after the claim, is the
+    claim's (∂E/∂z = y − t there: SymPy's derivative of −ln softmax(z)_1 at z = (0, ln 3));
+    after other prose it is not, and the claim stays undecided."""
+    zs = sympy.symbols("z0:2")
+    e = -sympy.log(sympy.exp(zs[1]) / (sympy.exp(zs[0]) + sympy.exp(zs[1])))
+    at = {zs[0]: 0, zs[1]: sympy.log(3)}
+    grad = [sympy.simplify(sympy.diff(e, v).subs(at)) for v in zs]
+    y = [sympy.Rational(1, 4), sympy.Rational(3, 4)]
+    assert grad == [y[0] - 0, y[1] - 1]
+    assert (grad == [y[0] + 0, y[1] + 1]) is False
+    doc = tmp_path / "with.txt"
+    doc.write_text(WITH_AFTER % (end, cue), encoding="utf-8")
+    v = next(r.verdict for r in audit_document(doc, timeout=30) if end in r.spec.latex)
+    if right and cue == "With:":
+        assert v.status == "proved", v.reason
+    else:
+        assert v.status not in ("proved", "verified", "refuted"), v.reason

@@ -18,7 +18,8 @@ from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied
 from .chain_inference import implied_definitions
 from .guards import (_named_in_prose, guard_rounded_values, guard_unread_definitions,
                      guard_wrong_values, held_fixed)
-from .worked_matrices import computed_value, general_size   # worked examples in vectors
+from .worked_matrices import (computed_value, general_size,   # worked examples in vectors
+                              with_values_after)
 from .gradient_names import gradient_specs   # dZ, dQ_{proj}: the prose's gradient names
 from .derivation_steps import continued_derivations, mentions
 from .named_losses import named_loss, prose_before
@@ -401,7 +402,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
     for n, line, start, end in spans:
         for m in range(start, end):
             out[m] = replace(out[m], opaque=out[m].opaque + ((n, line),))
-    return mentions(text, continued_derivations(text, sorted(out, key=lambda s: s.line)))
+    out = with_values_after(text, sorted(out, key=lambda s: s.line))   # "With: T = (0, 1)"
+    return mentions(text, continued_derivations(text, out))
 
 
 _DECLARES = re.compile(r"\\in\b|∈")
