@@ -99,6 +99,18 @@ def _number(tex: str) -> sp.Rational:
     return sp.Rational(tex)
 
 
+def test_cases_written_with_punctuation():
+    r"""``\frac{1}{2} r^2, & \text{if } \lvert r \rvert \le \delta, \\ … & \text{otherwise.}``:
+    the commas and the full stop end the cells, they are not read."""
+    given = (r"\ell = \begin{cases} \frac{1}{2} r^2, & \text{if } \lvert r \rvert \le \delta, \\ "
+             r"\delta \left(\left| r \right| - \frac{1}{2} \delta\right), & \text{otherwise.} "
+             r"\end{cases}")
+    claim = (r"\frac{\partial \ell}{\partial r} = \begin{cases} r, & \text{if } |r| \le \delta \\ "
+             r"\delta \operatorname{sgn}(r), & \text{else} \end{cases}")
+    assert symderiv.check(claim, given=[given], where=[r"\delta > 0"], timeout=30).status == \
+        "proved"
+
+
 def _label(case) -> bool:
     """True iff the sides agree exactly at every fixed point (SymPy alone)."""
     (lhs, rhs), points = case[4], case[5]

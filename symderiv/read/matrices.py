@@ -82,10 +82,11 @@ class EnvRules:
             if len(cells) != 2:
                 raise self.err("each case needs a value, '&' and a condition", x,
                                "write \\begin{cases} a & i = j \\\\ b & i \\neq j \\end{cases}")
-            value = self.expr(*cells[0], "case value")
-            c1, c2 = self.strip(*cells[1])
-            words = {self.toks[r].text.strip().lower() for r in range(c1, c2)
-                     if self.toks[r].kind in ("word", "text")}
+            v1, v2 = self._unpunctuated(*cells[0])   # "\frac{1}{2} r^2, & |r| \leq 1,"
+            value = self.expr(v1, v2, "case value")
+            c1, c2 = self._unpunctuated(*cells[1])
+            words = {self.toks[r].text.strip().strip(".,;:").strip().lower()
+                     for r in range(c1, c2) if self.toks[r].kind in ("word", "text")}
             kinds = {self.toks[r].kind for r in range(c1, c2)}
             if c1 < c2 and kinds <= {"word", "text", "ws"} and words & {
                     "otherwise", "else", "sonst", "o.w."}:
@@ -104,6 +105,13 @@ class EnvRules:
             return sympy.Piecewise(*branches)
         except (TypeError, ValueError) as e:
             raise self.err(f"cannot build the cases: {e}", p, "check the conditions") from None
+
+    def _unpunctuated(self, a, b):
+        """A cell of cases without the punctuation ending it (``r^2,`` ``x > 0.``)."""
+        a, b = self.strip(a, b)
+        while b > a + 1 and self.is_char(b - 1, ",;."):
+            b = self.strip(a, b - 1)[1]
+        return a, b
 
     def ellipsis_matrix(self, grid, at):
         """A matrix written with ``\\dots``: read as one entry formula (a FunctionMatrix).
