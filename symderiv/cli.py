@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--given", action="append", default=[], metavar="DEF",
                    help="a definition 'name = latex' (repeatable)")
     p.add_argument("--where", action="append", default=[], metavar="COND",
-                   help="a case condition or assumption, e.g. 'i = j' (repeatable)")
+                   help="a case condition or assumption, e.g. 'i = j', '\\delta > 0' (an "
+                        "inequality: an assumption on real values) (repeatable)")
     p.add_argument("--timeout", type=_seconds, default=10.0, help="time budget in seconds (10)")
     p.add_argument("--size", type=_positive_int, action="append", default=[], metavar="K",
                    help="also check exactly at this K (repeatable)")

@@ -5,6 +5,7 @@ adopted or unknown).
 - :mod:`.exact_check`: exact evaluation at random points of GF(p), per size;
 - :mod:`.search`: readable counterexamples, re-checked by an independent route;
 - :mod:`.decide`: the layered decision procedure (symbolic proof, exact check, refutation);
+- :mod:`.piecewise`: claims with cases, |.|, max, min, sign, decided region by region;
 - :mod:`.numbers`: substituted values and ``\\approx`` values.
 """
 from .verdict import (EXIT_CODES, HOLDS, STATUSES, Counterexample, ReadingResult, Verdict, adopt,

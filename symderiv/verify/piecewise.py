@@ -303,8 +303,8 @@ def _inside(cons, names, positive):
         ok = True
         for e, strict in cons:
             x = sympy.sympify(e).xreplace(at)  # safe: SymPy objects
-            if not x.is_Rational or x < 0 or (strict and x == 0):
-                ok = False
+            if not (x.is_number and (x.is_positive if strict else x.is_nonnegative)):
+                ok = False   # on the cut, outside, or a sign not known exactly (e^2 - 7)
                 break
         if ok and all(_positive_at(p, at) for p in positive):
             return at
