@@ -123,3 +123,49 @@ def test_values_stated_right_after_with(tmp_path, end, right, cue):
         assert v.status == "proved", v.reason
     else:
         assert v.status not in ("proved", "verified", "refuted"), v.reason
+
+
+PRODUCT = r"""I have a problem with backpropagation through a softmax output layer.
+
+Here $ Z $ is the layer output before applying the softmax activation function, while $ A $ is
+the activation of the network. Here's an example $$ Z := (0, \ln 3) $$ with target
+$$ T = \begin{pmatrix}0&1\end{pmatrix} $$ The gradient is
+$$ \frac{\partial{E(A,T)}}{\partial{Z}} = \frac{\partial{\sum_{i=0}^{n}{-T_{i}*ln(A)}}}{\partial{Z}} = A - T $$
+and $$ \frac{\partial{E(A,T)}}{\partial{A}} * \frac{\partial{A}}{\partial{Z}} = \begin{pmatrix}0&-\frac{4}{3}\end{pmatrix} * %s = %s $$
+"""
+
+
+def _tex(m: sympy.Matrix) -> str:
+    return r"\begin{pmatrix}" + r"\\".join("&".join(sympy.latex(x) for x in m.row(r))
+                                           for r in range(m.rows)) + r"\end{pmatrix}"
+
+
+@pytest.mark.parametrize("wrong", [None, "sum", "balanced"])
+def test_product_with_softmax_jacobian_refuted_whatever_the_gradient(tmp_path, wrong):
+    """g · J for the softmax Jacobian J sums to 0 for every row g (J's rows and columns sum to
+    0), so a right side summing to anything else is wrong whatever ∂E/∂A is read as; a wrong
+    right side that sums to 0 is wrong only under the reading of E: not refuted."""
+    y = sympy.Matrix([[sympy.Rational(1, 4), sympy.Rational(3, 4)]])
+    jac = sympy.Matrix(2, 2, lambda i, j: y[i] * (int(i == j) - y[j]))
+    zs = sympy.symbols("z0:2")
+    soft = [sympy.exp(v) / (sympy.exp(zs[0]) + sympy.exp(zs[1])) for v in zs]
+    at = {zs[0]: 0, zs[1]: sympy.log(3)}
+    assert sympy.simplify(sympy.Matrix(2, 2, lambda i, j: sympy.diff(soft[i], zs[j])).subs(at)
+                          - jac) == sympy.zeros(2, 2)
+    m = {None: jac, "sum": jac + sympy.ones(2, 2) / 4,
+         "balanced": jac + sympy.Matrix([[1, -1], [-1, 1]]) / 4}[wrong]
+    g = sympy.Matrix([[0, -sympy.Rational(4, 3)]])
+    b = g * m
+    assert (sum(b) != 0) == (wrong == "sum") and (b == g * jac) == (wrong is None)
+    doc = tmp_path / "product.txt"
+    doc.write_text(PRODUCT % (_tex(m), _tex(b)), encoding="utf-8")
+    v = next(r.verdict for r in audit_document(doc, timeout=30)
+             if r.spec.latex.startswith(r"\frac{\partial{E(A,T)}}{\partial{A}}"))
+    if wrong == "sum":
+        assert v.status == "refuted", v.reason
+        link = next(x for x in v.links if x.status == "refuted")
+        assert link.counterexample is not None and "summing to 0" in link.counterexample.note
+    else:
+        assert v.status != "refuted", v.reason
+        if wrong:
+            assert v.status not in ("proved", "verified"), v.reason

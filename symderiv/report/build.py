@@ -261,6 +261,10 @@ def _inferred_used(v: Verdict, parts, ctx, inferred) -> list[str]:
     found: set[str] = set()
     for n in bad:
         exprs = list(parts) if n is None else list(parts[n:n + 2])
+        if n is not None:   # a refutation that holds whatever one factor is: not through it
+            from ..verify.invariants import rests_on
+            exprs = rests_on(v.links[n], {to_latex(x): x for p in exprs for x in (
+                p.args if isinstance(p, (sympy.Mul, sympy.MatMul)) else (p,))})
         todo = [x for p in exprs for x in _names_in(p)]
         while todo:
             name = todo.pop()

@@ -342,7 +342,7 @@ def worked_rows(parts, ctx, claim: str):
         found.append((ex, vals))
     method = "entrywise: exact arithmetic at the stated vectors (worked example)"
     stated = tuple((name, to_latex(m)) for name, m in found[0][0].data.items())
-    links = []
+    links, sure = [], set()   # sure: links refuted whatever the readings in doubt
     for k in range(len(parts) - 1):
         said = set()
         for ex, vals in found:
@@ -352,6 +352,10 @@ def worked_rows(parts, ctx, claim: str):
         a, b = found[0][1][k], found[0][1][k + 1]
         if said == {True}:
             links.append(Verdict("proved", method, claim=text, read_as=text))
+        elif said <= {False, None} and (sure_link := _annihilated(found, parts, k, stated,
+                                                                 text)) is not None:
+            links.append(sure_link)   # wrong whatever the readings in doubt
+            sure.add(k)
         elif said == {False}:
             cx = Counterexample(K=int(ctx.size), indices=(), values=stated, lhs=to_latex(a),
                                 rhs=to_latex(b), note="the worked example's stated values")
@@ -363,6 +367,10 @@ def worked_rows(parts, ctx, claim: str):
     if all(v is None for v in links):
         return None
     doubts = sorted(set().union(*(ex.doubts for ex, _ in found)))
+    if doubts and sure:   # a link wrong whatever the doubtful readings: the others undecided
+        links = [v if k in sure or v is None or v.status != "refuted" else None
+                 for k, v in enumerate(links)]
+        return _chain(links, method, claim)
     out = _chain(links, method, claim)
     if doubts and out.status == "refuted":   # wrong only under a reading: a doubt
         from ..verify import undecided
@@ -373,6 +381,45 @@ def worked_rows(parts, ctx, claim: str):
         return replace(out, reason=(out.reason + "; " if out.reason else "") + "holds with " +
                        "; ".join(doubts))
     return out
+
+
+def _annihilated(found, parts, k, stated, text):
+    """Link *k*, ``G * ∂A/∂Z = b``: refuted whatever G is when ∂A/∂Z is known exactly at the
+    example (no reading in doubt, in both layouts) with rows and columns summing to 0 and b's
+    entries do not sum to 0 (:func:`~symderiv.verify.invariants.annihilated_sum`); else None."""
+    import sympy
+    from ..verify import Verdict
+    from ..verify.invariants import WHATEVER, annihilated_sum, whatever_note
+    from ..verify.verdict import Counterexample
+    for a, b in ((parts[k], parts[k + 1]), (parts[k + 1], parts[k])):
+        if not isinstance(a, (sympy.Mul, sympy.MatMul)) or len(a.args) != 2:
+            continue
+        for j, g in ((a.args[0], a.args[1]), (a.args[1], a.args[0])):
+            sums = set()
+            for ex, _ in found:
+                try:
+                    fresh = _Example(ex.ctx, ex.transpose, parts)
+                    jv, bv = fresh.value(j), fresh.value(b)
+                except Exception:   # noqa: BLE001 — a factor not read shows nothing
+                    sums.add(None)
+                    continue
+                sums.add(None if fresh.doubts else annihilated_sum(jv, bv))
+            if len(sums) != 1 or None in sums:
+                continue
+            total = sums.pop()
+            note = (f"{whatever_note(to_tex(g))} (a row or a column that fits), its product with "
+                    f"{to_tex(j)} = {to_tex(jv)} has entries summing to 0 (every row and column "
+                    f"of {to_tex(j)} sums to 0), while the entries of {to_tex(b)} sum to "
+                    f"{to_tex(total)}")
+            cx = Counterexample(K=len(bv), indices=(), values=stated,
+                                lhs=f"{to_tex(a)} (entries summing to 0)",
+                                rhs=f"{to_tex(bv)} (entries summing to {to_tex(total)})",
+                                note=note)
+            return Verdict("refuted", "entrywise: exact arithmetic at the stated vectors, "
+                           + WHATEVER, counterexample=cx, claim=text,
+                           read_as=text, reason="the two sides differ at the stated values: "
+                           + note)
+    return None
 
 
 def _free_index_row(ex, p, parts, vals, k):
