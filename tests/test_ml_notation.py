@@ -297,13 +297,18 @@ def test_primes_independently():
      r" \end{cases}", "proved"),
     (r"\frac{d}{dx}\text{ReLU}(x) = \begin{cases} 0 & \text{if } x > 0 \\ 1 & \text{if } x \leq 0"
      r" \end{cases}", "refuted"),
+    # false for x < 0 (the slope there is -1, see below): refuted at a point inside x < 0
     (r"\frac{d}{dx}\left|x\right| = \begin{cases} 1 & \text{if } x > 0 \\ 1 & \text{if } x < 0"
-     r" \end{cases}", "unknown"),      # not decided, never an internal error
+     r" \end{cases}", "refuted"),
 ])
 def test_cases_of_a_derivative(claim, status):
     v = check(claim)
     assert v.status == status, v
     assert "internal error" not in (v.reason or "")
+    x = sympy.Symbol("x", real=True)
+    assert sympy.diff(sympy.Abs(x), x).subs(x, -1) == -1   # the |x| row's truth, by SymPy
+    if status == "refuted":
+        assert v.counterexample is not None
 
 
 @pytest.mark.parametrize("claim,status", [

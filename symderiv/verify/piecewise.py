@@ -189,11 +189,12 @@ def _truth(c, signs) -> bool:
         return any(_truth(a, signs) for a in c.args)
     if isinstance(c, sympy.Not):
         return not _truth(c.args[0], signs)
+    if isinstance(c, (sympy.Eq, sympy.Ne)):   # i = j: a case on a point, perhaps an index's
+        raise _Unsupported(f"the case {_cond_str(c)} (an equation, not a region)")
     if isinstance(c, Relational):
         s = _sign(_settle(c.lhs, signs) - _settle(c.rhs, signs), signs)
         return {sympy.StrictGreaterThan: s > 0, sympy.GreaterThan: s >= 0,
-                sympy.StrictLessThan: s < 0, sympy.LessThan: s <= 0,
-                sympy.Eq: s == 0, sympy.Ne: s != 0}[type(c)]
+                sympy.StrictLessThan: s < 0, sympy.LessThan: s <= 0}[type(c)]
     raise _Unsupported(f"the condition {c} is not a comparison")
 
 
@@ -334,6 +335,54 @@ def _zero(d) -> bool:
     return d == 0 or sympy.simplify(d) == 0
 
 
+def _solved(k, names):
+    """A name *k* is linear in (a nonzero number as its coefficient) and its value on k = 0."""
+    for v in names:
+        try:
+            p = sympy.Poly(sympy.expand(k), v)
+        except sympy.PolynomialError:
+            continue
+        c = p.coeff_monomial(v)
+        if p.degree() == 1 and c.is_number and c != 0:
+            return v, sympy.expand(-(k - c * v) / c)
+    return None, None
+
+
+def _on_boundaries(a, b, cuts, names, assumptions, depth=0) -> bool:
+    """The sides agree on every boundary k = 0 too (a claim about values, not derivatives):
+    each cut solved for a name it is linear in, the sides compared there region by region,
+    and on those regions' own boundaries in turn; False when anything is left open."""
+    if depth > 3:
+        return False
+    for k in cuts:
+        v, sol = _solved(k, names)
+        if v is None:
+            return False
+        rep = {v: sol}
+        rest = [n for n in names if n != v]
+        kept = [c.xreplace(rep) for c in assumptions]
+        if v.is_positive or v.is_nonnegative:   # the name's own sign, now the value's
+            kept.append(sympy.StrictGreaterThan(sol, 0) if v.is_positive else
+                        sympy.GreaterThan(sol, 0))
+        if any(c is sympy.false for c in kept):
+            continue   # the boundary lies outside what is assumed
+        kept = [c for c in kept if c is not sympy.true]
+        a2, b2 = a.xreplace(rep), b.xreplace(rep)
+        try:
+            regions = _regions((a2, b2), {})
+        except _Unsupported:
+            return False
+        for signs, settled in regions:
+            if settled is not None and _zero(settled[0] - settled[1]):
+                continue
+            if not _empty(_constraints(signs, kept, rest), rest):
+                return False
+        inner = sorted({x for signs, _ in regions for x in signs}, key=str)
+        if inner and not _on_boundaries(a2, b2, inner, rest, kept, depth + 1):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------------------------------
 def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
     """Decide ``lhs = rhs`` region by region when either side, or a definition it reaches,
@@ -423,6 +472,13 @@ def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
         return Verdict("proved", "cases: the sides agree exactly once the stated "
                        "assumptions settle every case", conditions=conds)
     bounds = ", ".join(f"{_tex(k)} = 0" for k in cuts)
+    values = not any(isinstance(e, sympy.Basic) and e.has(Partial, sympy.Derivative)
+                     for e in (lhs, rhs, *[d.rhs for d in ctx.definitions]))
+    if values and _on_boundaries(a, b, cuts, names, assumptions):
+        return Verdict(
+            "proved", f"cases: the sides agree exactly on each of the {len(regions)} regions "
+            f"cut out by {bounds} and on those boundaries (real values" +
+            (f", {where}" if where else "") + ")", conditions=conds)
     return Verdict(
         "proved", f"cases: the sides agree exactly on each of the {len(regions)} regions cut "
         f"out by {bounds} (real values" + (f", {where}" if where else "") + ")",
