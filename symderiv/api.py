@@ -18,7 +18,7 @@ from .calculus import CalculusError, _ancestors
 from .printer import to_latex
 from .read import IndexRange, LatexError, Notation, read_expr, read_formula
 from .read.display import chain_sides, written_numbers
-from .read.assumptions import read_inequalities
+from .read.assumptions import bounds_a_value, read_inequalities
 from .linalg.check import check_matrix, uses_matrices
 from .read.names import (infer_notation, with_declared_names, with_defined_names,
                          with_matrix_names, with_size_free)
@@ -154,6 +154,9 @@ def _build_context(given, where, notation, claim_exprs, size) -> Context:
     conds = []
     for w in where:
         ranges = _index_ranges(w, notation)
+        if ranges and bounds_a_value(ranges, tuple(claim_exprs) + tuple(
+                d.rhs for d in ctx.definitions)):   # 0 < \alpha < 1 beside \alpha x
+            ranges = []
         if ranges:   # "1 \leq j \leq K": where an index runs, not a case condition
             for decl in ranges:
                 lo = decl.lower if decl.lower is not None else ctx.lower

@@ -192,3 +192,23 @@ def test_cli_where_inequality():
     assert out["verdict"] == "refuted" and out["counterexample"]["values"]
     p = _cli(r"\frac{d}{dx} x^2 = 2 x", "--where", "x > 0")
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_value_claims_are_compared_on_the_boundaries_too():
+    """max(a, b) = (a + b + |a - b|)/2 also at a = b (SymPy: both sides 1 at a = b = 1): no
+    'almost everywhere' left; a derivative claim keeps it (one-sided values at a kink)."""
+    assert sp.Max(a, b).subs({a: 1, b: 1}) == ((a + b + Abs(a - b)) / 2).subs({a: 1, b: 1})
+    v = symderiv.check(r"\max(a, b) = \frac{a + b + |a - b|}{2}", timeout=30)
+    assert v.status == "proved" and not any("almost" in c for c in v.conditions), v
+    v = symderiv.check(CASES[0][1], given=[HUBER], where=D_POS, timeout=30)
+    assert v.status == "proved" and any("almost everywhere" in c for c in v.conditions), v
+
+
+def test_a_negative_assumption_and_a_chain_of_them():
+    assert sp.Abs(x).subs(x, -2) == 2   # |x| = -x for x < 0
+    assert symderiv.check(r"|x| = -x", where=[r"x < 0"], timeout=30).status == "proved"
+    v = symderiv.check(r"\max(\alpha x, x) = x", where=[r"0 < \alpha < 1"], timeout=30)
+    assert v.status == "refuted"   # at x < 0 the max is αx (SymPy below)
+    at = {sp.Symbol(k.lstrip("\\")): _number(val) for k, val in v.counterexample.values}
+    alpha_, x_ = sp.Symbol("alpha"), sp.Symbol("x")
+    assert 0 < at[alpha_] < 1 and sp.Max(alpha_ * x_, x_).subs(at) != at[x_]

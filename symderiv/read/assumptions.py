@@ -18,7 +18,7 @@ import sympy
 
 from .model import LatexError, Notation
 
-__all__ = ["read_inequalities"]
+__all__ = ["read_inequalities", "bounds_a_value"]
 
 # the relation signs, commands ending where their letters end (\le is not the start of \left)
 _SIGN = re.compile(r"\\(?:geqslant|leqslant|geq|leq|ge|le|gt|lt)(?![A-Za-z])|>=|<=|≥|≤|<|>")
@@ -64,3 +64,16 @@ def read_inequalities(text: str, notation: Notation = Notation()) -> tuple | Non
                              "write a condition on a value, e.g. \\delta > 0")
         out.append(rel)
     return tuple(out)
+
+
+def bounds_a_value(ranges, exprs) -> bool:
+    r"""Whether what reads as an index range (``0 < \alpha < 1``) bounds a name that *exprs*
+    (the claim, the definitions) use as a value, not as an index: then it is an assumption on
+    that value."""
+    names = {d.name for d in ranges}
+    for e in exprs:
+        if isinstance(e, sympy.Basic) and not isinstance(e, sympy.MatrixBase):
+            if any(isinstance(s, sympy.Symbol) and s.name in names and not s.is_integer
+                   for s in e.free_symbols):
+                return True
+    return False
