@@ -169,3 +169,35 @@ def test_product_with_softmax_jacobian_refuted_whatever_the_gradient(tmp_path, w
         assert v.status != "refuted", v.reason
         if wrong:
             assert v.status not in ("proved", "verified"), v.reason
+
+
+LAYOUT = r"""A question on the softmax Jacobian.
+
+Here $ z $ is the layer output before applying the softmax activation function, while $ y $ is
+the activation. An example: $$ z := (0, \ln 3) $$ The matrix is laid out as
+$$ \frac{\partial{Softmax(z)}}{\partial{z}} := \begin{pmatrix}\frac{\partial{Softmax(z_{0})}}{\partial{z_{0}}}&\frac{\partial{Softmax(z_{0})}}{\partial{z_{1}}}\\\frac{\partial{Softmax(z_{1})}}{\partial{z_{0}}}&\frac{\partial{Softmax(z_{1})}}{\partial{z_{1}}}\end{pmatrix} $$ %s
+$$ \begin{pmatrix}%s&-y_0y_1\\-y_0y_1&y_1(1-y_1)\end{pmatrix} $$ Using this, I have:
+$$ \frac{\partial{y}}{\partial{z}} = \begin{pmatrix}\frac{3}{16}&-\frac{3}{16}\\-\frac{3}{16}&\frac{3}{16}\end{pmatrix} $$
+"""
+
+
+@pytest.mark.parametrize("cue", ["Which is:", "For which, as it should be:", "Next, a picture:"])
+@pytest.mark.parametrize("first,right", [("y_0(1-y_0)", True), ("y_0(1+y_0)", False)])
+def test_bare_matrix_after_which_is_continues_the_jacobian(tmp_path, cue, first, right):
+    """"∂Softmax(z)/∂z := (…) Which is: (a bare matrix) Using this: ∂y/∂z = …" with
+    y = softmax(z): the bare matrix is a claimed value of ∂y/∂z (Softmax(z) is y), checked at
+    the example (y = (1/4, 3/4): y_0(1 − y_0) = 3/16 = y_1(1 - y_1), y_0 y_1 = 3/16)."""
+    y0, y1 = sympy.Rational(1, 4), sympy.Rational(3, 4)
+    assert y0 * (1 - y0) == y1 * (1 - y1) == y0 * y1 == sympy.Rational(3, 16)
+    assert (y0 * (1 + y0) == sympy.Rational(3, 16)) is False
+    doc = tmp_path / "layout.txt"
+    doc.write_text(LAYOUT % (cue, first), encoding="utf-8")
+    v = next(r.verdict for r in audit_document(doc, timeout=30)
+             if r.spec.latex.startswith(r"\begin{pmatrix}" + first))
+    if cue.startswith("Next"):   # no cue for the next step: what it is is not said
+        assert v.status not in ("proved", "verified", "refuted"), v.reason
+    elif right:
+        assert v.status == "proved", v.reason
+    else:
+        assert v.status == "refuted", v.reason
+        assert v.counterexample is not None or any(x.counterexample for x in v.links)

@@ -113,12 +113,30 @@ def _head(spec) -> str | None:
     """The left side of a derivative equation (∂y/∂x = ...), else None."""
     latex = spec.read or spec.latex
     eqs = top_level_equals(latex)
-    if spec.kind != "claim" or not eqs:
+    if spec.kind != "claim":
         return None
+    if not eqs:   # ∂S(z)/∂z := (the matrix of its entries): a derivative the text lays out
+        at = _top_level_colon_equals(latex)
+        head = latex[:at].strip(" &") if at is not None else ""
+        fr = _fractions(head) if head else None
+        return head if fr is not None and len(fr) == 1 else None
     head = latex[:eqs[0]].strip(" &")
-    if _DERIVATIVE.match(head) and not re.search(r"[:]", head) and _FRACTION.match(head):
+    if _DERIVATIVE.match(head) and not re.search(r"[:]", head) and (
+            _FRACTION.match(head) or len(_fractions(head) or ()) == 1):   # ∂{A^{O}}/∂{Z^{O}}
         return head
     return None
+
+
+def _top_level_colon_equals(latex: str) -> int | None:
+    """Where the only ``:=`` (or ``\\coloneqq``) outside braces starts, else None."""
+    depth, found = 0, []
+    for m in re.finditer(r"[{}]|:=|\\coloneqq\b", latex):
+        tok = m.group(0)
+        if tok in "{}":
+            depth += 1 if tok == "{" else -1
+        elif depth == 0:
+            found.append(m.start())
+    return found[0] if len(found) == 1 else None
 
 
 def _names_piece(spec) -> bool:
@@ -225,14 +243,14 @@ def _quantity(text: str, out: list, n: int, lay: _Layout, prev: str | None, piec
     targets = _targets(text, lay, out, n)
     keys = set()
     if concl is not None:
-        keys.add(_key(concl[0]))
+        keys.add(_canon(_key(concl[0]), out[n].given))
     if prev is not None:
-        keys.add(_key(prev))
+        keys.add(_canon(_key(prev), out[n].given))
     if len(keys) > 1:
         return None
     if concl is None:
         return None   # no derivative equation the steps lead to: what they are is not said
-    if targets is not None and not keys <= {_key(t) for t in targets}:
+    if targets is not None and not keys <= {_canon(_key(t), out[n].given) for t in targets}:
         return None   # the text set out to find something else
     if not _names(out[n].latex) & (_names(out[concl[2]].read or out[concl[2]].latex)):
         return None   # "expand the square: (a + b)^2": nothing of the derivation's
@@ -306,6 +324,22 @@ def continued_derivations(text: str, specs: list) -> list:
     return out
 
 
+def _canon(key: str, given) -> str:
+    """A quantity's key with a name the text defines as a vector function of a vector
+    (``A = softmax(Z)``) written for that function (∂Softmax(Z)/∂Z is ∂A/∂Z): one quantity."""
+    from .formula_kinds import vector_function_of_name
+
+    def spelled(k: str) -> str:   # \mathrm{softmax}, Softmax, SoftMax: one function
+        k = re.sub(r"\\(?:mathrm|operatorname|text|textrm)", "", k)
+        return re.sub(r"(?i)softmax(?=\()", "softmax", k)
+    key = spelled(key)
+    for g in given:
+        if vector_function_of_name(g):
+            name, rhs = g.split("=", 1)
+            key = key.replace(spelled(_key(rhs)), _key(name))
+    return key
+
+
 def _names(latex: str) -> set[str]:
     """The names a formula writes (x, y, \\beta; not its indices, e^, exp, \\sum or d)."""
     latex = re.sub(r"_\s*(\{[^{}]*\}|\\?\w)", " ", latex)
@@ -363,6 +397,8 @@ def _piece_derivative(text, out, n, lay, d):
                    reading=said, layout=said)
 
 
+_ENDS = re.compile(r"(?:\b(?:which|this|that)\s+(?:is|gives|equals|becomes)|"
+                   r"\bshould\s+(?:be|read))\s*[:,]?\s*$", re.I)
 _CHAIN_RULE = re.compile(r"\bchain[-\s]+rule\b", re.I)
 _D = re.compile(r"\s*(?:\\partial|∂|\\mathrm\s*\{d\}|d(?![A-Za-z]))\s*")
 
@@ -391,6 +427,12 @@ def _unbraced(x: str) -> str:
 def _derivative_factors(latex: str) -> list[tuple[str, str]] | None:
     """``\\frac{∂E}{∂A} * \\frac{∂A}{∂Z}``: [(E, A), (A, Z)] (the factors of a product of
     derivatives, joined by nothing, *, \\cdot or \\times), else None."""
+    out = _fractions(latex)
+    return out if out is not None and len(out) >= 2 else None
+
+
+def _fractions(latex: str) -> list[tuple[str, str]] | None:
+    """The derivatives ∂E/∂A of a product of them, as (E, A) (one or more), else None."""
     out, at = [], 0
     while True:
         rest = latex[at:]
@@ -408,7 +450,7 @@ def _derivative_factors(latex: str) -> list[tuple[str, str]] | None:
             return None
         out.append((_unbraced(a[da.end():]), _unbraced(b[db.end():])))
         at = bottom[1]
-    return out if len(out) >= 2 and not latex[at:].strip() else None
+    return out if out and not latex[at:].strip() else None
 
 
 def _chain_rule_product(text: str, found, latex: str) -> str | None:
@@ -453,9 +495,14 @@ def _cue(text: str, found, displays):
         if not gap.strip():
             return "follows", prev
     prose = re.sub(r"(\\\[|\$\$|\\begin\{\w+\*?\}|\s)+$", "", text[max(end, start - 300):start])
+    # (the closing delimiter of the display before is no prose: "$$ Which is: $$")
+    prose = re.sub(r"^(\\\]|\$\$|\\end\{\w+\*?\}|\s)+", "", prose) if prev is not None and \
+        end > start - 300 else prose
     sentence = re.split(r"(?<=[.!?])\s+|\n\s*\n", prose.strip())[-1] if prose.strip() else ""
     if _OTHER.search(sentence):
         return None
+    if _ENDS.search(sentence):   # "Which is:", "as it should be:" — the same quantity again
+        return "continue", prev
     if _RULE.search(sentence):
         return "rule", prev
     if _SUBSTITUTE.search(sentence):
