@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 
 import sympy
-from sympy import (Abs, Add, Heaviside, Indexed, IndexedBase, Max, Min, Piecewise, Rational,
+from sympy import (Abs, Heaviside, Indexed, IndexedBase, Max, Min, Piecewise, Rational,
                    Sum, Symbol, sign)
 from sympy.core.relational import Relational
 
