@@ -269,3 +269,39 @@ def test_the_same_stream_on_a_dask_cluster(corpus):
         code, out, err = _audit(corpus["docs"], "--format", "jsonl", "--out", corpus["out"],
                                 "--scheduler", cluster.scheduler_address)
     assert out == corpus["first"][1] and code == corpus["first"][0], err
+
+
+def test_a_free_worker_prefers_the_documents_like_those_it_saw():
+    """Affinity: a worker takes, among the next few tasks, one whose key it took before,
+    else a key nobody took yet, else the first (never waits for its own kind)."""
+    from symderiv.corpus.pool import _Queue
+    tasks = ["a1", "b1", "a2", "b2", "a3", "c1", "b3", "a4"]
+    q = _Queue(enumerate(tasks), key=lambda t: t[0])
+    taken = {0: [], 1: []}
+    for turn in range(len(tasks)):
+        taken[turn % 2].append(q.pop_for(turn % 2)[1])
+    assert not q
+    assert taken == {0: ["a1", "a2", "a3", "a4"], 1: ["b1", "b2", "b3", "c1"]}
+    # no key of its own left: it takes the first (a free worker always gets work)
+    q = _Queue(enumerate(["a1", "a2", "a3"]), key=lambda t: t[0])
+    assert q.pop_for(0)[1] == "a1" and q.pop_for(1)[1] == "a2"
+    # a key that cannot be made is no key
+    q = _Queue(enumerate([None, "x"]), key=lambda t: t[0])
+    assert q.pop_for(0)[1] is None and q.pop_for(0)[1] == "x"
+
+
+def test_the_affinity_key_is_the_opening_formula():
+    key = lambda text: corpus_task.affinity_key({"data": text.encode()})  # noqa: E731
+    same = key("Let $$ y_i = \\frac{e^{z_i}}{Z} $$ and then $$a = b$$.")
+    assert same == key("We define\n$$y_i =   \\frac{e^{z_i}}{Z}$$\nso $$c = d$$")
+    assert same != key("Let $$ y_j = \\frac{e^{z_j}}{Z} $$.")
+    assert key("Let $f(x) = 1$; then $f'(x) = 0$.") == key("Take $f(x) = 1$.")
+    assert key("\\[ a = b \\] and $$c$$") == key("$$a = b$$")
+    assert key("no formula at all, it costs \\$5") is None
+
+
+def test_the_pool_with_an_affinity_runs_every_task_once():
+    tasks = [f"{k}{n}" for n in range(6) for k in "abc"]
+    pool = LocalPool(_flaky(), jobs=2, timeout=30, affinity=lambda t: t[0] if t != "b3" else 1 / 0)
+    got = sorted(value for _, ok, value in pool.run(iter(tasks), len(tasks)) if ok)
+    assert got == sorted(t.upper() for t in tasks)

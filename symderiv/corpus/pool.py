@@ -16,6 +16,13 @@ worker to parent: ``("ready",)``, ``("start", index, t)`` (*t*: ``time.monotonic
 clock for every process of the machine), ``("ok"|"err", index, value)``,
 ``("cancelled", index)``, ``("retire",)`` (after a result, when the worker's *retire* check
 says so: it exits, and a new worker takes the task it held).
+
+With an *affinity* (a key of each task, or None), a free worker takes, among the next
+:data:`LOOKAHEAD` tasks, the first whose key it took before, else the first whose key no worker
+took yet, else the first.  A worker's caches hold what it derived for the documents it saw;
+documents with the same key (a corpus audit: the same opening formula) mostly need the same
+derivations, so each is derived by one worker instead of by all of them.  A free worker
+always gets a task when one is left: the order is a preference, never a wait.
 """
 from __future__ import annotations
 
@@ -33,6 +40,7 @@ __all__ = ["LocalPool", "PoolError", "DEPTH"]
 DEPTH = 2            # tasks in flight per worker: the one it runs and the next
 OVERRUN_GRACE = 3.0  # seconds a step may run past the deadline it published (see step_clock)
 MAX_ATTEMPTS = 3     # a task whose worker died before starting it is sent again, this often
+LOOKAHEAD = 16       # tasks looked at when a worker's task is chosen by affinity
 
 
 class PoolError(OSError):
@@ -160,10 +168,12 @@ def _worker(conn, fn: Callable, setup: Callable | None, parent: int,
 
 # -- the parent side -------------------------------------------------------------------
 class _Queue:
-    """An iterator with a front for what is put back; true while anything is left."""
+    """An iterator of ``(index, task)`` with a front for what is put back; true while anything
+    is left.  With *key*, :meth:`pop_for` chooses by affinity among the next few."""
 
-    def __init__(self, it):
+    def __init__(self, it, key: Callable | None = None):
         self.it, self.back = iter(it), deque()
+        self.key, self.keys, self.owner = key, {}, {}
 
     def __bool__(self) -> bool:
         if not self.back:
@@ -178,6 +188,40 @@ class _Queue:
 
     def push(self, item) -> None:
         self.back.appendleft(item)
+
+    def _key(self, item):
+        if item[0] not in self.keys:
+            try:
+                self.keys[item[0]] = self.key(item[1])
+            except Exception:   # a key is only a preference
+                self.keys[item[0]] = None
+        return self.keys[item[0]]
+
+    def pop_for(self, worker: int):
+        """The next item for *worker* (see the module's docstring)."""
+        if self.key is None:
+            return self.pop()
+        while len(self.back) < LOOKAHEAD:
+            try:
+                self.back.append(next(self.it))
+            except StopIteration:
+                break
+        pick, new = 0, None
+        for n, item in enumerate(self.back):
+            k = self._key(item)
+            owner = self.owner.get(k) if k is not None else None
+            if owner == worker:
+                pick, new = n, None
+                break
+            if new is None and owner is None:
+                new = n
+        pick = pick if new is None else new
+        item = self.back[pick]
+        del self.back[pick]
+        k = self.keys.pop(item[0], None)
+        if k is not None:
+            self.owner.setdefault(k, worker)
+        return item
 
 
 class _Slot:
@@ -206,9 +250,10 @@ class LocalPool:
     finish, where *value* is ``fn``'s result, or the reason (one line) when not ok."""
 
     def __init__(self, fn: Callable, jobs: int, timeout: float, setup: Callable | None = None,
-                 depth: int = DEPTH, retire: Callable | None = None):
+                 depth: int = DEPTH, retire: Callable | None = None,
+                 affinity: Callable | None = None):
         self.fn, self.jobs, self.timeout, self.setup = fn, jobs, timeout, setup
-        self.retire = retire
+        self.retire, self.affinity = retire, affinity
         self.depth = max(1, depth)
         self.ctx = mp.get_context("spawn")
         self.slots: list[_Slot] = []
@@ -256,7 +301,7 @@ class LocalPool:
     def run(self, tasks: Iterable, count: int) -> Iterator[tuple[int, bool, object]]:
         """Run the *count* tasks of *tasks*, which is read only as workers take them (a
         large corpus is never held in memory at once)."""
-        todo = _Queue(enumerate(tasks))
+        todo = _Queue(enumerate(tasks), self.affinity if self.jobs > 1 else None)
         self.start(count)
         try:
             yield from self._loop(todo)
@@ -271,7 +316,7 @@ class LocalPool:
             if not free:
                 return
             s = min(free, key=lambda s: len(s.sent))
-            index, task = todo.pop()
+            index, task = todo.pop_for(self.slots.index(s))
             try:
                 s.conn.send(("task", index, task))
             except OSError:      # it died: seen by its sentinel, the task goes elsewhere

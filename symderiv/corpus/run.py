@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .discover import Document, find_documents
-from .task import audit_task, document_key, make_task, worker_setup, worker_should_retire
+from .task import (affinity_key, audit_task, document_key, make_task, worker_setup,
+                   worker_should_retire)
 
 __all__ = ["CorpusOptions", "audit_corpus", "exit_status"]
 
@@ -241,7 +242,7 @@ def audit_corpus(paths, opts: CorpusOptions) -> int:
 def _local_pool(opts: CorpusOptions):
     from .pool import LocalPool
     return LocalPool(audit_task, opts.jobs, opts.doc_timeout, setup=worker_setup,
-                     retire=worker_should_retire)
+                     retire=worker_should_retire, affinity=affinity_key)
 
 
 def _execute(tasks, count: int, opts: CorpusOptions, pool=None):

@@ -14,13 +14,16 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
+import zlib
 from multiprocessing import util as _mp_util
 from pathlib import Path
 
-__all__ = ["make_task", "audit_task", "engine_fingerprint", "document_key", "ORIGIN"]
+__all__ = ["make_task", "audit_task", "affinity_key", "engine_fingerprint", "document_key",
+           "ORIGIN"]
 
 # what `symderiv audit FILE --format md` says of where the definitions come from
 ORIGIN = ("definitions from --given and from the document itself; case conditions from its "
@@ -56,6 +59,24 @@ def document_key(name: str, data: bytes, options: dict) -> str:
 def make_task(name: str, data: bytes, options: dict, error: str | None = None) -> dict:
     """A document to audit (or, with *error*, one that could not be read to be sent)."""
     return {"document": name, "data": data, "options": options, "error": error}
+
+
+# a document's opening formula: its first display, else its first inline formula
+_DISPLAY = re.compile(rb"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{(?:equation|align|eqnarray|gather|multline)"
+                      rb"\*?\}(.+?)\\end\{", re.S)
+_INLINE = re.compile(rb"(?<![\\$])\$([^$\n]+?)\$")
+
+
+def affinity_key(task: dict) -> int | None:
+    """Which worker a document suits (see :mod:`.pool`): documents that open with the same
+    formula, most often the definitions they share (the same softmax, the same loss), need
+    the same derivations, which a worker remembers.  None for a document with no formula."""
+    head = task.get("data") or b""
+    head = head[:65536]
+    m = _DISPLAY.search(head) or _INLINE.search(head)
+    if m is None:
+        return None
+    return zlib.crc32(b" ".join(next(g for g in m.groups() if g is not None).split()))
 
 
 def _md_error(name: str, error: str) -> str:
