@@ -313,6 +313,17 @@ def continued_derivations(text: str, specs: list) -> list:
         said = (f"read as a step of the derivation of {q[0]} {q[1]} (a bare expression after "
                 "the text's cue for the next step, in the same case)")
         free = _undefined_functions(spec, q[2])
+        short = _abbreviations(free, spec.latex, out[m].latex if m is not None else "")
+        if free and len(short) == len(free):
+            # S(z_0)(1 - S(z_0)) continuing (∂Softmax(z_0)/∂z_0 ...): S is Softmax, shortened
+            read = spec.latex
+            for f, full in short.items():
+                read = re.sub(r"(?<![A-Za-z\\])" + f + r"(?=\s*\()", full, read)
+            said += "; " + "; ".join(
+                f"{f}(…) read as {full}(…), which the formula it continues writes with the "
+                "same arguments (the text's abbreviation)" for f, full in short.items())
+            out[n] = replace(spec, lhs=q[0], read=read, reading=said, layout=said)
+            continue
         if free:
             # h(x)^2 where the text defined g(x): the name may be a slip for another; the
             # reading is said, never decided through it
@@ -359,6 +370,35 @@ def _undefined_functions(spec, conclusion: str) -> list[str]:
     applied = dict.fromkeys(re.findall(r"(?<![A-Za-z\\])([A-Za-z])\s*\(", spec.latex))
     known = set().union(*(_names(g) for g in spec.given), _names(conclusion))
     return [f for f in applied if f not in known]
+
+
+def _applied(name: str, latex: str) -> set[str]:
+    """The arguments *name* is applied to in *latex* (spaces and braces aside)."""
+    out = set()
+    for m in re.finditer(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*\(", latex):
+        depth, k = 1, m.end()
+        while k < len(latex) and depth:
+            depth += {"(": 1, ")": -1}.get(latex[k], 0)
+            k += 1
+        if not depth:
+            out.add(re.sub(r"[\s{}]", "", latex[m.end():k - 1]))
+    return out
+
+
+def _abbreviations(free, latex: str, before: str) -> dict[str, str]:
+    """Each one-letter function of *free* that shortens a function the catalogue knows
+    (S for Softmax) which *before* (the formula a step continues) applies to an argument the
+    step applies the letter to: {letter: function}; a letter with no such or several, left out."""
+    from ..vocabulary import VECTOR_FUNCTIONS, function_names
+    known = set(VECTOR_FUNCTIONS) | set(function_names())
+    out = {}
+    for f in free:
+        args = _applied(f, latex)
+        found = {full for full in set(re.findall(r"(?<![A-Za-z\\])([A-Za-z]{2,})\s*\(", before))
+                 if full.startswith(f) and full in known and args & _applied(full, before)}
+        if len(found) == 1:
+            out[f] = found.pop()
+    return out
 
 
 def _of_function(spec, q: str) -> bool:
