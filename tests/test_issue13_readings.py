@@ -201,3 +201,77 @@ def test_bare_matrix_after_which_is_continues_the_jacobian(tmp_path, cue, first,
     else:
         assert v.status == "refuted", v.reason
         assert v.counterexample is not None or any(x.counterexample for x in v.links)
+
+
+def _dots(entry, rows=("0", "1", "2", "N")) -> str:
+    """A matrix with rows and columns 0, 1, 2, …, N of entry(r, c), dots before the last."""
+    def row(r):
+        return [entry(r, c) for c in rows[:-1]] + ["...", entry(r, rows[-1])]
+    body = [row(r) for r in rows[:-1]] + [["..."] * (len(rows) - 1) + ["", "..."]] + \
+        [row(rows[-1])]
+    for cells in body:
+        if len(cells) != len(rows) + 1:
+            cells[:] = ["..."] * (len(rows) - 1) + ["", "..."]
+    return r"\begin{pmatrix}" + r"\\".join("&".join(c) for c in body) + r"\end{pmatrix}"
+
+
+MISPRINT = r"""An answer on the softmax Jacobian.
+
+Here $ z $ is the layer output before applying the softmax activation function, while $ y $ is
+the activation. The correct formula should be: $$ \frac{\partial{Softmax(z)}}{\partial{z}} := %s $$
+Which is: $$ %s $$ Using this, we have $$ \frac{\partial{y}}{\partial{z}} = %s $$
+"""
+
+
+def _s(letter, odd=None):
+    def entry(r, c):
+        if (r, c) == odd:
+            return f"-{letter}(x_{{{r}}}){letter}(z_{{{c}}})"
+        if r == c:
+            return f"{letter}(z_{{{r}}})(1-{letter}(z_{{{r}}}))"
+        return f"-{letter}(z_{{{r}}}){letter}(z_{{{c}}})"
+    return entry
+
+
+@pytest.mark.parametrize("letter,odd", [("S", None), ("S", ("1", "2")), ("G", None)])
+def test_abbreviated_dots_jacobian_with_a_misprinted_entry(tmp_path, letter, odd):
+    """S(z_i) continuing ∂Softmax(z_i)/∂z_j is Softmax shortened (a reading said); a dots
+    matrix with one entry off its pattern is read as the pattern (y_i(δ_ij − y_j): SymPy's
+    Jacobian of softmax at 3 classes) and the entry as printed is a claim of its own about
+    ∂y_1/∂z_2, wrong (x is no z); a letter that shortens nothing is never decided."""
+    zs = sympy.symbols("z0:3")
+    soft = [sympy.exp(v) / sum(sympy.exp(w) for w in zs) for v in zs]
+    jac = sympy.Matrix(3, 3, lambda i, j: sympy.diff(soft[i], zs[j]))
+    pat = sympy.Matrix(3, 3, lambda i, j: soft[i] * (int(i == j) - soft[j]))
+    assert sympy.simplify(jac - pat) == sympy.zeros(3, 3)
+    layout = _dots(lambda r, c: rf"\frac{{\partial{{Softmax(z_{{{r}}})}}}}{{\partial{{z_{{{c}}}}}}}")
+    in_y = _dots(lambda r, c: f"y_{{{r}}}(1-y_{{{r}}})" if r == c else f"-y_{{{r}}}y_{{{c}}}")
+    doc = tmp_path / "misprint.txt"
+    doc.write_text(MISPRINT % (layout, _dots(_s(letter, odd)), in_y), encoding="utf-8")
+    res = audit_document(doc, timeout=60)
+    whole = next(r.verdict for r in res if r.spec.latex.startswith(r"\begin{pmatrix}" + letter))
+    entries = [r for r in res if r.spec.latex.strip() == f"-{letter}(x_{{1}}){letter}(z_{{2}})"]
+    if letter == "G":
+        assert whole.status not in ("proved", "verified", "refuted"), whole.reason
+        return
+    assert whole.status == "proved", whole.reason
+    assert any("read as Softmax" in d for rd in whole.readings for d in rd.doubts)
+    if odd is None:
+        assert not entries
+        return
+    assert any("do not follow the pattern" in d for rd in whole.readings for d in rd.doubts)
+    assert len(entries) == 1 and entries[0].spec.lhs == r"\frac{\partial y_{1}}{\partial z_{2}}"
+    assert entries[0].verdict.status == "refuted", entries[0].verdict.reason
+    assert entries[0].verdict.counterexample is not None
+
+
+def test_softmax_of_a_vector_is_inside_the_domain_of_its_logarithm():
+    """ln(y) with y = softmax(z) bounds nothing: softmax(z) is positive at every z (a
+    counterexample there is not outside the formula's domain); anything else is evaluated."""
+    from symderiv.verify.search import _keeps_domain
+    z = sympy.IndexedBase("z")
+    soft = sympy.Function("softmax")(sympy.Symbol("z"))
+    values = {z[1]: sympy.log(2), z[2]: sympy.Integer(0)}
+    assert _keeps_domain((set(), [soft]), values)
+    assert not _keeps_domain((set(), [sympy.Function("g")(sympy.Symbol("z"))]), values)
+    assert not _keeps_domain((set(), [z[2] - 1]), values)

@@ -79,7 +79,10 @@ def read_formula(latex, notation: Notation = Notation()) -> Formula:
         return _read_formula(latex, notation)
     f, err = _read_cached(latex, notation)
     if err is not None:   # a fresh copy: the cached one keeps no traceback nor context
-        raise LatexError(err.reason, err.latex, err.position, err.hint)
+        fresh = LatexError(err.reason, err.latex, err.position, err.hint)
+        if getattr(err, "misprints", None):   # an ellipsis matrix's entries off its pattern
+            fresh.misprints = err.misprints
+        raise fresh
     return f
 
 

@@ -125,13 +125,20 @@ class EnvRules:
         try:
             return _pattern_matrix(grid)
         except _PatternError as e:
-            raise self.err(f"ellipsis matrix: {e}", at,
-                           "check the entries named, or write the matrix without \\dots") from None
+            err = self.err(f"ellipsis matrix: {e}", at,
+                           "check the entries named, or write the matrix without \\dots")
+            err.misprints = e.odd   # the entries off the pattern, for a reader to split off
+            raise err from None
 
     # -- the finished formula ----------------------------------------------------------------
 
 class _PatternError(Exception):
-    pass
+    """*odd*: the written entries off the pattern of the others, each as (row, column) in the
+    grid, (row index, column index) it stands for, and the pattern's entry there."""
+
+    def __init__(self, message: str, odd: tuple = ()):
+        super().__init__(message)
+        self.odd = odd
 
 
 def _replace_indices(expr, mapping: dict):
@@ -239,19 +246,25 @@ def _pattern_matrix(grid):
                 mapping[vc] = cv
             kind = "diagonal" if vr is not None and vr == vc else "off-diagonal"
             kinds[kind].append(((r, c), _replace_indices(grid[r][c], mapping)))
-    pattern, problems = {}, []
+    pattern, problems, misprints = {}, [], []
     for kind, cells in kinds.items():
         if not cells:
             continue
         best = Counter(t for _, t in cells).most_common(1)[0][0]
         odd = [pos for pos, t in cells if t != best]
+        for r, c in odd:
+            at = {rv: row_val[r]} if row_val[r] is not None else {}
+            if col_val[c] is not None and col_val[c] != row_val[r]:
+                at[cv] = col_val[c]
+            misprints.append(((r, c), (row_val[r], col_val[c]), best.xreplace(at),
+                              sum(t == best for _, t in cells)))
         if odd:
             where = ", ".join(f"({r + 1}, {c + 1}) {_tex(grid[r][c])}" for r, c in odd[:4])
             problems.append(f"{len(odd)} {kind} entr{'y does' if len(odd) == 1 else 'ies do'} "
                             f"not follow the pattern {_tex(best)} of the others: {where}")
         pattern[kind] = best
     if problems:
-        raise _PatternError("; ".join(problems))
+        raise _PatternError("; ".join(problems), tuple(misprints))
     off, diag = pattern.get("off-diagonal"), pattern.get("diagonal")
     if off is None:
         raise _PatternError("only diagonal entries are written: the others are unknown")

@@ -22,6 +22,7 @@ from .worked_matrices import (computed_value, general_size,   # worked examples 
                               with_values_after)
 from .gradient_names import gradient_specs   # dZ, dQ_{proj}: the prose's gradient names
 from .derivation_steps import continued_derivations, mentions
+from .misprints import split_misprints   # entries off a dots matrix's pattern
 from .named_losses import named_loss, prose_before
 from .prose_specs import _add_prose_definitions, jacobian_reading
 from .formula_kinds import (_nearest_conditions, _defined_name, _defines_entries,
@@ -403,7 +404,8 @@ def _specs(text: str, cf: ClaimFile | None = None) -> list[FormulaSpec]:
         for m in range(start, end):
             out[m] = replace(out[m], opaque=out[m].opaque + ((n, line),))
     out = with_values_after(text, sorted(out, key=lambda s: s.line))   # "With: T = (0, 1)"
-    return mentions(text, continued_derivations(text, out))
+    out = split_misprints(continued_derivations(text, out), notation)   # a dots matrix's slips
+    return mentions(text, out)
 
 
 _DECLARES = re.compile(r"\\in\b|∈")

@@ -267,6 +267,9 @@ def _keeps_domain(domain, values) -> bool:
         if isinstance(leaf, Indexed) and leaf.base in bases and not (v.is_number and v > 0):
             return False
     for e in exprs:
+        if isinstance(e, sympy.core.function.AppliedUndef) and \
+                str(e.func) in ("softmax", "Softmax", "SoftMax"):
+            continue   # softmax(z) (a name defined so): every entry is positive, at any z
         got = sympy.simplify(_subs_partials(e, values).xreplace(values))
         if not (got.is_number and got.is_positive):
             return False
