@@ -139,8 +139,8 @@ def test_piecewise_claim(case):
         assert "strictly inside" in cx.note and cx.values, cid
         point = {}
         for name, value in cx.values:
-            sym = {"\\delta": d, "\\alpha": al}.get(name) or sp.Symbol(name.split("_")[0],
-                                                                    real=True)
+            sym = {"delta": d, "alpha": al}.get(name) or sp.Symbol(name.split("[")[0],
+                                                                  real=True)
             point[sym] = _number(value)
         lhs, rhs = case[4]
         assert sp.simplify(lhs.subs(point) - rhs.subs(point)) != 0, (cid, point)
@@ -209,6 +209,20 @@ def test_a_negative_assumption_and_a_chain_of_them():
     assert symderiv.check(r"|x| = -x", where=[r"x < 0"], timeout=30).status == "proved"
     v = symderiv.check(r"\max(\alpha x, x) = x", where=[r"0 < \alpha < 1"], timeout=30)
     assert v.status == "refuted"   # at x < 0 the max is αx (SymPy below)
-    at = {sp.Symbol(k.lstrip("\\")): _number(val) for k, val in v.counterexample.values}
+    at = {sp.Symbol(k): _number(val) for k, val in v.counterexample.values}
     alpha_, x_ = sp.Symbol("alpha"), sp.Symbol("x")
     assert 0 < at[alpha_] < 1 and sp.Max(alpha_ * x_, x_).subs(at) != at[x_]
+
+
+def test_a_case_said_in_words_is_not_refuted(tmp_path):
+    """'for positive ones $f'(x) = 1$' (f = max(αx, x), 0 < α < 1): true for x > 0 (SymPy),
+    false for x < 0; the words restrict the sign, so the claim is not refuted."""
+    from symderiv.report.audit import audit_document
+    xx, aa = sp.Symbol("x", positive=True), sp.Rational(1, 2)
+    assert sp.diff(sp.Max(aa * xx, xx), xx) == 1
+    p = tmp_path / "doc.md"
+    p.write_text("The leaky unit is $f(x) = \\max(\\alpha x, x)$ with $0 < \\alpha < 1$. Its "
+                 "slope is the leak for negative inputs; for positive ones $f'(x) = 1$.\n")
+    got = {r.spec.latex: r for r in audit_document(p)}
+    v = got["f'(x) = 1"].verdict
+    assert v.status != "refuted" and "positive ones" in (v.reason or ""), v

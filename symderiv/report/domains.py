@@ -33,8 +33,9 @@ _INDEX_LETTERS = set("ijklmnt")
 # a sign restricted in words: "for negative inputs", "when x is positive"
 _SIGN_WORDS = re.compile(
     r"\b(?:negative|positive|non-?negative|non-?positive)\s+(?:inputs?|values?|arguments?|"
-    r"numbers?|reals?|entries|logits|pre-?activations|[a-z]\b|\$)|\b(?:is|are)\s+(?:strictly\s+)?"
-    r"(?:negative|positive|non-?negative|non-?positive)\b", re.I)
+    r"numbers?|ones|reals?|entries|logits|pre-?activations|[a-z]\b|\$)|"
+    r"\b(?:is|are)\s+(?:strictly\s+)?(?:negative|positive|non-?negative|non-?positive)\b",
+    re.I)
 
 
 def _inequality(latex: str) -> list[tuple[str, str, str]] | None:

@@ -450,7 +450,7 @@ def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
                 (v := _value(s, at)) is not None and not _differ(v, w)   # with SymPy's
                 for s, w in zip(settled, (x, y)))
             if same and _differ(x, y):
-                shown = tuple((_tex(k), _tex(v)) for k, v in at.items())
+                shown = tuple((str(k), str(v)) for k, v in at.items())   # as search's
                 off = ", ".join(f"{_tex(k)} = 0" for k in signs if k not in seed)
                 note = f"strictly inside the region {region}" + (
                     f" (off the boundaries {off})" if off else "")
