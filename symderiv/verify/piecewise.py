@@ -79,7 +79,8 @@ def _real_names(exprs, assumptions) -> dict:
         if not isinstance(e, sympy.Basic):
             continue
         for s in e.atoms(Symbol):
-            if s.is_integer or isinstance(s, sympy.Dummy) or s in rep:
+            if s.is_integer or isinstance(s, sympy.Dummy) or s in rep or \
+                    s.is_commutative is False:   # a matrix name stays what it is
                 continue
             kw = {"positive": True} if s in pos else {"nonnegative": True} if s in nonneg \
                 else {"real": True}
