@@ -275,3 +275,17 @@ def test_softmax_of_a_vector_is_inside_the_domain_of_its_logarithm():
     assert _keeps_domain((set(), [soft]), values)
     assert not _keeps_domain((set(), [sympy.Function("g")(sympy.Symbol("z"))]), values)
     assert not _keeps_domain((set(), [z[2] - 1]), values)
+
+
+def test_chain_rule_product_needs_the_cue(tmp_path):
+    """The telescoped quantity (∂L/∂x) is read only after prose naming the chain rule; the
+    same display after other prose names nothing."""
+    from symderiv.report.derivation_steps import _chain_rule_product
+    from symderiv.extract import extract_formulas
+    text = CHAIN_RULE % r"\frac{\partial L}{\partial y} \frac{\partial y}{\partial x}"
+    found = [f for f in extract_formulas(text) if f.kind == "display"][-1]
+    assert _chain_rule_product(text, found, found.latex.strip()) == \
+        r"\frac{\partial L}{\partial x}"
+    plain = text.replace("chain\nrule", "product")
+    found = [f for f in extract_formulas(plain) if f.kind == "display"][-1]
+    assert _chain_rule_product(plain, found, found.latex.strip()) is None

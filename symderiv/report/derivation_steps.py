@@ -278,7 +278,9 @@ def continued_derivations(text: str, specs: list) -> list:
         if chain is not None:   # "applying the chain rule: ∂E/∂A ∂A/∂Z": a value of ∂E/∂Z
             said = (f"read as the chain rule for {chain}: a product of derivatives whose "
                     "links telescope, displayed after the text's cue \"chain rule\"")
-            out[n] = replace(spec, lhs=chain, reading=said, layout=said)
+            # (it holds by the chain rule for numbers; wrong only in a layout of vectors, where
+            # the product's order is the reading in doubt: then it is said, never decided)
+            out[n] = replace(spec, lhs=chain, reading=said, layout=said, convention=said)
             steps[n] = chain
             continue
         cue = _cue(text, found, lay.displays)
