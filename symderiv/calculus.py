@@ -586,8 +586,6 @@ def is_zero(expr: Expr, ctx: Context) -> bool:
     return bool(polys) and reduce_by(nf, polys, ctx) == 0
 
 
-
-
 def _vector_function_entry(d, e, ctx: Context):
     """``y = softmax(z)`` (a whole-vector definition by a catalogue vector function of one
     vector name) used as ``y_i``: entry i of softmax(z), ``e^{z_i} / Σ_k e^{z_k}``; else None."""

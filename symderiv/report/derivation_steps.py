@@ -16,6 +16,7 @@ from ..extract import extract_formulas
 from ..read import top_level_equals
 from ..read.prose import _SECTION, _case_at, _case_headings, _sentence
 from ..verify.verdict import ReadingResult
+from .written_derivatives import abbreviations, derivative_factors, fractions
 
 __all__ = ["continued_derivations", "mentions", "with_layout_doubt"]
 
@@ -118,11 +119,11 @@ def _head(spec) -> str | None:
     if not eqs:   # ∂S(z)/∂z := (the matrix of its entries): a derivative the text lays out
         at = _top_level_colon_equals(latex)
         head = latex[:at].strip(" &") if at is not None else ""
-        fr = _fractions(head) if head else None
+        fr = fractions(head) if head else None
         return head if fr is not None and len(fr) == 1 else None
     head = latex[:eqs[0]].strip(" &")
     if _DERIVATIVE.match(head) and not re.search(r"[:]", head) and (
-            _FRACTION.match(head) or len(_fractions(head) or ()) == 1):   # ∂{A^{O}}/∂{Z^{O}}
+            _FRACTION.match(head) or len(fractions(head) or ()) == 1):   # ∂{A^{O}}/∂{Z^{O}}
         return head
     return None
 
@@ -315,7 +316,7 @@ def continued_derivations(text: str, specs: list) -> list:
         said = (f"read as a step of the derivation of {q[0]} {q[1]} (a bare expression after "
                 "the text's cue for the next step, in the same case)")
         free = _undefined_functions(spec, q[2])
-        short = _abbreviations(free, spec.latex, out[m].latex if m is not None else "")
+        short = abbreviations(free, spec.latex, out[m].latex if m is not None else "")
         if free and len(short) == len(free):
             # S(z_0)(1 - S(z_0)) continuing (∂Softmax(z_0)/∂z_0 ...): S is Softmax, shortened
             read = spec.latex
@@ -374,35 +375,6 @@ def _undefined_functions(spec, conclusion: str) -> list[str]:
     return [f for f in applied if f not in known]
 
 
-def _applied(name: str, latex: str) -> set[str]:
-    """The arguments *name* is applied to in *latex* (spaces and braces aside)."""
-    out = set()
-    for m in re.finditer(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*\(", latex):
-        depth, k = 1, m.end()
-        while k < len(latex) and depth:
-            depth += {"(": 1, ")": -1}.get(latex[k], 0)
-            k += 1
-        if not depth:
-            out.add(re.sub(r"[\s{}]", "", latex[m.end():k - 1]))
-    return out
-
-
-def _abbreviations(free, latex: str, before: str) -> dict[str, str]:
-    """Each one-letter function of *free* that shortens a function the catalogue knows
-    (S for Softmax) which *before* (the formula a step continues) applies to an argument the
-    step applies the letter to: {letter: function}; a letter with no such or several, left out."""
-    from ..vocabulary import VECTOR_FUNCTIONS, function_names
-    known = set(VECTOR_FUNCTIONS) | set(function_names())
-    out = {}
-    for f in free:
-        args = _applied(f, latex)
-        found = {full for full in set(re.findall(r"(?<![A-Za-z\\])([A-Za-z]{2,})\s*\(", before))
-                 if full.startswith(f) and full in known and args & _applied(full, before)}
-        if len(found) == 1:
-            out[f] = found.pop()
-    return out
-
-
 def _of_function(spec, q: str) -> bool:
     """*spec* is an equation for the function *q* differentiates (L = ... for ∂L/∂w)."""
     eqs = top_level_equals(spec.read or spec.latex)
@@ -442,57 +414,6 @@ def _piece_derivative(text, out, n, lay, d):
 _ENDS = re.compile(r"(?:\b(?:which|this|that)\s+(?:is|gives|equals|becomes)|"
                    r"\bshould\s+(?:be|read))\s*[:,]?\s*$", re.I)
 _CHAIN_RULE = re.compile(r"\bchain[-\s]+rule\b", re.I)
-_D = re.compile(r"\s*(?:\\partial|∂|\\mathrm\s*\{d\}|d(?![A-Za-z]))\s*")
-
-
-def _group(latex: str, at: int) -> tuple[str, int] | None:
-    """The brace group starting at *at* (after spaces): (its inside, the end), else None."""
-    while at < len(latex) and latex[at].isspace():
-        at += 1
-    if at >= len(latex) or latex[at] != "{":
-        return None
-    depth = 0
-    for k in range(at, len(latex)):
-        depth += {"{": 1, "}": -1}.get(latex[k], 0)
-        if depth == 0:
-            return latex[at + 1:k], k + 1
-    return None
-
-
-def _unbraced(x: str) -> str:
-    x = x.strip()
-    while x.startswith("{") and _group(x, 0) == (x[1:-1], len(x)):
-        x = x[1:-1].strip()
-    return x
-
-
-def _derivative_factors(latex: str) -> list[tuple[str, str]] | None:
-    """``\\frac{∂E}{∂A} * \\frac{∂A}{∂Z}``: [(E, A), (A, Z)] (the factors of a product of
-    derivatives, joined by nothing, *, \\cdot or \\times), else None."""
-    out = _fractions(latex)
-    return out if out is not None and len(out) >= 2 else None
-
-
-def _fractions(latex: str) -> list[tuple[str, str]] | None:
-    """The derivatives ∂E/∂A of a product of them, as (E, A) (one or more), else None."""
-    out, at = [], 0
-    while True:
-        rest = latex[at:]
-        m = re.match(r"\s*(?:(?:\*|\\cdot|\\times)\s*)?\\frac\b", rest) if out else \
-            re.match(r"\s*\\frac\b", rest)
-        if not m:
-            break
-        top = _group(latex, at + m.end())
-        bottom = _group(latex, top[1]) if top else None
-        if bottom is None:
-            return None
-        a, b = _unbraced(top[0]), _unbraced(bottom[0])
-        da, db = _D.match(a), _D.match(b)
-        if not da or not db:
-            return None
-        out.append((_unbraced(a[da.end():]), _unbraced(b[db.end():])))
-        at = bottom[1]
-    return out if out and not latex[at:].strip() else None
 
 
 def _chain_rule_product(text: str, found, latex: str) -> str | None:
@@ -502,7 +423,7 @@ def _chain_rule_product(text: str, found, latex: str) -> str | None:
     start, _ = _sentence(text, found.offset)
     if not _CHAIN_RULE.search(text[max(start, found.offset - 300):found.offset]):
         return None
-    factors = _derivative_factors(latex)
+    factors = derivative_factors(latex)
     if factors is None:
         return None
 

@@ -50,8 +50,8 @@ def _cells(body: str) -> list[list[str]] | None:
 
 def _entry(lhs: str, at: tuple) -> str | None:
     """∂A/∂Z at (row index r, column index c): ``\\frac{\\partial A_{r}}{\\partial Z_{c}}``."""
-    from .derivation_steps import _fractions
-    fr = _fractions(lhs)
+    from .written_derivatives import fractions
+    fr = fractions(lhs)
     if not fr or len(fr) != 1 or any(x is None for x in at):
         return None
     (top, bottom), (r, c) = fr[0], at
