@@ -31,7 +31,7 @@ from sympy.core.relational import Relational
 
 from .. import calculus
 from ..calculus import CalculusError
-from ..notation import Context, Partial
+from ..notation import Context, Partial, base_name
 from .exact_check import _cond_str, _tex
 from .verdict import Counterexample, Verdict
 
@@ -385,13 +385,30 @@ def _on_boundaries(a, b, cuts, names, assumptions, depth=0) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+def _reached(exprs, ctx: Context) -> list:
+    """The definitions the claim's names rest on, transitively (a ReLU defined elsewhere in
+    the document does not make every claim a piecewise one)."""
+    names = {base_name(x) for e in exprs if isinstance(e, sympy.Basic)
+             for x in e.atoms(sympy.Symbol, Indexed)}
+    names |= {a for n in list(names) for a in calculus._ancestors(ctx, n)}
+    out = []
+    for d in ctx.definitions:
+        try:
+            if base_name(d.target) in names:
+                out.append(d)
+        except (TypeError, ValueError, AttributeError):
+            out.append(d)   # a target of another kind: kept
+    return out
+
+
 def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
     """Decide ``lhs = rhs`` region by region when either side, or a definition it reaches,
     has cases; None when nothing has cases (the other routes decide)."""
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         return None
-    if not (has_cases(lhs) or has_cases(rhs) or any(has_cases(d.rhs) for d in ctx.definitions
-                                                    if isinstance(d.rhs, sympy.Basic))):
+    if not (has_cases(lhs) or has_cases(rhs) or any(
+            has_cases(d.rhs) for d in _reached((lhs, rhs), ctx)
+            if isinstance(d.rhs, sympy.Basic))):
         return None
     stated = [c for c in ctx.conditions if isinstance(c, _INEQ)]
     others = [c for c in ctx.conditions if not isinstance(c, _INEQ)]
@@ -404,7 +421,8 @@ def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
         return None
     if not (has_cases(a) or has_cases(b)):   # |x| with x > 0: settled by the assumptions
         if isinstance(a, sympy.Basic) and isinstance(b, sympy.Basic) and not (
-                a.has(Partial, Sum) or b.has(Partial, Sum)) and _zero(a - b):
+                a.has(Partial, Sum) or b.has(Partial, Sum)) and \
+                sympy.count_ops(a - b) <= _SMALL and _zero(a - b):
             return Verdict("proved", "cases: the sides agree exactly once the stated "
                            "assumptions settle every case (real values)",
                            conditions=tuple(_cond_str(c) for c in stated))
@@ -437,7 +455,8 @@ def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
         cons = _constraints(signs, assumptions, names)
         if settled is not None:
             try:
-                if _zero(settled[0] - settled[1]):
+                d = settled[0] - settled[1]
+                if sympy.count_ops(d) <= _SMALL and _zero(d):
                     continue
             except (TypeError, ValueError):
                 pass
@@ -486,6 +505,9 @@ def decide_piecewise(lhs, rhs, ctx: Context) -> Verdict | None:
         conditions=conds + (f"almost everywhere: not compared on the boundaries {bounds}",),
         reason=f"holds on every open region; on the boundaries {bounds} (where a derivative "
                "has only one-sided values) the sides are not compared")
+
+
+_SMALL = 300   # operations in a difference worth a cancel here (the other routes take larger)
 
 
 def _unknown(why: str) -> Verdict:
