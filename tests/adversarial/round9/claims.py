@@ -288,3 +288,16 @@ c("k52", "values", r"\frac{\partial L}{\partial z_1} = p_1 - 1", [P, r"L = -\sum
   lambda K: _ce_y1(K, lambda p: p[0] - 1))
 c("k53", "amb", r"\frac{d}{dx} x^2 + x = 2x + 1", [], [], "amb",
   lambda K: ([[sp.diff(x_**2 + x_, x_), 2 * x_ + 1]], [[sp.diff(x_**2, x_) + x_, 2 * x_ + 1]]))
+
+
+# ---- third pass: a symmetry stated as a condition
+def _quadm(K, sym):
+    th = V("theta", K)
+    A = M("A", K, K)
+    if sym:
+        A = (A + A.T) / 2
+    J = sum(th[i] * A[i, j] * th[j] for i in range(K) for j in range(K)) / 2
+    return [[sp.Matrix([sp.diff(J, t) for t in th]), A * sp.Matrix(th)]]
+
+c("k54", "quadratic", r"\nabla_{\theta} J = A\theta", [r"J = \frac{1}{2}\theta^\top A \theta"], [r"A = A^\top"], True, lambda K: _quadm(K, True))
+c("k55", "quadratic", r"\nabla_{\theta} J = A\theta", [r"J = \frac{1}{2}\theta^\top A \theta"], [], False, lambda K: _quadm(K, False))

@@ -1,0 +1,75 @@
+"""Round-9 documents, part F (third pass: a one-hot cue under a negation or a counterfactual the
+cue reader does not know — Chinese, French, German, "far from", "had ... been" — and controls)."""
+import sympy as sp
+from sympy import exp, log, sqrt
+from tlib import V, M, softmax, sig, delta, over, one, dsig, x_
+
+D = {}
+
+
+def _counts(K, f):
+    """d/dz_i of -sum y_k log p_k for raw counts y (positive, any sum) against f(p, y, i)."""
+    z, y = V("z", K), V("y", K, positive=True)
+    p = softmax(z)
+    L = -sum(y[k] * log(p[k]) for k in range(K))
+    return [[sp.diff(L, z[i]), f(p, y, i)] for i in range(K)]
+
+
+SLIP = lambda K: _counts(K, lambda p, y, i: p[i] - y[i])   # noqa: E731
+RIGHT = lambda K: _counts(K, lambda p, y, i: p[i] * sum(y) - y[i])   # noqa: E731
+
+D["f01_zh_not_onehot.md"] = (r"""设 $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$，$L = -\sum_{k=1}^{K} y_k \log p_k$。这里 $y$ 不是 one-hot 向量，而是未归一化的计数，所以 $\frac{\partial L}{\partial z_i} = p_i - y_i$ 不再成立，正确的是 $\frac{\partial L}{\partial z_i} = p_i \sum_{k=1}^{K} y_k - y_i$。
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+    ("= p_i \\sum_{k=1}^{K} y_k - y_i", "claim", True, RIGHT),
+])
+
+D["f02_fr_not_onehot.md"] = (r"""Avec $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ et $L = -\sum_{k=1}^{K} y_k \log p_k$ : ici $y$ n'est pas un vecteur one-hot (ce sont des comptes bruts), donc la formule $\frac{\partial L}{\partial z_i} = p_i - y_i$ est fausse.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f03_de_not_onehot.md"] = (r"""Mit $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ und $L = -\sum_{k=1}^{K} y_k \log p_k$: hier ist $y$ kein one-hot Vektor, sondern ein Vektor roher Zählwerte, daher gilt $\frac{\partial L}{\partial z_i} = p_i - y_i$ nicht.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f04_far_from_onehot.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where $y$ is far from one-hot (raw counts), the shortcut $\frac{\partial L}{\partial z_i} = p_i - y_i$ fails.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f05_had_been_onehot.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$: had $y$ been one-hot, we would get $\frac{\partial L}{\partial z_i} = p_i - y_i$; our $y$ holds raw counts.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f06_multi_hot_control.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$ for multi-hot targets $y$ (several classes can be 1), $\frac{\partial L}{\partial z_i} = p_i - y_i$.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+
+def _f07(K, f):
+    # N = K examples, K features
+    X, w, y = M("X", K, K), V("w", K), V("y", K)
+    r = [sum(X[n, j] * w[j] for j in range(K)) - y[n] for n in range(K)]
+    L = sum(v**2 for v in r) / (2 * K)
+    return [[sp.diff(L, w[k]), f(X, r, k, K)] for k in range(K)]
+
+D["f07_dropped_one_over_n.md"] = (r"""Least squares over a batch: $L = \frac{1}{2N} \sum_{n=1}^{N} \left(\sum_{k=1}^{K} X_{nk} w_k - y_n\right)^2$. The gradient is
+$\frac{\partial L}{\partial w_k} = \frac{1}{N}\sum_{n=1}^{N} X_{nk}\left(\sum_{j=1}^{K} X_{nj} w_j - y_n\right)$; the version in the slides,
+$\frac{\partial L}{\partial w_k} = \sum_{n=1}^{N} X_{nk}\left(\sum_{j=1}^{K} X_{nj} w_j - y_n\right)$, drops the $\frac{1}{N}$.
+""", [
+    ("= \\frac{1}{N}\\sum_{n=1}^{N} X_{nk}", "claim", True, lambda K: _f07(K, lambda X, r, k, N: sum(X[n, k] * r[n] for n in range(N)) / N)),
+    ("\\frac{\\partial L}{\\partial w_k} = \\sum_{n=1}^{N} X_{nk}", "claim", False, lambda K: _f07(K, lambda X, r, k, N: sum(X[n, k] * r[n] for n in range(N)))),
+])
+
+D["f08_eqref_sigmoid.md"] = (r"""\begin{equation}
+\sigma(x) = \frac{1}{1 + e^{-x}} \label{eq:sig}
+\end{equation}
+By \eqref{eq:sig}, $\frac{d\sigma}{dx} = \sigma(x)(1 - \sigma(x))$, and $\frac{d}{dx}\log(1 - \sigma(x)) = \sigma(x)$ is a common slip (the right side is $-\sigma(x)$).
+""", [
+    ("\\frac{d\\sigma}{dx} = \\sigma(x)(1 - \\sigma(x))", "claim", True, one(sp.diff(sig(x_), x_), dsig(x_))),
+    ("\\log(1 - \\sigma(x)) = \\sigma(x)", "claim", False, one(sp.diff(log(1 - sig(x_)), x_), sig(x_))),
+])
