@@ -10,6 +10,22 @@ from sympy import Dummy, Expr, IndexedBase, Sum, exp
 from .calculus import _map, canonical_sums, collapse
 from .notation import Context, fresh_index, index
 
+def _entry_form(d, ctx: Context):
+    """``y = softmax(z)`` (a whole vector by a catalogue function): ``y_i = e^{z_i}/Σ_k
+    e^{z_k}``, the entry definition folding looks for; else None."""
+    from .calculus import _vector_function_entry
+    from .notation import Definition
+    if d.indices or not isinstance(d.target, sympy.Symbol):
+        return None
+    i = fresh_index(index("i"), d.rhs.free_symbols)
+    target = IndexedBase(d.name)[i]
+    try:
+        entry = _vector_function_entry(d, target, ctx)
+        return None if entry is None else Definition(target, entry)
+    except Exception:   # noqa: BLE001 — nothing to fold by
+        return None
+
+
 def _normaliser(d) -> tuple | None:
     """For y[i] = N(i) / Σ_k N(k): return (N as a function of i, the sum)."""
     if len(d.indices) != 1:
@@ -34,6 +50,7 @@ def fold(expr: Expr, ctx: Context, names: Iterable[str] | None = None) -> Expr:
         d = ctx.definition(name)
         if d is None:
             continue
+        d = _entry_form(d, ctx) or d
         norm = _normaliser(d)
         if norm is None:
             expr = _fold_pattern(expr, d)

@@ -222,7 +222,9 @@ def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
             bad = [n for n, link in enumerate(v.links) if link.status == "refuted"]
             n = bad[0]
             broken = (f"link {n + 1}: {to_latex(parts[n])} = {to_latex(parts[n + 1])}")
-            correct = correct_form(parts[n], cctx) or correct_form(parts[0], cctx)
+            known = v.links[n].counterexample   # a value the check computed itself
+            correct = (known.correct if known is not None and known.correct else None) or \
+                correct_form(parts[n], cctx) or correct_form(parts[0], cctx)
         else:
             correct = correct_form(parts[0], cctx)
     return FormulaResult(spec, v, correct_form=correct, broken_step=broken)

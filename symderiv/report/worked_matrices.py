@@ -411,15 +411,42 @@ def _annihilated(found, parts, k, stated, text):
                     f"{to_tex(j)} = {to_tex(jv)} has entries summing to 0 (every row and column "
                     f"of {to_tex(j)} sums to 0), while the entries of {to_tex(b)} sum to "
                     f"{to_tex(total)}")
+            fixed = _with_factor(b, jv, fresh)
+            if fixed is not None:
+                note += f"; with {to_tex(j)} in its place, {fixed}"
             cx = Counterexample(K=len(bv), indices=(), values=stated,
                                 lhs=f"{to_tex(a)} (entries summing to 0)",
                                 rhs=f"{to_tex(bv)} (entries summing to {to_tex(total)})",
-                                note=note)
+                                note=note, correct=fixed or "")
             return Verdict("refuted", "entrywise: exact arithmetic at the stated vectors, "
                            + WHATEVER, counterexample=cx, claim=text,
                            read_as=text, reason="the two sides differ at the stated values: "
                            + note)
     return None
+
+
+def _with_factor(b, jv, ex) -> str | None:
+    """``G M`` written with numbers, M of *jv*'s shape but not *jv*: the product with *jv* in
+    M's place (``(0 -2) J = (1/2, -1/2)``), the value the text's product should have had."""
+    import sympy
+    if not isinstance(b, (sympy.Mul, sympy.MatMul)):
+        return None
+    args = list(b.args)
+    at = [n for n, x in enumerate(args) if isinstance(x, sympy.MatrixBase)
+          and x.shape == jv.shape and not x.free_symbols]
+    if len(at) != 1 or any(not isinstance(x, sympy.MatrixBase) or x.free_symbols
+                           for x in args):
+        return None
+    if sympy.simplify(sympy.Matrix(args[at[0]]) - jv) == sympy.zeros(*jv.shape):
+        return None
+    args[at[0]] = sympy.ImmutableMatrix(jv)
+    out = sympy.ImmutableMatrix(args[0])
+    for x in args[1:]:
+        if out.cols != x.rows:
+            return None
+        out = out * sympy.ImmutableMatrix(x)
+    shown = " ".join(to_tex(x) for x in args)
+    return f"{shown} = {to_tex(out.applyfunc(sympy.nsimplify))}"
 
 
 def _free_index_row(ex, p, parts, vals, k):

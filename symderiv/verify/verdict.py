@@ -36,11 +36,13 @@ class Counterexample:
     rhs: str
     note: str = ""
     size_name: str = "K"
+    correct: str = ""   # the right side's correct value, where the check knows it (LaTeX)
 
     def to_json(self) -> dict:
         return {"K": self.K, "size": self.size_name, "indices": dict(self.indices),
                 "values": dict(self.values), "lhs": self.lhs, "rhs": self.rhs,
-                **({"note": self.note} if self.note else {})}
+                **({"note": self.note} if self.note else {}),
+                **({"correct": self.correct} if self.correct else {})}
 
     def __str__(self) -> str:
         idx = ", ".join(f"{k} = {v}" for k, v in self.indices)
