@@ -73,3 +73,41 @@ By \eqref{eq:sig}, $\frac{d\sigma}{dx} = \sigma(x)(1 - \sigma(x))$, and $\frac{d
     ("\\frac{d\\sigma}{dx} = \\sigma(x)(1 - \\sigma(x))", "claim", True, one(sp.diff(sig(x_), x_), dsig(x_))),
     ("\\log(1 - \\sigma(x)) = \\sigma(x)", "claim", False, one(sp.diff(log(1 - sig(x_)), x_), sig(x_))),
 ])
+
+
+# ---- fourth pass: English negations and hedges around "one-hot" (f14, f15: controls the reader knows)
+
+D["f09_onehot_assumption_fails.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where the one-hot assumption fails (the targets are counts), the textbook $\frac{\partial L}{\partial z_i} = p_i - y_i$ is not what we get here.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f10_onehot_only_first_step.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where $y$ is one-hot only at the first step, the textbook $\frac{\partial L}{\partial z_i} = p_i - y_i$ is not what we get here.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f11_hardly_onehot.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where $y$ is hardly one-hot (counts), the textbook $\frac{\partial L}{\partial z_i} = p_i - y_i$ is not what we get here.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f12_onehot_would_give.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where one-hot targets would give $\frac{\partial L}{\partial z_i} = p_i - y_i$ is not what we get here.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f13_in_contrast_with_onehot.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where, in contrast with one-hot targets, $y$ holds counts, the textbook $\frac{\partial L}{\partial z_i} = p_i - y_i$ is not what we get here.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f14_no_longer_onehot_control.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where $y$ is no longer one-hot (raw counts), the textbook $\frac{\partial L}{\partial z_i} = p_i - y_i$ is not what we get here.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f15_need_not_onehot_control.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where $y$ need not be one-hot, the textbook $\frac{\partial L}{\partial z_i} = p_i - y_i$ is not what we get here.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
