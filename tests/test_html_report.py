@@ -225,8 +225,10 @@ def test_committed_index_links_html_and_slips():
         entries = json.loads((REPORTS / f"{slug}.json").read_text(encoding="utf-8"))
         assert (REPORTS / f"{slug}.html").is_file()
         assert f"({slug}.html)" in md and f'href="{slug}.html"' in html
-        refuted = sum(e["verdict"] == "refuted" for e in entries)
-        assert html.count(f'href="{slug}.html#f-') == refuted
+        from symderiv.report.misprints import odd_entries   # a pattern with misprints: a slip
+        slips = sum(e["verdict"] == "refuted" or bool(odd_entries(e.get("reading")))
+                    for e in entries)
+        assert html.count(f'href="{slug}.html#f-') == slips
 
 
 def test_definitions_are_adopted_never_proved():

@@ -16,7 +16,8 @@ from html import escape
 from .. import __version__
 from .mathml import to_mathml, verbatim
 from .model import FormulaResult, PostReport
-from .summary import action, annotated, category, doubts, shorten, shown_status, tally, unrepr
+from .summary import (action, annotated, category, doubts, is_slip,
+                      shorten, shown_status, slip_note, tally, unrepr)
 
 __all__ = ["render_html", "render_index_html", "render_results_page", "CSP"]
 
@@ -184,12 +185,12 @@ def render_results_page(title: str, source: str, results, notes=(), given=(), wh
         if count:
             out.append(f'<span class="badge st-{k.replace(" ", "-")}">{count} {escape(k)}</span>')
     out.append("</div>")
-    slips = [(n, r) for n, r in enumerate(results, 1) if r.verdict.status == "refuted"]
+    slips = [(n, r) for n, r in enumerate(results, 1) if is_slip(r)]
     if slips:
         out.append('<h3>Slips found</h3><ul class="slips">')
         for n, r in slips:
             fix = (f" → {to_mathml(r.correct_form)}" if r.correct_form else
-                   f" — {escape(shorten(unrepr(r.verdict.reason or ''), 140))}")
+                   f" — {escape(shorten(unrepr(slip_note(r)), 140))}")
             out.append(f'<li><a href="#f-{n}">line {r.spec.line}</a>: '
                        f"{to_mathml(shorten(r.spec.latex, 400))}{fix}</li>")
         out.append("</ul>")
@@ -242,7 +243,7 @@ def render_index_html(reports, audits=()) -> str:
             t = tally(results)
             slips = ", ".join(f'<a href="{escape(page)}#f-{n}">line {r.spec.line}</a>'
                               for n, r in enumerate(results, 1)
-                              if r.verdict.status == "refuted") or "none"
+                              if is_slip(r)) or "none"
             links = "".join(f' · <a href="{escape(p)}">{escape(label)}</a>'
                             for label, p in others)
             c = t.claims

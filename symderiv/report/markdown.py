@@ -17,7 +17,8 @@ import re
 from .. import __version__
 from .latex_doc import safe_math
 from .model import FormulaResult, PostReport
-from .summary import action, annotated, doubts, shorten, shown_status, tally, unrepr
+from .summary import (action, annotated, doubts, is_slip, shorten,
+                      shown_status, slip_note, tally, unrepr)
 
 __all__ = ["render_markdown", "render_index", "render_results_markdown"]
 
@@ -147,12 +148,12 @@ def render_results_markdown(title: str, source: str, results, notes=(), given=()
     results = list(results)
     out = [f"# {_md_text(title)}", "", f"{source} · symderiv {__version__}", "",
            "## Summary", "", _md_text(tally(results).sentence()), ""]
-    slips = [(n, r) for n, r in enumerate(results, 1) if r.verdict.status == "refuted"]
+    slips = [(n, r) for n, r in enumerate(results, 1) if is_slip(r)]
     if slips:
         out += ["Slips found:", ""]
         for n, r in slips:
             fix = (f"correct form: {_md_math(r.correct_form)}" if r.correct_form else
-                   _md_text(shorten(r.verdict.reason or "", 160)))
+                   _md_text(shorten(slip_note(r), 160)))
             quoted = r.spec.latex.split("\n")[0] if r.spec.kind == "code" else r.spec.latex
             if r.spec.kind == "code":   # the diagnosis says what to change in the code
                 fix = _md_text(shorten(r.verdict.reason or "", 300))
@@ -207,7 +208,7 @@ def render_index(reports) -> str:
         slug = rep.claims.slug
         slips = ", ".join(f"[line {r.spec.line}]({slug}.md#{_anchor(n, r)})"
                           for n, r in enumerate(rep.results, 1)
-                          if r.verdict.status == "refuted") or "none"
+                          if is_slip(r)) or "none"
         out.append(f"| [{_md_text(rep.claims.title)}]({slug}.md) ([html]({slug}.html), "
                    f"[tex]({slug}.tex), [json]({slug}.json)) | {t.total} | "
                    f"{sum(c.values())} | {c['proved']} | {c['verified']} | {c['refuted']} | "

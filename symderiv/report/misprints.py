@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-__all__ = ["split_misprints"]
+__all__ = ["split_misprints", "ODD_ENTRIES", "odd_entries"]
+
+ODD_ENTRIES = "do not follow the pattern of the others"   # said on the pattern's reading
+
+
+def odd_entries(reading: str | None) -> str | None:
+    """The entries a pattern's reading names as off it (``(3, 3), (2, 3)``), or None."""
+    m = re.search(r"the entries (.*?) " + ODD_ENTRIES, reading or "")
+    return m.group(1) if m else None
 
 _MATRIX = re.compile(r"\\begin\{([pbBvV]?matrix)\}(.*)\\end\{\1\}\s*$", re.S)
 _MOST = 2   # at most this many strayed entries per pattern ...
@@ -86,7 +94,8 @@ def split_misprints(specs: list, notation) -> list:
         grid, printed = _cells(m.group(2)), _cells(shown.group(2))
         if grid is None or printed is None or [len(r) for r in grid] != [len(r) for r in printed]:
             continue
-        entries = [(pos, at, expected, _entry(spec.lhs, at)) for pos, at, expected, _ in odd]
+        entries = sorted((pos, at, expected, _entry(spec.lhs, at))
+                         for pos, at, expected, _ in odd)
         if any(e is None or pos[0] >= len(grid) or pos[1] >= len(grid[pos[0]])
                for pos, _, _, e in entries):
             continue
@@ -96,8 +105,8 @@ def split_misprints(specs: list, notation) -> list:
         body = r" \\ ".join(" & ".join(r) for r in fixed)
         read = f"\\begin{{{m.group(1)}}}{body}\\end{{{m.group(1)}}}"
         where = ", ".join(f"({r + 1}, {c + 1})" for (r, c), *_ in entries)
-        said = (f"the entries {where} do not follow the pattern of the others: the matrix read "
-                "as its pattern, each of those entries checked on its own as printed")
+        said = (f"the entries {where} {ODD_ENTRIES}: the matrix read as its pattern, each of "
+                "those entries checked on its own as printed")
         layout = "; ".join(x for x in (spec.layout, said) if x)
         out[-1] = replace(spec, read=read, reading="; ".join(x for x in (spec.reading, said)
                                                             if x), layout=layout)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .misprints import odd_entries
 from .model import FormulaResult, PostReport
 
 __all__ = ["category", "shown_status", "action", "shorten", "unrepr", "Tally", "tally",
@@ -150,9 +151,27 @@ def action(r: FormulaResult) -> list[tuple[str, str]]:
                        "; nothing to change.")]
     if "relies on" in (v.reason or ""):
         return [("text", f"Holds, but {reason.rstrip('.…')}: state it in the text.")]
+    odd = odd_entries(spec.reading)
+    if odd:   # a dots matrix whose pattern holds, with entries misprinted
+        return [("text", f"Its pattern holds; the entries {odd} are misprinted: correct them "
+                         "(each is checked in its own row).")]
     if v.status == "verified":
         return [("text", "Holds at the sizes checked (exactly); nothing to change.")]
     return [("text", "Holds; nothing to change.")]
+
+
+def is_slip(r: FormulaResult) -> bool:
+    """A formula the summary lists as a slip: refuted, or a dots matrix whose pattern holds
+    with entries misprinted (each also a record of its own)."""
+    return r.verdict.status == "refuted" or bool(odd_entries(r.spec.reading))
+
+
+def slip_note(r: FormulaResult) -> str:
+    """What a slip's line says when it has no correct form."""
+    odd = odd_entries(r.spec.reading)
+    if odd and r.verdict.status != "refuted":
+        return f"its pattern holds; the entries {odd} are misprinted"
+    return r.verdict.reason or ""
 
 
 @dataclass(frozen=True)

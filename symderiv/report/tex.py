@@ -11,7 +11,8 @@ from __future__ import annotations
 from .. import __version__
 from .latex_doc import display, document, escape_text, inline, verbatim
 from .model import FormulaResult, PostReport
-from .summary import action, category, doubts, shorten, shown_status, tally, unrepr
+from .summary import (action, category, doubts, is_slip, shorten,
+                      shown_status, slip_note, tally, unrepr)
 
 __all__ = ["render_tex", "render_results_tex"]
 
@@ -95,13 +96,13 @@ def render_results_tex(title: str, source: str, results, notes=(), given=(), whe
     results = list(results)
     body = [r"\noindent %s; symderiv %s.\par" % (verbatim(source, ""), __version__),
             r"\section*{Summary}", escape_text(tally(results).sentence()) + r"\par"]
-    slips = [(n, r) for n, r in enumerate(results, 1) if r.verdict.status == "refuted"]
+    slips = [(n, r) for n, r in enumerate(results, 1) if is_slip(r)]
     if slips:
         body.append(r"\paragraph{Slips found}\begin{itemize}")
         for n, r in slips:
             why = " --- breaks at " + r.broken_step.split(":", 1)[0] if r.broken_step else ""
             fix = (r"; correct form:" + display(r.correct_form) if r.correct_form else
-                   " --- " + _text(shorten(r.verdict.reason or "", 160)))
+                   " --- " + _text(shorten(slip_note(r), 160)))
             body.append(r"\item \hyperref[f-%d]{line %d}: %s%s%s" % (
                 n, r.spec.line, verbatim(shorten(r.spec.latex, 300)), escape_text(why), fix))
         body.append(r"\end{itemize}")
