@@ -46,6 +46,8 @@ XFAIL_DOCS: dict[str, str] = {
     "f09_onehot_assumption_fails.md": "R9-J", "f10_onehot_only_first_step.md": "R9-J",
     "f11_hardly_onehot.md": "R9-J", "f12_onehot_would_give.md": "R9-J",
     "f13_in_contrast_with_onehot.md": "R9-J",
+    "f16_zh_relu_positive_inputs.md": "R9-K", "f17_de_relu_positive_inputs.md": "R9-K",
+    "f18_fr_relu_entrees_positives.md": "R9-K",
 }
 
 

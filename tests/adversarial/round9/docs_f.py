@@ -111,3 +111,28 @@ D["f15_need_not_onehot_control.md"] = (r"""With $p_i = \frac{e^{z_i}}{\sum_{k=1}
 """, [
     ("= p_i - y_i", "claim", False, SLIP),
 ])
+
+
+# ---- fourth pass: a sign domain stated in words, in Chinese, German, French (f19: English control)
+xp = sp.Symbol("x", positive=True)
+RELU_POS = one(sp.diff(sp.Max(0, xp), xp), 1)
+
+D["f16_zh_relu_positive_inputs.md"] = (r"""ReLU 定义为 $r(x) = \max(0, x)$。对于正的输入，其导数为 $r'(x) = 1$。
+""", [
+    ("r'(x) = 1", "claim", True, RELU_POS),
+])
+
+D["f17_de_relu_positive_inputs.md"] = (r"""Die ReLU ist $r(x) = \max(0, x)$. Für positive Eingaben ist ihre Ableitung $r'(x) = 1$.
+""", [
+    ("r'(x) = 1", "claim", True, RELU_POS),
+])
+
+D["f18_fr_relu_entrees_positives.md"] = (r"""La ReLU est $r(x) = \max(0, x)$. Pour les entrées positives, sa dérivée vaut $r'(x) = 1$.
+""", [
+    ("r'(x) = 1", "claim", True, RELU_POS),
+])
+
+D["f19_en_relu_positive_inputs_control.md"] = (r"""The ReLU is $r(x) = \max(0, x)$. For positive inputs its derivative is $r'(x) = 1$.
+""", [
+    ("r'(x) = 1", "claim", True, RELU_POS),
+])
