@@ -13,7 +13,8 @@ import pytest
 import sympy
 
 import symderiv
-from symderiv.api import normalize_sizes, notation_for
+from symderiv.api import notation_for
+from symderiv.context import normalize_sizes
 from symderiv.cli import main
 from symderiv.stepwise import DeriveError, derive_from
 from symderiv.stepwise.examples import PAIRS, SOFTMAX, SUM_T

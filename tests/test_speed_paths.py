@@ -161,7 +161,7 @@ def test_read_formula_is_remembered_per_text_and_notation():
 def test_contexts_and_normal_forms_are_remembered():
     from sympy import IndexedBase, KroneckerDelta
     from symderiv import calculus
-    from symderiv.api import _build_context, build_context
+    from symderiv.context import _build_context, build_context
     from symderiv.notation import Partial, index
     y, z = IndexedBase("y"), IndexedBase("z")
     i, j = index("i"), index("j")

@@ -19,8 +19,8 @@ import sympy
 from dataclasses import replace
 
 from .. import calculus, folding
-from ..api import (_applied_to_symbols, build_context, check_readings, guard_given,
-                   notation_for, with_generics)
+from ..api import check_readings, guard_given, notation_for
+from ..context import _applied_to_symbols, build_context, with_generics
 from ..calculus import CalculusError
 from ..printer import to_latex
 from ..read import LatexError, Notation, read_expr, read_formula
@@ -341,7 +341,8 @@ def _opaque_used(f, lhs, ctx, opaque, parts) -> list[list[tuple[str, int, bool]]
 
 def _declaration_verdict(f, cf: ClaimFile, spec: FormulaSpec, rctx) -> Verdict:
     """Declarations: index ranges agree with the reading; shapes fit the definitions."""
-    from ..api import _shape_refuted, build_context
+    from ..api import _shape_refuted
+    from ..context import build_context
     from ..read import IndexRange
     from ..vectors import ShapeError, shape_of
     ranges = [d for d in f.declarations if isinstance(d, IndexRange)]

@@ -107,7 +107,7 @@ def _defined_name(latex: str, notation: Notation) -> str | None:
             return None   # f(x) = 3, f(x) = f(x - 1) + 1: a value or a recurrence
         return name   # J(W, b) = 1/m Σ L(ŷ_i, y_i): its parameters reached through ŷ
     if isinstance(target, sympy.Indexed) and all(i.is_Integer for i in target.indices):
-        from ..api import entry_symbol
+        from ..context import entry_symbol
         if not all(isinstance(p, sympy.Basic) and p.is_number for p in f.parts[1:]):
             return str(entry_symbol(target))   # O_1 = ReLU(...): one entry, defined alone
         return None   # x_1 = 6: a value, see _value_of

@@ -9,7 +9,7 @@ r"""Derive any gradient from its definitions, every step checked by :mod:`symder
 ['Eq(Sum(t[j], (j, 1, K)), 1)']
 
 The definitions and the quantity are read by the reader of ``symderiv check --given``
-(:func:`symderiv.api.build_context`); the route is described in :mod:`.engine`.
+(:func:`symderiv.context.build_context`); the route is described in :mod:`.engine`.
 """
 from __future__ import annotations
 
@@ -96,7 +96,8 @@ def _free_indices_defined(ctx, given) -> None:
 
 def read_quantity(quantity: str, given: Iterable[str], where: Iterable[str]):
     """The quantity (a Partial) and its context, read as ``symderiv check`` reads them."""
-    from ..api import build_context, normalize_sizes, notation_for
+    from ..api import notation_for
+    from ..context import build_context, normalize_sizes
     from ..read import Notation, read_formula
     given, where = tuple(given), tuple(where)
     notation = notation_for(quantity, given, Notation())
