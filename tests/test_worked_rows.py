@@ -15,7 +15,7 @@ import pytest
 
 import symderiv
 from symderiv.report.audit import audit_document
-from symderiv.report.worked_matrices import general_size
+from symderiv.report.worked_text import general_size
 
 SOFTMAX = r"y = \mathrm{softmax}(z)"
 
@@ -209,7 +209,7 @@ def test_thread_worked_example_in_vectors(tmp_path, z, wrong):
 
 def test_computed_value_and_activation_prose():
     from symderiv.read.worked_vectors import activation_definitions
-    from symderiv.report.worked_matrices import computed_value
+    from symderiv.report.worked_text import computed_value
     assert activation_definitions("Here $z$ is the output before the softmax, while $a$ is "
                                   "the activation.") == [(49, 1, r"a = \mathrm{softmax}(z)")]
     assert activation_definitions("Here $z$ is the output before the sigmoid, while $a$ is "

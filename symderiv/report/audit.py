@@ -18,8 +18,8 @@ from ..read.prose import (_SECTION, _case_at, _case_headings, _corrects, _denied
 from .chain_inference import implied_definitions
 from .guards import (_named_in_prose, guard_rounded_values, guard_unread_definitions,
                      guard_wrong_values, held_fixed)
-from .worked_matrices import (computed_value, general_size,   # worked examples in vectors
-                              with_values_after)
+from .worked_text import (computed_value, general_size,   # worked examples in vectors
+                          with_values_after)
 from .gradient_names import gradient_specs   # dZ, dQ_{proj}: the prose's gradient names
 from .derivation_steps import continued_derivations, mentions
 from .misprints import split_misprints   # entries off a dots matrix's pattern

@@ -18,17 +18,15 @@ from pathlib import Path
 import sympy
 from dataclasses import replace
 
-from .. import calculus, folding
 from ..api import check_readings, guard_given, notation_for
 from ..context import _applied_to_symbols, build_context, with_generics
-from ..calculus import CalculusError
+from ..notation import NotationError, Partial, SymderivError, base_name
 from ..printer import to_latex
 from ..read import LatexError, Notation, read_expr, read_formula
-from ..notation import NotationError, Partial, SymderivError, base_name
 from ..runner import TimeBudgetExceeded, WorkerError, run_bounded
-from .domains import with_value_cases
-from ..vectors import evaluate_entries, has_vectors, instantiate_defs, materialize
 from ..verify import HOLDS, Verdict, adopt, combine_readings, undecided
+from .correct_forms import correct_form
+from .domains import with_value_cases
 from .html import render_html, render_index_html, render_results_page
 from .markdown import render_index, render_markdown
 from .model import (ClaimFile, FormulaResult, FormulaSpec, PostReport, load_claim_file,
@@ -46,48 +44,6 @@ def default_paths() -> tuple[Path, Path, Path]:
     """(claims folder, output folder, posts folder) of the bundled reports."""
     return (PROJECT / "reports" / "claims", PROJECT / "reports",
             PROJECT.parent / "shared" / "posts")
-
-
-# ---------------------------------------------------------------------------------------
-def correct_form(lhs, ctx) -> str | None:
-    """The engine's own value of a claim's left side (derivative evaluated, folded)."""
-    try:
-        if isinstance(lhs, sympy.MatrixBase):
-            return None
-        if has_vectors(lhs):
-            if not ctx.size.is_Integer:
-                lhs = _entrywise(lhs, ctx)
-            else:  # a worked example: the exact value of the left side
-                n = int(ctx.size)
-                vctx = instantiate_defs(ctx, n)
-                value = evaluate_entries(materialize(lhs, vctx, n), vctx)
-                return f"{to_latex(lhs)} = {to_latex(value)}"
-        lhs = _entrywise(lhs, ctx)
-        e = calculus.evaluate_partials(lhs, ctx)
-        e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
-        e = calculus.collapse(sympy.expand(e), ctx)
-        e = folding.fold(e, ctx)
-        e = calculus.apply_conditions(e, calculus.index_conditions(ctx.conditions))
-        e = sympy.factor_terms(e)
-        if e == lhs:
-            return None
-        return f"{to_latex(lhs)} = {to_latex(e)}"
-    except (CalculusError, SymderivError, TypeError, ValueError):
-        return None
-
-
-def _entrywise(e, ctx):
-    """∂L/∂W for a declared m×n matrix W → ∂L/∂W_{ac} (and ∂L/∂x → ∂L/∂x_a for vectors)."""
-    shapes = dict(ctx.shapes)
-    rep = {}
-    for p in e.atoms(Partial):
-        if isinstance(p.x, sympy.Symbol) and str(p.x) in shapes:
-            rows, cols = shapes[str(p.x)]
-            base = sympy.IndexedBase(str(p.x))
-            from ..notation import index
-            entry = base[index("a"), index("c")] if cols != 1 else base[index("a")]
-            rep[p] = Partial(p.f, entry)
-    return e.xreplace(rep)
 
 
 def check_formula(spec: FormulaSpec, cf: ClaimFile) -> FormulaResult:
