@@ -48,6 +48,7 @@ XFAIL_DOCS: dict[str, str] = {
     "f13_in_contrast_with_onehot.md": "R9-J",
     "f16_zh_relu_positive_inputs.md": "R9-K", "f17_de_relu_positive_inputs.md": "R9-K",
     "f18_fr_relu_entrees_positives.md": "R9-K",
+    "f20_value_lifted_for_any_w.md": "R9-L", "f21_value_lifted_general_t.md": "R9-L",
 }
 
 

@@ -1,7 +1,7 @@
 """Round-9 documents, part F (third pass: a one-hot cue under a negation or a counterfactual the
 cue reader does not know — Chinese, French, German, "far from", "had ... been" — and controls)."""
 import sympy as sp
-from sympy import exp, log, sqrt
+from sympy import exp, log, sqrt, tanh
 from tlib import V, M, softmax, sig, delta, over, one, dsig, x_
 
 D = {}
@@ -135,4 +135,25 @@ D["f18_fr_relu_entrees_positives.md"] = (r"""La ReLU est $r(x) = \max(0, x)$. Po
 D["f19_en_relu_positive_inputs_control.md"] = (r"""The ReLU is $r(x) = \max(0, x)$. For positive inputs its derivative is $r'(x) = 1$.
 """, [
     ("r'(x) = 1", "claim", True, RELU_POS),
+])
+
+
+# ---- fourth pass: a worked value of the section applied to a claim whose sentence lifts it
+w_ = sp.Symbol("w", real=True)
+D["f20_value_lifted_for_any_w.md"] = (r"""Let $h = \tanh(w x)$. At initialisation we take $w = 0$.
+
+Later, for any $w$, $\frac{\partial h}{\partial w} = x$.
+""", [
+    ("\\frac{\\partial h}{\\partial w} = x", "claim", False, one(sp.diff(tanh(w_ * x_), w_), x_)),
+])
+
+
+def _f21(K):
+    z, T = V("z", K), sp.Symbol("T", positive=True)
+    p = [exp(v / T) / sum(exp(u / T) for u in z) for v in z]
+    return over(K, "ij", lambda d: [sp.diff(p[d["i"]], z[d["j"]]), p[d["i"]] * (delta(d["i"], d["j"]) - p[d["j"]])])
+
+D["f21_value_lifted_general_t.md"] = (r"""Let $p_i = \frac{e^{z_i / T}}{\sum_{k=1}^{K} e^{z_k / T}}$. In the experiments we use $T = 1$. For general $T$, $\frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j)$.
+""", [
+    ("= p_i(\\delta_{ij} - p_j)", "claim", False, _f21),
 ])
