@@ -30,6 +30,7 @@ from sympy import (Add, Indexed, IndexedBase, KroneckerDelta, Mul, Pow, Sum, Sym
 
 from .calculus import CalculusError
 from .notation import Partial, base_name
+from .printer import to_latex
 
 try:  # python-flint: word-size modular arithmetic in C (10-50x faster than Python ints)
     from flint import nmod as _nmod
@@ -264,7 +265,7 @@ class Evaluator:
             return self._build_sum(e)
         if isinstance(e, exp):
             return self._build_exp(e.args[0])
-        raise Unsupported(f"{type(e).__name__} ({e}) cannot be evaluated exactly")
+        raise Unsupported(f"{_described(e)} cannot be evaluated exactly")
 
     def _build_sum(self, e):
         body, limits = e.function, e.limits
@@ -389,3 +390,11 @@ def degree_bound(expr, n: int, sizes=None) -> int:
         return 1, 0
 
     return deg(expr)[0]
+
+
+def _described(e) -> str:
+    """A node for a message, in LaTeX: ``Softmax(Z_2^2) (a function the context does not
+    define)`` or ``Heaviside (\theta(x))``."""
+    if isinstance(e, sympy.core.function.AppliedUndef):
+        return f"{to_latex(e)} (a function the context does not define)"
+    return f"{type(e).__name__} ({to_latex(e)})"
