@@ -157,3 +157,21 @@ D["f21_value_lifted_general_t.md"] = (r"""Let $p_i = \frac{e^{z_i / T}}{\sum_{k=
 """, [
     ("= p_i(\\delta_{ij} - p_j)", "claim", False, _f21),
 ])
+
+
+# ---- fourth pass: a sum-to-one cue about another vector (the ensemble weights, the output p)
+
+D["f22_cue_about_other_weights.md"] = (r"""The mixing weights $a_j$ of the ensemble sum to one. With $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, where $y$ holds raw counts, we get $\frac{\partial L}{\partial z_i} = p_i - y_i$.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f23_cue_about_output_p.md"] = (r"""The model's output $p$ is a probability distribution: $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$. With $L = -\sum_{k=1}^{K} y_k \log p_k$ for count targets $y$, $\frac{\partial L}{\partial z_i} = p_i - y_i$.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
+
+D["f24_entries_of_p_sum_to_one.md"] = (r"""Let $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$; the entries of $p$ sum to one. For the count vector $y$ and $L = -\sum_{k=1}^{K} y_k \log p_k$, $\frac{\partial L}{\partial z_i} = p_i - y_i$.
+""", [
+    ("= p_i - y_i", "claim", False, SLIP),
+])
