@@ -50,7 +50,7 @@ XFAIL_DOCS: dict[str, str] = {
     "f18_fr_relu_entrees_positives.md": "R9-K",
     "f20_value_lifted_for_any_w.md": "R9-L", "f21_value_lifted_general_t.md": "R9-L",
     "f22_cue_about_other_weights.md": "R9-M", "f23_cue_about_output_p.md": "R9-M",
-    "f24_entries_of_p_sum_to_one.md": "R9-M",
+    "f24_entries_of_p_sum_to_one.md": "R9-M", "f25_size_value_lifted.md": "R9-L",
 }
 
 

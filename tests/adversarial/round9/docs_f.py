@@ -175,3 +175,17 @@ D["f24_entries_of_p_sum_to_one.md"] = (r"""Let $p_i = \frac{e^{z_i}}{\sum_{k=1}^
 """, [
     ("= p_i - y_i", "claim", False, SLIP),
 ])
+
+
+# ---- the size of a worked example lifted by "for any number of classes K" (R9-L); false for K >= 3
+def _f25(K):
+    if K == 2:
+        return None   # true at K = 2 only; the sentence claims it for any K
+    z = V("z", K)
+    p = softmax(z)
+    return [[sp.diff(p[0], z[0]), p[0] * p[1]]]
+
+D["f25_size_value_lifted.md"] = (r"""Let $p_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}$. In our binary experiments $K = 2$. For any number of classes $K$, $\frac{\partial p_1}{\partial z_1} = p_1 p_2$.
+""", [
+    ("= p_1 p_2", "claim", False, _f25),
+])
