@@ -163,6 +163,9 @@ def _sum_to_one_cues(text: str) -> list[tuple[None, int, str]]:
 
 # "... to sum to one, which is not the case here", "... one-hot, but they are not"
 _DENIED_AFTER = re.compile(r"[^.;:\n]*?(?:\b(?:which|that|this)\s+is\s+(?:not|n't)\b|"
+                           # "one-hot only at the first step", "the assumption fails",
+                           # "one-hot targets would give": a cue hedged after it
+                           r"\bonly\s+(?:at|in|for|when|on|if)\b|\b(?:fails?|would)\b|"
                            r"\b(?:is|are)\s+(?:false|not true|not the case)\b|"
                            r"\bbut\s+(?:they|it|these|the \w+)\s+(?:are|is|do|does)\s*(?:not|n't)\b|"
                            r"\b(?:does|do)\s*(?:not|n't)\s+hold\b)", re.I)
@@ -189,12 +192,18 @@ _CROSS_ENTROPY = re.compile(r"\bcross[- ]entropy\b", re.I)
 # "unlike the one-hot case", "not a probability distribution", "instead of one-hot labels":
 # the cue is denied in its own clause
 _NEGATED = re.compile(r"\b(unlike|not|no longer|instead of|rather than|except|never|"
-                      r"isn't|aren't|doesn't|don't|neither|nor|without)\b", re.I)
+                      r"isn't|aren't|doesn't|don't|neither|nor|without|"
+                      # hedges and counterfactuals: "far from one-hot", "had y been one-hot"
+                      r"far from|hardly|barely|scarcely|had|contrast|"
+                      # French and German negations: "n'est pas", "kein", "nicht", "sondern"
+                      r"pas|plutôt|kein|keine|keinen|nicht|sondern)\b"
+                      # Chinese negations (no word boundaries): 不是, 并非, 不再, 而非, 非
+                      r"|不是|并非|不再|而非|非|不", re.I)
 
 
 def _clause_before(text: str, m) -> str:
     """The words of the cue's clause before it (back to the last . ; : or line break)."""
-    start = max(text.rfind(c, 0, m.start()) for c in ".;:\n") + 1
+    start = max(text.rfind(c, 0, m.start()) for c in ".;:\n。；！？") + 1
     return text[start:m.start()]
 
 
