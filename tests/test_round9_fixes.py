@@ -26,6 +26,7 @@ def test_a_denied_or_hedged_cue_states_nothing(text):
     "against a one-hot label $y$",
     "where the targets sum to one, $\\sum_k t_k = 1$.",
     "On a dit que $y$ est un vecteur one-hot.",
+    "不妨设 $y$ 是 one-hot 向量",        # "let us assume y is one-hot": an affirmation
 ])
 def test_a_plain_cue_is_still_read(text):
     assert len(_sum_to_one_cues(text)) == 1

@@ -197,8 +197,9 @@ _NEGATED = re.compile(r"\b(unlike|not|no longer|instead of|rather than|except|ne
                       r"far from|hardly|barely|scarcely|had|contrast|"
                       # French and German negations: "n'est pas", "kein", "nicht", "sondern"
                       r"pas|plutôt|kein|keine|keinen|nicht|sondern)\b"
-                      # Chinese negations (no word boundaries): 不是, 并非, 不再, 而非, 非
-                      r"|不是|并非|不再|而非|非|不", re.I)
+                      # Chinese negations (no word boundaries): 不是, 并非, 不再, 而非 — not
+                      # 不妨 ("let us assume"), 不失一般性 ("without loss of generality"), 非常
+                      r"|不是|并非|不再|而非|非(?!常)|不(?!妨|失一般性)", re.I)
 
 
 def _clause_before(text: str, m) -> str:
